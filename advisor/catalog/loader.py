@@ -1,0 +1,264 @@
+"""Read a catalog folder, validate every file and the references between them, build a Catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from marshmallow import ValidationError
+
+from advisor.catalog.model import (
+    Catalog,
+    DesignPolicy,
+    ExchangeFacts,
+    Item,
+    LoadBalancerModel,
+    Rate,
+    RoleSpec,
+    Rule,
+    ServerModel,
+    annual_from_rate,
+)
+from advisor.catalog.schema import FILES
+from advisor.domain import AdvisorError, money_to_cents
+
+# Which list in which file holds items, and which field names an item in a message.
+_LISTS = {
+    ("hardware.toml", "server"): "sku",
+    ("licences.toml", "windows"): "sku",
+    ("licences.toml", "exchange_server"): "sku",
+    ("licences.toml", "exchange_cal"): "sku",
+    ("load_balancers.toml", "load_balancer"): "sku",
+    ("rules.toml", "rule"): "id",
+}
+
+
+@dataclass(frozen=True)
+class CatalogProblem:
+    file: str
+    item: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.item}" if self.item else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class InvalidCatalog(AdvisorError):
+    def __init__(self, path: Path, problems: list[CatalogProblem]):
+        super().__init__(f"catalog {path} has {len(problems)} problem(s)")
+        self.path = path
+        self.problems = problems
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Load and validate the catalog in folder `path`; raise InvalidCatalog listing every problem."""
+    path = Path(path)
+    problems: list[CatalogProblem] = []
+    if not path.is_dir():
+        raise InvalidCatalog(path, [CatalogProblem(str(path), "", "", "is not a catalog folder")])
+    data: dict[str, dict[str, Any]] = {}
+    for name, schema in FILES.items():
+        raw = _read_toml(path / name, problems)
+        if raw is None:
+            continue
+        try:
+            data[name] = schema().load(_dates_to_text(raw))
+        except ValidationError as err:
+            problems.extend(_flatten(name, raw, err.normalized_messages()))
+    if problems:
+        raise InvalidCatalog(path, problems)
+    catalog = _build(path, data)
+    problems.extend(_cross_check(catalog, data))
+    if problems:
+        raise InvalidCatalog(path, problems)
+    return catalog
+
+
+def _read_toml(file: Path, problems: list[CatalogProblem]) -> dict[str, Any] | None:
+    try:
+        with file.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        problems.append(CatalogProblem(file.name, "", "", "file is missing"))
+    except tomllib.TOMLDecodeError as err:
+        problems.append(CatalogProblem(file.name, "", "", f"is not valid TOML: {err}"))
+    except OSError as err:
+        problems.append(CatalogProblem(file.name, "", "", f"cannot be read: {err.strerror}"))
+    return None
+
+
+def _dates_to_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _dates_to_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_to_text(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _flatten(file: str, raw: dict[str, Any], messages: Any) -> list[CatalogProblem]:
+    found: list[CatalogProblem] = []
+
+    def walk(node: Any, trail: list[str | int]) -> None:
+        if isinstance(node, dict):
+            for key, sub in node.items():
+                walk(sub, [*trail, key])
+            return
+        texts = node if isinstance(node, list) else [node]
+        item, field = _describe(file, raw, trail)
+        for text in texts:
+            found.append(CatalogProblem(file, item, field, str(text)))
+
+    walk(messages, [])
+    return found
+
+
+def _describe(file: str, raw: dict[str, Any], trail: list[str | int]) -> tuple[str, str]:
+    """Split an error path into the item it is about and the field within it."""
+    if len(trail) >= 2 and (file, trail[0]) in _LISTS and isinstance(trail[1], int):
+        key = _LISTS[(file, str(trail[0]))]
+        index = trail[1]
+        entries = raw.get(str(trail[0]), [])
+        name = ""
+        if isinstance(entries, list) and index < len(entries) and isinstance(entries[index], dict):
+            name = str(entries[index].get(key, ""))
+        label = f"{trail[0]}[{index}]" + (f" ({name})" if name else "")
+        return label, ".".join(str(t) for t in trail[2:])
+    return "", ".".join(str(t) for t in trail)
+
+
+def _item(entry: dict[str, Any], category: str, rate: float) -> Item:
+    price = money_to_cents(entry["price"])
+    annual = money_to_cents(entry["annual"]) if "annual" in entry else annual_from_rate(price, rate)
+    return Item(entry["sku"], entry["description"], price, annual, entry["basis"], category)
+
+
+def _build(path: Path, data: dict[str, dict[str, Any]]) -> Catalog:
+    head = data["catalog.toml"]
+    support = data["support.toml"]
+    rates = {name: Rate(value["rate"], value["basis"]) for name, value in support.items()}
+    sa = rates["software_assurance"].rate
+    hw = rates["hardware_support"].rate
+    appliance = rates["appliance_support"].rate
+    licences = data["licences.toml"]
+    facts = data["facts.toml"]
+    policy = facts["design_policy"]
+    roles = data["roles.toml"]
+    return Catalog(
+        id=head["id"],
+        version=head["version"],
+        currency=head["currency"],
+        as_of=head["as_of"].isoformat(),
+        title=head["title"],
+        path=path,
+        rules={r["id"]: Rule(r["id"], r["statement"], r["source"]) for r in data["rules.toml"]["rule"]},
+        servers={
+            s["sku"]: ServerModel(_item(s, "hardware", hw), s["sockets"], s["mailboxes"])
+            for s in data["hardware.toml"]["server"]
+        },
+        windows={(w["version"], w["edition"]): _item(w, "licence", sa) for w in licences["windows"]},
+        exchange_servers={
+            (x["version"], x["edition"]): _item(x, "licence", sa) for x in licences["exchange_server"]
+        },
+        exchange_cals={
+            (x["version"], x["edition"]): _item(x, "licence", sa) for x in licences["exchange_cal"]
+        },
+        load_balancers={
+            lb["sku"]: LoadBalancerModel(_item(lb, "appliance", appliance), lb["kind"], lb["ha_pair"])
+            for lb in data["load_balancers.toml"]["load_balancer"]
+        },
+        rates=rates,
+        witness_host=RoleSpec(**roles["witness_host"]),
+        domain_controller=RoleSpec(**roles["domain_controller"]),
+        windows_editions={k: tuple(v) for k, v in facts["windows_editions"]["editions"].items()},
+        windows_editions_rule=facts["windows_editions"]["rule"],
+        windows_clustering={k: tuple(v) for k, v in facts["windows_clustering"]["editions"].items()},
+        windows_clustering_rule=facts["windows_clustering"]["rule"],
+        exchange={
+            version: ExchangeFacts(
+                editions=tuple(x["editions"]),
+                windows_rule=x["windows_rule"],
+                windows_versions=tuple(x["windows_versions"]),
+                mounted_databases_rule=x["mounted_databases_rule"],
+                mounted_databases=dict(x["mounted_databases"]),
+            )
+            for version, x in facts["exchange"].items()
+        },
+        dag_rule=facts["dag"]["rule"],
+        dag_max_members=facts["dag"]["max_members"],
+        dag_max_copies=facts["dag"]["max_copies_per_database"],
+        policy=DesignPolicy(
+            database_copies=policy["database_copies"],
+            max_dedicated_cas_servers=policy["max_dedicated_cas_servers"],
+            max_added_domain_controllers=policy["max_added_domain_controllers"],
+            bases={k: v for k, v in policy.items() if k.endswith("_basis")},
+        ),
+    )
+
+
+def _cross_check(catalog: Catalog, data: dict[str, dict[str, Any]]) -> list[CatalogProblem]:
+    """References between files: rules cited, SKUs named, editions priced, SKUs unique."""
+    problems: list[CatalogProblem] = []
+    seen: dict[str, str] = {}
+    for (file, key), _ in _LISTS.items():
+        if key == "rule":
+            continue
+        for index, entry in enumerate(data[file][key]):
+            sku = entry["sku"]
+            if sku in seen:
+                problems.append(
+                    CatalogProblem(file, f"{key}[{index}] ({sku})", "sku", f"repeats a SKU of {seen[sku]}")
+                )
+            seen[sku] = f"{file} {key}[{index}]"
+    cited = {
+        ("facts.toml", "windows_editions", "rule"): catalog.windows_editions_rule,
+        ("facts.toml", "windows_clustering", "rule"): catalog.windows_clustering_rule,
+        ("facts.toml", "dag", "rule"): catalog.dag_rule,
+    }
+    for version, facts in catalog.exchange.items():
+        cited[("facts.toml", f"exchange.{version}", "windows_rule")] = facts.windows_rule
+        cited[("facts.toml", f"exchange.{version}", "mounted_databases_rule")] = facts.mounted_databases_rule
+    for (file, item, field_name), rule in cited.items():
+        if rule not in catalog.rules:
+            problems.append(CatalogProblem(file, item, field_name, f"cites unknown rule {rule!r}"))
+    for role in ("witness_host", "domain_controller"):
+        spec: RoleSpec = getattr(catalog, role)
+        if spec.hardware_sku not in catalog.servers:
+            problems.append(
+                CatalogProblem(
+                    "roles.toml", role, "hardware_sku", f"unknown server SKU {spec.hardware_sku!r}"
+                )
+            )
+    if not catalog.exchange_servers_models():
+        problems.append(
+            CatalogProblem("hardware.toml", "", "server", "no server model carries mailboxes (mailboxes > 0)")
+        )
+    for version, facts in catalog.exchange.items():
+        for edition in facts.editions:
+            if (version, edition) not in catalog.exchange_servers:
+                problems.append(
+                    CatalogProblem(
+                        "licences.toml", "exchange_server", "", f"no price for Exchange {version} {edition}"
+                    )
+                )
+        if (version, "standard") not in catalog.exchange_cals:
+            problems.append(
+                CatalogProblem("licences.toml", "exchange_cal", "", f"no Standard CAL for Exchange {version}")
+            )
+    for (version, edition), _item in catalog.windows.items():
+        if edition not in catalog.windows_editions.get(version, ()):
+            problems.append(
+                CatalogProblem(
+                    "licences.toml",
+                    f"windows ({version} {edition})",
+                    "edition",
+                    f"Windows Server {version} has no {edition} edition (facts.toml windows_editions)",
+                )
+            )
+    return problems

@@ -1,0 +1,143 @@
+"""The loaded catalog: prices in cents with their basis, product facts and rules, and look-ups."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    statement: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """Anything with a price: the price and the annual figure are integer cents."""
+
+    sku: str
+    description: str
+    price_cents: int
+    annual_cents: int
+    basis: str
+    category: str
+
+
+@dataclass(frozen=True)
+class ServerModel:
+    item: Item
+    sockets: int
+    mailboxes: int
+
+
+@dataclass(frozen=True)
+class LoadBalancerModel:
+    item: Item
+    kind: str
+    ha_pair: bool
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    hardware_sku: str
+    windows_edition: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class ExchangeFacts:
+    editions: tuple[str, ...]
+    windows_rule: str
+    windows_versions: tuple[str, ...]
+    mounted_databases_rule: str
+    mounted_databases: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Rate:
+    rate: float
+    basis: str
+
+
+@dataclass(frozen=True)
+class DesignPolicy:
+    database_copies: int
+    max_dedicated_cas_servers: int
+    max_added_domain_controllers: int
+    bases: dict[str, str]
+
+
+@dataclass
+class Catalog:
+    id: str
+    version: str
+    currency: str
+    as_of: str
+    title: str
+    path: Path
+    rules: dict[str, Rule]
+    servers: dict[str, ServerModel]
+    windows: dict[tuple[str, str], Item]
+    exchange_servers: dict[tuple[str, str], Item]
+    exchange_cals: dict[tuple[str, str], Item]
+    load_balancers: dict[str, LoadBalancerModel]
+    rates: dict[str, Rate]
+    witness_host: RoleSpec
+    domain_controller: RoleSpec
+    windows_editions: dict[str, tuple[str, ...]]
+    windows_editions_rule: str
+    windows_clustering: dict[str, tuple[str, ...]]
+    windows_clustering_rule: str
+    exchange: dict[str, ExchangeFacts]
+    dag_rule: str
+    dag_max_members: int
+    dag_max_copies: int
+    policy: DesignPolicy
+    _items: dict[str, Item] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        items: dict[str, Item] = {}
+        for server in self.servers.values():
+            items[server.item.sku] = server.item
+        for group in (self.windows, self.exchange_servers, self.exchange_cals):
+            for item in group.values():
+                items[item.sku] = item
+        for lb in self.load_balancers.values():
+            items[lb.item.sku] = lb.item
+        self._items = items
+
+    def item(self, sku: str) -> Item:
+        return self._items[sku]
+
+    def exchange_servers_models(self) -> list[ServerModel]:
+        """Server models that can carry mailboxes, cheapest first."""
+        models = [s for s in self.servers.values() if s.mailboxes > 0]
+        return sorted(models, key=lambda s: (s.item.price_cents, s.item.sku))
+
+    def windows_editions_for(self, version: str) -> tuple[str, ...]:
+        """Editions the catalog can price for a Windows version, in the product's order."""
+        existing = self.windows_editions.get(version, ())
+        return tuple(e for e in existing if (version, e) in self.windows)
+
+    def clustering_editions(self, version: str) -> tuple[str, ...]:
+        return self.windows_clustering.get(version, ())
+
+    def cheapest_windows(self, version: str, edition: str) -> Item | None:
+        return self.windows.get((version, edition))
+
+    def summary(self) -> dict[str, str]:
+        """What every quote names: the price book it was priced from."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "currency": self.currency,
+            "as_of": self.as_of,
+        }
+
+
+def annual_from_rate(price_cents: int, rate: float) -> int:
+    """Annual cents for a price and a yearly rate, rounded half up to the cent."""
+    return math.floor(price_cents * rate + 0.5)

@@ -1,0 +1,163 @@
+"""Marshmallow schemas for the catalog's TOML files: one schema per file, unknown keys refused."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from advisor.domain import EXCHANGE_EDITIONS, WINDOWS_EDITIONS, WINDOWS_VERSIONS
+from advisor.fields import StrictBoolean, StrictInteger, StrictNumber
+
+_money = {"required": True, "validate": validate.Range(min=0, max=10_000_000)}
+_text = {"required": True, "validate": validate.Length(min=1, max=500)}
+_sku = {"required": True, "validate": validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")}
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class PricedSchema(_Strict):
+    sku = fields.String(**_sku)
+    description = fields.String(**_text)
+    price = StrictNumber(**_money)
+    annual = StrictNumber(validate=validate.Range(min=0, max=10_000_000))
+    basis = fields.String(**_text)
+
+
+class ServerSchema(PricedSchema):
+    sockets = StrictInteger(required=True, validate=validate.Range(min=1, max=8))
+    mailboxes = StrictInteger(required=True, validate=validate.Range(min=0, max=100_000))
+
+
+class WindowsLicenceSchema(PricedSchema):
+    version = fields.String(required=True, validate=validate.OneOf(WINDOWS_VERSIONS))
+    edition = fields.String(required=True, validate=validate.OneOf(WINDOWS_EDITIONS))
+
+
+class ExchangeLicenceSchema(PricedSchema):
+    version = fields.String(required=True, validate=validate.Regexp(r"^\d{4}$"))
+    edition = fields.String(required=True, validate=validate.OneOf(EXCHANGE_EDITIONS))
+
+
+class LoadBalancerSchema(PricedSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(["hardware", "virtual"]))
+    ha_pair = StrictBoolean(required=True)
+
+
+class CatalogHeaderSchema(_Strict):
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9._-]{0,63}$"))
+    version = fields.String(**_text)
+    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
+    as_of = fields.Date(required=True)
+    title = fields.String(**_text)
+
+
+class HardwareSchema(_Strict):
+    server = fields.List(fields.Nested(ServerSchema), required=True)
+
+
+class LicencesSchema(_Strict):
+    windows = fields.List(fields.Nested(WindowsLicenceSchema), required=True)
+    exchange_server = fields.List(fields.Nested(ExchangeLicenceSchema), required=True)
+    exchange_cal = fields.List(fields.Nested(ExchangeLicenceSchema), required=True)
+
+
+class LoadBalancersSchema(_Strict):
+    load_balancer = fields.List(fields.Nested(LoadBalancerSchema), required=True)
+
+
+class RateSchema(_Strict):
+    rate = StrictNumber(required=True, validate=validate.Range(min=0, max=1))
+    basis = fields.String(**_text)
+
+
+class SupportSchema(_Strict):
+    software_assurance = fields.Nested(RateSchema, required=True)
+    hardware_support = fields.Nested(RateSchema, required=True)
+    appliance_support = fields.Nested(RateSchema, required=True)
+
+
+class RoleSpecSchema(_Strict):
+    hardware_sku = fields.String(**_sku)
+    windows_edition = fields.String(required=True, validate=validate.OneOf(WINDOWS_EDITIONS))
+    basis = fields.String(**_text)
+
+
+class RolesSchema(_Strict):
+    witness_host = fields.Nested(RoleSpecSchema, required=True)
+    domain_controller = fields.Nested(RoleSpecSchema, required=True)
+
+
+class RuleSchema(_Strict):
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$"))
+    statement = fields.String(**_text)
+    source = fields.String(**_text)
+
+
+class RulesSchema(_Strict):
+    rule = fields.List(fields.Nested(RuleSchema), required=True)
+
+
+_edition_lists = fields.Dict(
+    keys=fields.String(validate=validate.OneOf(WINDOWS_VERSIONS)),
+    values=fields.List(fields.String(validate=validate.OneOf(WINDOWS_EDITIONS))),
+    required=True,
+)
+
+
+class EditionFactSchema(_Strict):
+    rule = fields.String(required=True)
+    editions = _edition_lists
+
+
+class MountedDatabasesSchema(_Strict):
+    standard = StrictInteger(required=True, validate=validate.Range(min=1, max=1000))
+    enterprise = StrictInteger(required=True, validate=validate.Range(min=1, max=1000))
+
+
+class ExchangeFactSchema(_Strict):
+    editions = fields.List(fields.String(validate=validate.OneOf(EXCHANGE_EDITIONS)), required=True)
+    windows_rule = fields.String(required=True)
+    windows_versions = fields.List(fields.String(validate=validate.OneOf(WINDOWS_VERSIONS)), required=True)
+    mounted_databases_rule = fields.String(required=True)
+    mounted_databases = fields.Nested(MountedDatabasesSchema, required=True)
+
+
+class DagFactSchema(_Strict):
+    rule = fields.String(required=True)
+    max_members = StrictInteger(required=True, validate=validate.Range(min=2, max=64))
+    max_copies_per_database = StrictInteger(required=True, validate=validate.Range(min=1))
+
+
+class DesignPolicySchema(_Strict):
+    database_copies = StrictInteger(required=True, validate=validate.Range(min=2, max=16))
+    database_copies_basis = fields.String(**_text)
+    max_dedicated_cas_servers = StrictInteger(required=True, validate=validate.Range(min=2, max=16))
+    max_dedicated_cas_servers_basis = fields.String(**_text)
+    max_added_domain_controllers = StrictInteger(required=True, validate=validate.Range(min=0, max=4))
+    max_added_domain_controllers_basis = fields.String(**_text)
+
+
+class FactsSchema(_Strict):
+    windows_editions = fields.Nested(EditionFactSchema, required=True)
+    windows_clustering = fields.Nested(EditionFactSchema, required=True)
+    exchange = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^\d{4}$")),
+        values=fields.Nested(ExchangeFactSchema),
+        required=True,
+    )
+    dag = fields.Nested(DagFactSchema, required=True)
+    design_policy = fields.Nested(DesignPolicySchema, required=True)
+
+
+FILES: dict[str, type[Schema]] = {
+    "catalog.toml": CatalogHeaderSchema,
+    "rules.toml": RulesSchema,
+    "facts.toml": FactsSchema,
+    "hardware.toml": HardwareSchema,
+    "licences.toml": LicencesSchema,
+    "load_balancers.toml": LoadBalancersSchema,
+    "support.toml": SupportSchema,
+    "roles.toml": RolesSchema,
+}

@@ -1,0 +1,353 @@
+"""Fail every component of a topology one at a time and decide each client service's outcome.
+
+This module is the single authority on what a design survives: the optimizer takes its goal
+coverage from `analyze_shape`, and every explanation names its mechanism and cites a rule id
+from the catalog's rules.toml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from advisor.domain import FAILURE_KINDS, OUTCOME_SEVERITY, SERVICES
+from advisor.topology import Shape, Topology, build
+
+CLIENT_SERVICES = ("outlook", "owa", "activesync")
+SERVICE_LABELS = {
+    "outlook": "Outlook",
+    "owa": "OWA",
+    "activesync": "ActiveSync",
+    "smtp_inbound": "inbound mail",
+    "smtp_outbound": "outbound mail",
+}
+
+
+@dataclass(frozen=True)
+class Effect:
+    outcome: str
+    reason: str = ""
+    rule: str | None = None
+
+    def sentence(self) -> str:
+        return f"{self.reason} (rule {self.rule})" if self.rule else self.reason
+
+
+UNAFFECTED = Effect("unaffected")
+
+
+def _pick(*effects: Effect) -> Effect:
+    """The most severe effect; among equals the first, which names the cause nearest the client."""
+    best = UNAFFECTED
+    for effect in effects:
+        if OUTCOME_SEVERITY[effect.outcome] > OUTCOME_SEVERITY[best.outcome]:
+            best = effect
+    return best
+
+
+@dataclass(frozen=True)
+class Scenario:
+    component: str
+    kind: str
+    description: str
+    effects: dict[str, Effect]
+    explanation: str
+
+    @property
+    def outcomes(self) -> dict[str, str]:
+        return {service: effect.outcome for service, effect in self.effects.items()}
+
+    def outage_services(self) -> tuple[str, ...]:
+        return tuple(s for s, e in self.effects.items() if e.outcome == "outage")
+
+
+@dataclass(frozen=True)
+class SinglePointOfFailure:
+    component: str
+    kind: str
+    services: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    topology: Topology
+    scenarios: tuple[Scenario, ...]
+    single_points_of_failure: tuple[SinglePointOfFailure, ...]
+    coverage: dict[tuple[str, str], tuple[str, str | None]]  # (kind, service) -> (worst, component)
+
+    def meets(self, failure: str, service: str) -> bool:
+        """A goal is met when no component of that kind gives an outage for that service."""
+        return self.coverage[(failure, service)][0] != "outage"
+
+    def why_not(self, failure: str, service: str) -> str:
+        outcome, component = self.coverage[(failure, service)]
+        if outcome != "outage" or component is None:
+            return ""
+        scenario = next(s for s in self.scenarios if s.component == component)
+        return scenario.effects[service].sentence()
+
+
+def _names(items: tuple[str, ...] | list[str]) -> str:
+    items = list(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _services_phrase(services: tuple[str, ...] | list[str]) -> str:
+    return _names([SERVICE_LABELS[s] for s in services])
+
+
+class _Evaluator:
+    """Evaluates the services with a set of components down."""
+
+    def __init__(self, topology: Topology):
+        self.t = topology
+
+    def evaluate(self, down: frozenset[str]) -> dict[str, Effect]:
+        t = self.t
+        if t.site in down:
+            site = Effect(
+                "outage",
+                "the whole datacenter is down and with a single site there is nowhere to fail over to",
+                "site.single",
+            )
+            return {service: site for service in SERVICES}
+        directory = self._directory(down)
+        mailbox = self._mailbox_data(down)
+        front = self._front(down)
+        inbound, outbound = self._transport(down)
+        queued = (
+            Effect(
+                "unaffected",
+                "transport servers accept mail for the unavailable databases "
+                "and queue it until they mount again",
+                "transport.queueing",
+            )
+            if mailbox.outcome != "unaffected"
+            else UNAFFECTED
+        )
+        effects = {service: _pick(directory, front[service], mailbox) for service in CLIENT_SERVICES}
+        effects["smtp_inbound"] = _pick(directory, inbound)
+        if effects["smtp_inbound"].outcome == "unaffected" and queued.reason:
+            effects["smtp_inbound"] = queued
+        effects["smtp_outbound"] = _pick(directory, outbound)
+        return effects
+
+    def _directory(self, down: frozenset[str]) -> Effect:
+        dcs = self.t.domain_controllers
+        alive = [dc for dc in dcs if dc not in down]
+        if not alive:
+            return Effect(
+                "outage",
+                "no domain controller or global catalog is left and Exchange stops working without one",
+                "ad.global_catalog",
+            )
+        if len(alive) < len(dcs):
+            return Effect(
+                "failover", f"Exchange moves its directory look-ups to {_names(alive)}", "ad.global_catalog"
+            )
+        return UNAFFECTED
+
+    def _quorum(self, down: frozenset[str]) -> tuple[bool, int, int]:
+        members = self.t.dag_members
+        voters = list(members)
+        if self.t.witness and len(members) % 2 == 0:
+            voters.append(self.t.witness)
+        alive = sum(1 for v in voters if v not in down)
+        return alive * 2 > len(voters), alive, len(voters)
+
+    def _mailbox_data(self, down: frozenset[str]) -> Effect:
+        t = self.t
+        if t.dag_members:
+            has_quorum, alive, total = self._quorum(down)
+            if not has_quorum:
+                return Effect(
+                    "outage",
+                    f"the DAG keeps only {alive} of {total} votes, loses quorum and dismounts every database",
+                    "dag.quorum",
+                )
+        touched: set[str] = set()
+        for component in down:
+            if component in t.copies_on:
+                touched.update(t.copies_on[component])
+            elif "@" in component:
+                touched.add(component.split("@", 1)[0])
+        failed_over: list[str] = []
+        lost: list[str] = []
+        for database in sorted(touched, key=lambda d: int(d.split("-")[1])):
+            servers = t.copies[database]
+            healthy = [s for s in servers if s not in down and f"{database}@{s}" not in down]
+            if not healthy:
+                lost.append(database)
+            elif healthy[0] != servers[0]:
+                failed_over.append(database)
+        if lost:
+            reason = (
+                f"{_names(lost)} {'has' if len(lost) == 1 else 'have'} no healthy copy left, "
+                "so their mailboxes are unavailable until the database is restored"
+            )
+            return Effect("outage", reason, "dag.database_copy_failover")
+        if failed_over:
+            reason = f"the DAG activates another copy of {_names(failed_over)} within about 30 seconds"
+            return Effect("failover", reason, "dag.database_copy_failover")
+        return UNAFFECTED
+
+    def _front(self, down: frozenset[str]) -> dict[str, Effect]:
+        front = self.t.front
+        dead = [s for s in front.pool if s in down]
+        alive = [s for s in front.pool if s not in down]
+        if front.kind == "fixed":
+            if not dead:
+                return dict.fromkeys(CLIENT_SERVICES, UNAFFECTED)
+            server = dead[0]
+            outlook = Effect(
+                "outage",
+                f"{server} is the RpcClientAccessServer of every database and "
+                "the attribute does not follow a failover, so Outlook clients stay cut "
+                f"off until {server} is back or the attribute is repointed",
+                "ex2010.rpc_client_access",
+            )
+            web = Effect(
+                "outage",
+                f"the OWA and ActiveSync name is published to {server} alone, so "
+                f"those clients stay cut off until {server} is back or the name is repointed",
+                "ex2010.client_namespace",
+            )
+            return {"outlook": outlook, "owa": web, "activesync": web}
+        if not alive:
+            none_left = Effect(
+                "outage",
+                "no Client Access server is left to serve clients",
+                "lb.single_unit" if front.kind == "lb" else "ex2010.cas_array_dns",
+            )
+            return dict.fromkeys(CLIENT_SERVICES, none_left)
+        effect = UNAFFECTED
+        if front.kind == "lb":
+            units_alive = [u for u in front.units if u not in down]
+            if not units_alive:
+                return dict.fromkeys(
+                    CLIENT_SERVICES,
+                    Effect(
+                        "outage",
+                        f"{_names(list(front.units))} is the only load balancer in front of the "
+                        "CAS array, so every client it carries is cut off until it is repaired",
+                        "lb.single_unit",
+                    ),
+                )
+            if units_alive[0] != front.units[0]:
+                effect = Effect(
+                    "failover",
+                    f"the standby unit {units_alive[0]} takes over the virtual IP within seconds",
+                    "lb.ha_pair",
+                )
+        if dead and front.kind == "dns":
+            effect = Effect(
+                "outage",
+                f"clients that resolved the CAS array name to {_names(dead)} "
+                "stay cut off until their DNS cache expires or an administrator removes "
+                f"{_names(dead)} from the record",
+                "ex2010.cas_array_dns",
+            )
+        elif dead and front.kind == "lb":
+            effect = _pick(
+                effect,
+                Effect(
+                    "failover",
+                    f"the load balancer's health check takes {_names(dead)} out of rotation "
+                    f"and its clients reconnect to {_names(alive)}",
+                    "lb.single_unit",
+                ),
+            )
+        elif dead and front.kind == "nlb":
+            effect = Effect(
+                "failover",
+                f"Windows NLB converges and sends {_names(dead)}'s clients to "
+                f"{_names(alive)}; NLB notices a dead server, not a failed service",
+                "wnlb.server_health",
+            )
+        return dict.fromkeys(CLIENT_SERVICES, effect)
+
+    def _transport(self, down: frozenset[str]) -> tuple[Effect, Effect]:
+        servers = self.t.transport_servers
+        dead = [s for s in servers if s in down]
+        alive = [s for s in servers if s not in down]
+        if not dead:
+            return UNAFFECTED, UNAFFECTED
+        if not alive:
+            inbound = Effect(
+                "outage",
+                f"{_names(dead)} {'is' if len(dead) == 1 else 'are'} the only "
+                "transport server(s), so inbound mail waits on the senders' queues until "
+                "one is back",
+                "transport.redundancy",
+            )
+            outbound = Effect(
+                "outage", "no transport server is left to send mail out", "transport.redundancy"
+            )
+            return inbound, outbound
+        inbound = Effect(
+            "failover",
+            f"the MX records also list {_names(alive)}, so senders retry there",
+            "transport.redundancy",
+        )
+        outbound = Effect(
+            "failover",
+            f"the send connector also lists {_names(alive)} as source servers",
+            "transport.redundancy",
+        )
+        return inbound, outbound
+
+
+def _explain(description: str, effects: dict[str, Effect]) -> str:
+    """One sentence: what the failure does to the services, most severe first, and why."""
+    parts: list[str] = []
+    for outcome, verb in (("outage", "cuts off"), ("failover", "briefly interrupts")):
+        by_reason: dict[Effect, list[str]] = {}
+        for service, effect in effects.items():
+            if effect.outcome == outcome:
+                by_reason.setdefault(effect, []).append(service)
+        for effect, services in by_reason.items():
+            parts.append(f"{verb} {_services_phrase(services)} because {effect.sentence()}")
+    if not parts:
+        quiet = next((e for e in effects.values() if e.reason), None)
+        tail = f" ({quiet.sentence()})" if quiet else ""
+        return f"Losing the {description} leaves every service running{tail}."
+    return f"Losing the {description} {'; '.join(parts)}."
+
+
+def simulate(topology: Topology) -> Analysis:
+    """Fail each component alone and collect outcomes, single points of failure and coverage."""
+    evaluator = _Evaluator(topology)
+    scenarios: list[Scenario] = []
+    for component in topology.components.values():
+        effects = evaluator.evaluate(topology.failed_by(component.id))
+        scenarios.append(
+            Scenario(
+                component.id,
+                component.kind,
+                component.description,
+                effects,
+                _explain(component.description, effects),
+            )
+        )
+    coverage: dict[tuple[str, str], tuple[str, str | None]] = {
+        (kind, service): ("unaffected", None) for kind in FAILURE_KINDS for service in SERVICES
+    }
+    spofs: list[SinglePointOfFailure] = []
+    for scenario in scenarios:
+        for service, effect in scenario.effects.items():
+            held = coverage[(scenario.kind, service)]
+            if OUTCOME_SEVERITY[effect.outcome] > OUTCOME_SEVERITY[held[0]]:
+                coverage[(scenario.kind, service)] = (effect.outcome, scenario.component)
+        down = scenario.outage_services()
+        if down:
+            spofs.append(SinglePointOfFailure(scenario.component, scenario.kind, down, scenario.explanation))
+    return Analysis(topology, tuple(scenarios), tuple(spofs), coverage)
+
+
+@lru_cache(maxsize=4096)
+def analyze_shape(shape: Shape) -> Analysis:
+    """Simulate a shape once per process: shapes are immutable, so their analysis is too."""
+    return simulate(build(shape))

@@ -1,0 +1,35 @@
+"""Strict marshmallow fields: JSON and TOML types are taken as they are, never coerced."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from marshmallow import ValidationError, fields
+
+
+class StrictInteger(fields.Integer):
+    """An integer and nothing else: no strings, floats or booleans."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(strict=True, **kwargs)
+
+
+class StrictNumber(fields.Float):
+    """A finite number: no strings or booleans."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValidationError("Not a valid number.")
+        if not math.isfinite(value):
+            raise ValidationError("Not a finite number.")
+        return float(value)
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false and nothing else: no 1, "yes" or "true"."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean.")
+        return value

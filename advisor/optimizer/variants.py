@@ -1,0 +1,157 @@
+"""Which architectures a request allows, and each one's structural variants scored by the simulator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advisor.catalog import Catalog
+from advisor.domain import Request
+from advisor.failures import Analysis, analyze_shape
+from advisor.topology import DAG_ARCHITECTURES, LOAD_BALANCERS_BY_ARCHITECTURE, Shape
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the product rules leave open for one architecture under one request."""
+
+    windows_editions: tuple[str, ...]  # for Exchange (mailbox or multi-role) servers
+    cas_windows_editions: tuple[str, ...]
+    exchange_editions: tuple[str, ...]
+    load_balancer_models: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One structure: server counts, witness and domain controllers, with its simulated coverage."""
+
+    shape: Shape
+    domain_controllers_added: int
+    analysis: Analysis
+    meets_required: bool
+    weight: float  # preferred weight met, per the simulator
+
+    @property
+    def key(self) -> str:
+        s = self.shape
+        return f"n{s.exchange_servers}_m{s.dedicated_cas_servers}_dc{self.domain_controllers_added}"
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    """A product rule that rules an architecture out, and the request field it is about."""
+
+    field: str
+    reason: str
+
+
+def allowed(architecture: str, request: Request, catalog: Catalog) -> Options | Forbidden:
+    """The editions and models a request leaves for an architecture, or the rule that forbids it."""
+    p = request.platform
+    facts = catalog.exchange.get(p.exchange_version)
+    if facts is None:
+        return Forbidden(
+            "exchange.version", f"The catalog {catalog.id!r} has no facts for Exchange {p.exchange_version}."
+        )
+    if p.windows_version not in facts.windows_versions:
+        return Forbidden(
+            "windows.version",
+            f"Exchange {p.exchange_version} does not run on Windows Server "
+            f"{p.windows_version}; it runs on {', '.join(facts.windows_versions)} "
+            f"(rule {facts.windows_rule}).",
+        )
+    priced = catalog.windows_editions_for(p.windows_version)
+    if p.windows_edition != "any" and p.windows_edition not in priced:
+        exists = p.windows_edition in catalog.windows_editions.get(p.windows_version, ())
+        why = (
+            "the catalog has no price for it"
+            if exists
+            else f"that edition does not exist (rule {catalog.windows_editions_rule})"
+        )
+        return Forbidden(
+            "windows.edition",
+            f"Windows Server {p.windows_version} {p.windows_edition} cannot be used: {why}.",
+        )
+    editions = priced if p.windows_edition == "any" else (p.windows_edition,)
+    cas_editions = editions
+    if architecture in DAG_ARCHITECTURES:
+        clustering = catalog.clustering_editions(p.windows_version)
+        editions = tuple(e for e in editions if e in clustering)
+        if not editions:
+            fixed = p.windows_edition if p.windows_edition != "any" else "any priced edition"
+            return Forbidden(
+                "windows.edition",
+                f"Every DAG member needs Windows failover clustering, which Windows "
+                f"Server {p.windows_version} {fixed} does not include; it needs "
+                f"{' or '.join(clustering) or 'an edition the catalog lacks'} "
+                f"(rule {catalog.windows_clustering_rule}).",
+            )
+    ex_editions = tuple(e for e in facts.editions if (p.exchange_version, e) in catalog.exchange_servers)
+    if p.exchange_edition != "any":
+        if p.exchange_edition not in ex_editions:
+            return Forbidden(
+                "exchange.edition",
+                f"Exchange {p.exchange_version} {p.exchange_edition} has no price in "
+                f"the catalog {catalog.id!r}.",
+            )
+        ex_editions = (p.exchange_edition,)
+    units = LOAD_BALANCERS_BY_ARCHITECTURE[architecture]
+    models: tuple[str, ...] = ()
+    if units:
+        models = tuple(sku for sku, lb in sorted(catalog.load_balancers.items()) if units == 1 or lb.ha_pair)
+        if not models:
+            return Forbidden(
+                "catalog",
+                f"The catalog {catalog.id!r} has no load balancer that can "
+                "form an active/standby pair (rule lb.ha_pair).",
+            )
+    return Options(editions, cas_editions, ex_editions, models)
+
+
+def enumerate_variants(architecture: str, request: Request, catalog: Catalog) -> list[Variant]:
+    """Every structure the optimizer may choose for an architecture, simulated once each."""
+    env = request.environment
+    pairs = request.goal_pairs()
+    counts = [1] if architecture == "single_server" else list(range(2, catalog.dag_max_members + 1))
+    cas_counts = (
+        list(range(2, catalog.policy.max_dedicated_cas_servers + 1))
+        if architecture == "dedicated_cas_wnlb"
+        else [0]
+    )
+    existing = env.domain_controllers
+    dc_options = sorted({max(0, 1 - existing), max(0, 2 - existing)})
+    dc_options = [a for a in dc_options if a <= catalog.policy.max_added_domain_controllers]
+    variants: list[Variant] = []
+    for n in counts:
+        for m in cas_counts:
+            for added in dc_options:
+                shape = Shape(
+                    architecture=architecture,
+                    exchange_servers=n,
+                    dedicated_cas_servers=m,
+                    witness=default_witness(architecture, n, env.witness_host),
+                    domain_controllers=existing + added,
+                    databases=request.databases,
+                    database_copies=min(catalog.policy.database_copies, n) if n > 1 else 1,
+                    sites=env.sites,
+                )
+                analysis = analyze_shape(shape)
+                required = all(
+                    analysis.meets(f, s) for (f, s), g in pairs.items() if g.priority == "required"
+                )
+                weight = sum(
+                    g.weight
+                    for (f, s), g in pairs.items()
+                    if g.priority == "preferred" and analysis.meets(f, s)
+                )
+                variants.append(Variant(shape, added, analysis, required, weight))
+    return variants
+
+
+def default_witness(architecture: str, servers: int, host: str) -> str:
+    """Where the witness lives: only even-sized DAGs need one (rule dag.witness)."""
+    if architecture not in DAG_ARCHITECTURES or servers % 2:
+        return "none"
+    if host == "existing":
+        return "existing"
+    # Exchange 2010 puts the witness on a Hub Transport server outside the DAG by default.
+    return "cas_server" if architecture == "dedicated_cas_wnlb" else "buy"

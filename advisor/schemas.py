@@ -1,0 +1,241 @@
+"""Marshmallow schemas for the request contract (DESIGN.md) and their translation to domain types.
+
+The CLI, the API and the web form all validate through these schemas, so one rule set decides
+what a valid request is, and every problem names its field by its JSON path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from advisor.domain import (
+    ARCHITECTURES,
+    EXCHANGE_EDITIONS,
+    EXCHANGE_VERSIONS,
+    FAILURE_KINDS,
+    SERVICES,
+    WINDOWS_EDITIONS,
+    WINDOWS_VERSIONS,
+    Budget,
+    Environment,
+    FieldProblem,
+    Goal,
+    InvalidInput,
+    Platform,
+    Project,
+    Request,
+    money_to_cents,
+)
+from advisor.fields import StrictBoolean, StrictInteger, StrictNumber
+
+MAX_BUDGET = 100_000_000
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class BudgetSchema(_Strict):
+    amount = StrictNumber(required=True, validate=validate.Range(min=0, max=MAX_BUDGET))
+    currency = fields.String(
+        load_default="USD",
+        validate=validate.Regexp(r"^[A-Z]{3}$", error="Must be a three-letter ISO 4217 code such as USD."),
+    )
+    applies_to = fields.String(load_default="upfront", validate=validate.OneOf(["upfront", "total"]))
+
+
+class ExchangeSchema(_Strict):
+    version = fields.String(load_default="2010", validate=validate.OneOf(EXCHANGE_VERSIONS))
+    edition = fields.String(load_default="any", validate=validate.OneOf([*EXCHANGE_EDITIONS, "any"]))
+
+
+class WindowsSchema(_Strict):
+    version = fields.String(load_default="2008R2", validate=validate.OneOf(WINDOWS_VERSIONS))
+    edition = fields.String(load_default="any", validate=validate.OneOf([*WINDOWS_EDITIONS, "any"]))
+
+
+class EnvironmentSchema(_Strict):
+    domain_controllers = StrictInteger(load_default=2, validate=validate.Range(min=0, max=50))
+    witness_host = fields.String(load_default="existing", validate=validate.OneOf(["existing", "buy"]))
+    sites = StrictInteger(
+        load_default=1,
+        validate=validate.Range(
+            min=1, max=1, error="Only single-site designs are modelled yet; sites must be 1."
+        ),
+    )
+    cals_owned = StrictInteger(load_default=0, validate=validate.Range(min=0, max=10_000_000))
+
+
+class GoalSchema(_Strict):
+    failure = fields.String(required=True, validate=validate.OneOf(FAILURE_KINDS))
+    services = fields.List(
+        fields.String(validate=validate.OneOf(SERVICES)),
+        required=True,
+        validate=validate.Length(min=1, max=len(SERVICES)),
+    )
+    priority = fields.String(load_default="required", validate=validate.OneOf(["required", "preferred"]))
+    weight = StrictNumber(load_default=1.0, validate=validate.Range(min=0, max=1000))
+
+
+class ProjectSchema(_Strict):
+    name = fields.String(load_default="", validate=validate.Length(max=200))
+    customer = fields.String(load_default="", validate=validate.Length(max=200))
+    prepared_by = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+_catalog_id = fields.String(
+    load_default="default",
+    validate=validate.Regexp(r"^[a-z0-9][a-z0-9._-]{0,63}$", error="Must be a catalog id such as 'default'."),
+)
+
+
+class _PlatformFields(_Strict):
+    exchange = fields.Nested(ExchangeSchema, load_default=lambda: ExchangeSchema().load({}))
+    windows = fields.Nested(WindowsSchema, load_default=lambda: WindowsSchema().load({}))
+    mailboxes = StrictInteger(load_default=300, validate=validate.Range(min=1, max=100_000))
+    databases = StrictInteger(load_default=4, validate=validate.Range(min=1, max=200))
+    environment = fields.Nested(EnvironmentSchema, load_default=lambda: EnvironmentSchema().load({}))
+    catalog = _catalog_id
+    project = fields.Nested(ProjectSchema, load_default=None)
+
+
+class RequestSchema(_PlatformFields):
+    budget = fields.Nested(BudgetSchema, required=True)
+    horizon_years = StrictInteger(load_default=3, validate=validate.Range(min=1, max=10))
+    goals = fields.List(
+        fields.Nested(GoalSchema),
+        required=True,
+        validate=validate.Length(max=len(FAILURE_KINDS) * len(SERVICES)),
+    )
+    objective = fields.String(load_default="min_cost", validate=validate.OneOf(["min_cost", "max_goals"]))
+    alternatives = StrictInteger(load_default=3, validate=validate.Range(min=1, max=len(ARCHITECTURES)))
+
+
+class DesignSchema(_Strict):
+    exchange_servers = StrictInteger(validate=validate.Range(min=1, max=16))
+    dedicated_cas_servers = StrictInteger(validate=validate.Range(min=0, max=16))
+    dag = StrictBoolean()
+    cas_array = StrictBoolean()
+    load_balancers = StrictInteger(validate=validate.Range(min=0, max=2))
+    witness = fields.String(validate=validate.OneOf(["existing", "buy", "cas_server", "none"]))
+    windows_edition = fields.String(validate=validate.OneOf(WINDOWS_EDITIONS))
+    exchange_edition = fields.String(validate=validate.OneOf(EXCHANGE_EDITIONS))
+    server_model = fields.String(validate=validate.Length(min=1, max=64))
+    database_copies = StrictInteger(validate=validate.Range(min=1, max=16))
+    domain_controllers_added = StrictInteger(validate=validate.Range(min=0, max=10))
+    load_balancer_model = fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
+    cas_server_model = fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
+    cas_windows_edition = fields.String(allow_none=True, validate=validate.OneOf(WINDOWS_EDITIONS))
+    cas_exchange_edition = fields.String(allow_none=True, validate=validate.OneOf(EXCHANGE_EDITIONS))
+
+
+class AnalysisSchema(_PlatformFields):
+    architecture = fields.String(required=True, validate=validate.OneOf(ARCHITECTURES))
+    design = fields.Nested(DesignSchema, load_default=dict)
+    goals = fields.List(fields.Nested(GoalSchema), load_default=list)
+    budget = fields.Nested(BudgetSchema, load_default=None)
+    horizon_years = StrictInteger(load_default=3, validate=validate.Range(min=1, max=10))
+
+
+def problems_from(messages: Any, prefix: str = "") -> list[FieldProblem]:
+    """Flatten marshmallow's nested messages into one problem per field path (a.b.0.c)."""
+    found: list[FieldProblem] = []
+    if isinstance(messages, dict):
+        for key, sub in messages.items():
+            name = "(body)" if key == "_schema" and not prefix else str(key)
+            path = f"{prefix}.{name}" if prefix else name
+            if key == "_schema" and prefix:
+                path = prefix
+            found.extend(problems_from(sub, path))
+    elif isinstance(messages, list):
+        for text in messages:
+            if isinstance(text, dict | list):
+                found.extend(problems_from(text, prefix))
+            else:
+                found.append(FieldProblem(prefix or "(body)", _friendly(str(text))))
+    else:
+        found.append(FieldProblem(prefix or "(body)", _friendly(str(messages))))
+    return found
+
+
+def _friendly(text: str) -> str:
+    return "unknown field" if text == "Unknown field." else text.rstrip(".")
+
+
+def _load(schema: Schema, data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise InvalidInput([FieldProblem("(body)", "must be a JSON object")])
+    try:
+        loaded: dict[str, Any] = schema.load(data)
+    except ValidationError as err:
+        raise InvalidInput(problems_from(err.normalized_messages())) from None
+    return loaded
+
+
+def _platform(data: dict[str, Any]) -> Platform:
+    return Platform(
+        data["exchange"]["version"],
+        data["exchange"]["edition"],
+        data["windows"]["version"],
+        data["windows"]["edition"],
+    )
+
+
+def _environment(data: dict[str, Any]) -> Environment:
+    return Environment(**data["environment"])
+
+
+def _goals(data: dict[str, Any]) -> tuple[Goal, ...]:
+    return tuple(
+        Goal(g["failure"], tuple(dict.fromkeys(g["services"])), g["priority"], g["weight"])
+        for g in data["goals"]
+    )
+
+
+def _project(data: dict[str, Any]) -> Project | None:
+    return Project(**data["project"]) if data.get("project") is not None else None
+
+
+def _budget(data: dict[str, Any] | None) -> Budget:
+    if data is None:
+        return Budget(0, "USD", "upfront")
+    return Budget(money_to_cents(data["amount"]), data["currency"], data["applies_to"])
+
+
+def parse_request(data: Any) -> Request:
+    """A request from its JSON form; InvalidInput names every field that is wrong."""
+    loaded = _load(RequestSchema(), data)
+    return Request(
+        budget=_budget(loaded["budget"]),
+        goals=_goals(loaded),
+        platform=_platform(loaded),
+        horizon_years=loaded["horizon_years"],
+        mailboxes=loaded["mailboxes"],
+        databases=loaded["databases"],
+        environment=_environment(loaded),
+        objective=loaded["objective"],
+        alternatives=loaded["alternatives"],
+        catalog=loaded["catalog"],
+        project=_project(loaded),
+    )
+
+
+def parse_analysis(data: Any) -> tuple[Request, str, dict[str, Any], bool]:
+    """An analysis input: the request part, the architecture, the design fields given, and
+    whether a budget was given."""
+    loaded = _load(AnalysisSchema(), data)
+    request = Request(
+        budget=_budget(loaded["budget"]),
+        goals=_goals(loaded),
+        platform=_platform(loaded),
+        horizon_years=loaded["horizon_years"],
+        mailboxes=loaded["mailboxes"],
+        databases=loaded["databases"],
+        environment=_environment(loaded),
+        catalog=loaded["catalog"],
+        project=_project(loaded),
+    )
+    return request, loaded["architecture"], dict(loaded["design"]), loaded["budget"] is not None

@@ -1,0 +1,75 @@
+"""Shared fixtures: the shipped catalog, an advisor, and request builders."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.catalog import Catalog, CatalogRegistry, load_catalog, shipped_catalogs_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+BASE_REQUEST: dict[str, Any] = {
+    "budget": {"amount": 30000, "currency": "USD", "applies_to": "upfront"},
+    "horizon_years": 3,
+    "exchange": {"version": "2010", "edition": "any"},
+    "windows": {"version": "2008R2", "edition": "any"},
+    "mailboxes": 300,
+    "databases": 4,
+    "environment": {"domain_controllers": 2, "witness_host": "existing", "sites": 1, "cals_owned": 300},
+    "goals": [
+        {"failure": "database", "services": ["outlook", "owa"], "priority": "required"},
+        {"failure": "server", "services": ["outlook", "owa", "smtp_inbound"], "priority": "required"},
+        {"failure": "load_balancer", "services": ["outlook"], "priority": "preferred", "weight": 5},
+    ],
+    "objective": "min_cost",
+    "alternatives": 3,
+    "catalog": "default",
+}
+
+
+def make_request(**changes: Any) -> dict[str, Any]:
+    """A copy of the base request with top-level fields replaced (nested dicts merged)."""
+    request = copy.deepcopy(BASE_REQUEST)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(request.get(key), dict):
+            request[key] = {**request[key], **value}
+        else:
+            request[key] = value
+    return request
+
+
+def load_example(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((EXAMPLES / name).read_text())
+    return data
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(shipped_catalogs_dir() / "default")
+
+
+@pytest.fixture(scope="session")
+def registry() -> CatalogRegistry:
+    return CatalogRegistry(own="")
+
+
+@pytest.fixture(scope="session")
+def advisor(registry: CatalogRegistry) -> Any:
+    from advisor.service import Advisor
+
+    return Advisor(registry)
+
+
+@pytest.fixture
+def catalog_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped catalog folder, for tests that break or change it."""
+    target = tmp_path / "catalog"
+    shutil.copytree(shipped_catalogs_dir() / "default", target)
+    return target

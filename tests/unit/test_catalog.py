@@ -1,0 +1,116 @@
+"""Catalog loading and validation: every problem names its file, item and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.catalog import Catalog, CatalogRegistry, InvalidCatalog, load_catalog
+from advisor.domain import UnknownCatalog
+
+
+def test_the_shipped_catalog_is_valid_and_names_its_version(catalog: Catalog) -> None:
+    assert catalog.id == "default"
+    assert catalog.summary() == {
+        "id": "default",
+        "version": catalog.version,
+        "currency": "USD",
+        "as_of": catalog.as_of,
+    }
+
+
+def test_every_shipped_price_carries_its_basis(catalog: Catalog) -> None:
+    items = [s.item for s in catalog.servers.values()]
+    items += [
+        *catalog.windows.values(),
+        *catalog.exchange_servers.values(),
+        *catalog.exchange_cals.values(),
+        *(lb.item for lb in catalog.load_balancers.values()),
+    ]
+    assert len(items) >= 15
+    for item in items:
+        assert item.basis.strip(), item.sku
+
+
+def test_the_shipped_prices_follow_domain_ballparks(catalog: Catalog) -> None:
+    assert catalog.windows[("2008R2", "standard")].price_cents == 99900
+    assert catalog.windows[("2008R2", "enterprise")].price_cents == 399900
+    assert catalog.windows[("2012R2", "standard")].price_cents == 88200
+    assert catalog.windows[("2012R2", "datacenter")].price_cents == 480900
+    assert catalog.load_balancers["LB-ENTRY-HW"].item.price_cents == 259000
+    assert catalog.rates["software_assurance"].rate == 0.25
+
+
+def test_annual_figures_come_from_the_support_rates(catalog: Catalog) -> None:
+    licence = catalog.windows[("2008R2", "enterprise")]
+    assert licence.annual_cents == round(licence.price_cents * 0.25)
+    server = catalog.servers["SRV-ENTRY-1S"].item
+    assert server.annual_cents == round(server.price_cents * 0.15)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_bad_price_is_reported_with_file_item_and_field(catalog_copy: Path) -> None:
+    _edit(catalog_copy / "hardware.toml", "price = 3200.00", "price = -5")
+    with pytest.raises(InvalidCatalog) as caught:
+        load_catalog(catalog_copy)
+    [problem] = caught.value.problems
+    assert problem.file == "hardware.toml"
+    assert problem.item == "server[1] (SRV-ENTRY-1S)"
+    assert problem.field == "price"
+
+
+def test_every_problem_is_reported_not_just_the_first(catalog_copy: Path) -> None:
+    _edit(catalog_copy / "hardware.toml", "price = 3200.00", "price = -5")
+    _edit(catalog_copy / "load_balancers.toml", "ha_pair = false", 'ha_pair = "no"')
+    _edit(catalog_copy / "catalog.toml", 'currency = "USD"', 'currency = "usd"')
+    with pytest.raises(InvalidCatalog) as caught:
+        load_catalog(catalog_copy)
+    files = {p.file for p in caught.value.problems}
+    assert files == {"hardware.toml", "load_balancers.toml", "catalog.toml"}
+
+
+def test_a_missing_basis_is_a_problem(catalog_copy: Path) -> None:
+    _edit(catalog_copy / "licences.toml", 'basis = "Microsoft list price, 2012 (DOMAIN.md section 3)"\n', "")
+    with pytest.raises(InvalidCatalog) as caught:
+        load_catalog(catalog_copy)
+    assert any(p.field == "basis" for p in caught.value.problems)
+
+
+def test_a_dangling_rule_and_an_unknown_sku_are_cross_checked(catalog_copy: Path) -> None:
+    _edit(catalog_copy / "facts.toml", 'rule = "dag.limits"', 'rule = "dag.nonsense"')
+    _edit(catalog_copy / "roles.toml", 'hardware_sku = "SRV-SMALL-1S"', 'hardware_sku = "NOPE"')
+    with pytest.raises(InvalidCatalog) as caught:
+        load_catalog(catalog_copy)
+    text = [str(p) for p in caught.value.problems]
+    assert any("dag.nonsense" in t for t in text)
+    assert any("NOPE" in t and "roles.toml" in t for t in text)
+
+
+def test_broken_toml_and_a_missing_file_are_reported(catalog_copy: Path) -> None:
+    (catalog_copy / "support.toml").write_text("[software_assurance\n")
+    (catalog_copy / "roles.toml").unlink()
+    with pytest.raises(InvalidCatalog) as caught:
+        load_catalog(catalog_copy)
+    messages = {p.file: p.message for p in caught.value.problems}
+    assert "not valid TOML" in messages["support.toml"]
+    assert messages["roles.toml"] == "file is missing"
+
+
+def test_a_planners_own_catalog_answers_to_default(catalog_copy: Path) -> None:
+    _edit(catalog_copy / "catalog.toml", 'id = "default"', 'id = "contoso-2026"')
+    registry = CatalogRegistry(own=catalog_copy)
+    assert registry.get("default").id == "contoso-2026"
+    assert registry.get("contoso-2026").id == "contoso-2026"
+    assert "default" in registry.ids()
+
+
+def test_an_unknown_catalog_id_lists_the_known_ones(registry: CatalogRegistry) -> None:
+    with pytest.raises(UnknownCatalog) as caught:
+        registry.get("nope")
+    assert caught.value.known == ["default"]

@@ -1,0 +1,154 @@
+"""The failure simulator against the rules in DOMAIN.md, one table row per rule."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from advisor.catalog import load_catalog, shipped_catalogs_dir
+from advisor.failures import analyze_shape
+from advisor.topology import Shape
+
+
+def shape(
+    architecture: str,
+    servers: int = 2,
+    cas: int = 0,
+    witness: str = "existing",
+    dcs: int = 2,
+    databases: int = 4,
+    copies: int = 2,
+) -> Shape:
+    if architecture == "single_server":
+        servers, copies, witness = 1, 1, "none"
+    return Shape(architecture, servers, cas, witness, dcs, databases, copies)
+
+
+def outcome(s: Shape, component: str, service: str) -> str:
+    scenario = next(x for x in analyze_shape(s).scenarios if x.component == component)
+    return scenario.outcomes[service]
+
+
+SEED = shape("dag_only")
+DNS = shape("dag_cas_array_dns")
+ONE_LB = shape("dag_cas_array_single_lb")
+LB_PAIR = shape("dag_cas_array_lb_pair")
+WNLB = shape("dedicated_cas_wnlb", cas=2, witness="cas_server")
+SINGLE = shape("single_server")
+
+
+@pytest.mark.parametrize(
+    ("design", "component", "service", "expected"),
+    [
+        # The seed case: database failover is invisible, ex-2 is survivable, ex-1 is not.
+        (SEED, "db-1@ex-1", "outlook", "failover"),
+        (SEED, "db-1@ex-2", "outlook", "unaffected"),
+        (SEED, "ex-2", "outlook", "failover"),
+        (SEED, "ex-1", "outlook", "outage"),
+        (SEED, "ex-1", "owa", "outage"),
+        (SEED, "ex-1", "smtp_inbound", "failover"),
+        (SEED, "ex-1", "smtp_outbound", "failover"),
+        # A CAS array behind DNS alone: the dead server's clients are cut off.
+        (DNS, "ex-1", "outlook", "outage"),
+        (DNS, "ex-2", "outlook", "outage"),
+        (DNS, "db-2@ex-2", "outlook", "failover"),
+        # One load balancer: servers fail over, the unit itself is an outage.
+        (ONE_LB, "ex-1", "outlook", "failover"),
+        (ONE_LB, "lb-1", "outlook", "outage"),
+        (ONE_LB, "lb-1", "owa", "outage"),
+        (ONE_LB, "lb-1", "activesync", "outage"),
+        (ONE_LB, "lb-1", "smtp_inbound", "unaffected"),
+        # A pair: the active unit's loss is a failover, the standby's goes unnoticed.
+        (LB_PAIR, "lb-1", "outlook", "failover"),
+        (LB_PAIR, "lb-2", "outlook", "unaffected"),
+        (LB_PAIR, "ex-1", "outlook", "failover"),
+        # Windows NLB on dedicated CAS servers.
+        (WNLB, "cas-1", "outlook", "failover"),
+        (WNLB, "cas-2", "owa", "failover"),
+        (WNLB, "ex-1", "outlook", "failover"),
+        (WNLB, "cas-1", "smtp_inbound", "failover"),
+        # The witness alone is not an outage for a 2-member DAG.
+        (SEED, "witness", "outlook", "unaffected"),
+        (WNLB, "witness", "outlook", "unaffected"),
+        # Domain controllers: one is a single point of failure, two are not.
+        (shape("dag_cas_array_lb_pair", dcs=1), "dc-1", "outlook", "outage"),
+        (shape("dag_cas_array_lb_pair", dcs=1), "dc-1", "smtp_inbound", "outage"),
+        (LB_PAIR, "dc-1", "outlook", "failover"),
+        # One server: its databases have no other copy.
+        (SINGLE, "db-1@ex-1", "outlook", "outage"),
+        (SINGLE, "db-1@ex-1", "smtp_inbound", "unaffected"),
+        (SINGLE, "ex-1", "smtp_inbound", "outage"),
+        # One site: losing it is an outage of everything, and it is said.
+        (LB_PAIR, "site-1", "outlook", "outage"),
+        (LB_PAIR, "site-1", "smtp_outbound", "outage"),
+    ],
+)
+def test_a_single_failure_has_the_outcome_the_domain_rules_give(
+    design: Shape, component: str, service: str, expected: str
+) -> None:
+    assert outcome(design, component, service) == expected
+
+
+def test_the_seed_case_names_ex1_as_the_outlook_single_point_of_failure() -> None:
+    spofs = {s.component: s for s in analyze_shape(SEED).single_points_of_failure}
+    assert set(spofs) == {"ex-1", "site-1"}
+    assert "outlook" in spofs["ex-1"].services
+    assert "RpcClientAccessServer" in spofs["ex-1"].explanation
+    assert "rule ex2010.rpc_client_access" in spofs["ex-1"].explanation
+
+
+def test_a_dns_cas_array_explains_that_clients_wait_for_dns() -> None:
+    spof = next(s for s in analyze_shape(DNS).single_points_of_failure if s.component == "ex-2")
+    assert "DNS" in spof.explanation and "rule ex2010.cas_array_dns" in spof.explanation
+
+
+def test_windows_nlb_scenarios_say_nlb_checks_servers_not_services() -> None:
+    scenario = next(s for s in analyze_shape(WNLB).scenarios if s.component == "cas-1")
+    assert "not a failed service" in scenario.explanation
+    assert "rule wnlb.server_health" in scenario.explanation
+
+
+def test_the_witness_and_a_member_together_lose_quorum() -> None:
+    from advisor.failures import _Evaluator
+    from advisor.topology import build
+
+    topology = build(SEED)
+    effects = _Evaluator(topology).evaluate(frozenset({"ex-2", "witness", "db-1@ex-2"}))
+    assert effects["outlook"].outcome == "outage"
+    assert effects["outlook"].rule == "dag.quorum"
+
+
+def test_a_goal_on_a_kind_the_design_lacks_is_met() -> None:
+    analysis = analyze_shape(SEED)
+    assert analysis.meets("load_balancer", "outlook")
+    assert not analysis.meets("server", "outlook")
+
+
+def test_a_single_point_of_failure_is_exactly_a_component_with_an_outage() -> None:
+    for design in (SEED, DNS, ONE_LB, LB_PAIR, WNLB, SINGLE):
+        analysis = analyze_shape(design)
+        with_outage = {s.component for s in analysis.scenarios if "outage" in s.outcomes.values()}
+        assert {s.component for s in analysis.single_points_of_failure} == with_outage
+
+
+def test_every_rule_the_simulator_cites_is_in_the_shipped_rules() -> None:
+    rules = load_catalog(shipped_catalogs_dir() / "default").rules
+    source = (Path(__file__).resolve().parents[2] / "advisor" / "failures.py").read_text()
+    cited = set(re.findall(r'"((?:[a-z0-9_]+\.)+[a-z0-9_]+)"\)', source))
+    cited |= set(re.findall(r'(?:rule|Effect\([^)]*)"([a-z0-9_]+\.[a-z0-9_.]+)"', source))
+    assert cited, "the simulator cites no rules"
+    for design in (SEED, DNS, ONE_LB, LB_PAIR, WNLB, SINGLE):
+        for scenario in analyze_shape(design).scenarios:
+            cited |= {e.rule for e in scenario.effects.values() if e.rule}
+    assert cited <= set(rules), cited - set(rules)
+
+
+def test_every_explanation_is_one_sentence_naming_a_rule_when_something_breaks() -> None:
+    for design in (SEED, DNS, ONE_LB, LB_PAIR, WNLB, SINGLE):
+        for scenario in analyze_shape(design).scenarios:
+            assert scenario.explanation.endswith(".")
+            assert scenario.explanation.count(". ") == 0
+            if set(scenario.outcomes.values()) != {"unaffected"}:
+                assert "(rule " in scenario.explanation
