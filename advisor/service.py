@@ -196,9 +196,12 @@ def complete_design(
     exchange = _edition(
         given,
         "exchange_edition",
-        fitting or options.exchange_editions,
+        options.exchange_editions,
         problems,
-        lambda e: catalog.exchange_servers[(request.platform.exchange_version, e)].price_cents,
+        lambda e: (
+            e not in fitting,
+            catalog.exchange_servers[(request.platform.exchange_version, e)].price_cents,
+        ),
         "",
     )
     if exchange in limits and per_server > limits[exchange]:

@@ -10,7 +10,7 @@ import pulp
 from advisor.catalog import Catalog
 from advisor.domain import ARCHITECTURES, Design, Request, format_money
 from advisor.failures import SERVICE_LABELS, Analysis
-from advisor.optimizer.model import Model, build_model, extract_design
+from advisor.optimizer.model import NO_BUDGET_CENTS, Model, Unsizable, build_model, extract_design
 from advisor.optimizer.solve import SOLVERS, SolverStats, solve
 from advisor.optimizer.variants import Forbidden, Variant, allowed, enumerate_variants
 from advisor.pricing import Quote, bill_of_materials
@@ -91,7 +91,10 @@ def _weigh(
             architecture, "misses_required_goal", _missed(request, variants[0]), analysis=variants[0].analysis
         )
 
-    model = build_model(architecture, request, catalog, options, qualifying, with_budget=True)
+    try:
+        model = build_model(architecture, request, catalog, options, qualifying, with_budget=True)
+    except Unsizable:
+        return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
     if write_lp is not None:
         write_lp.mkdir(parents=True, exist_ok=True)
         model.problem.writeLP(str(write_lp / f"{architecture}.lp"))
@@ -109,13 +112,15 @@ def _weigh(
         )
 
     # Nothing fits the budget: find what the cheapest qualifying design costs instead.
-    unbounded = build_model(architecture, request, catalog, options, qualifying, with_budget=False)
-    measure = unbounded.total if request.budget.applies_to == "total" else unbounded.upfront
-    unbounded.problem.setObjective(measure - _epsilon(request) * unbounded.weight)
-    if not solve(unbounded.problem, stats, solver, time_limit):
+    assert model.budget_constraint is not None
+    model.problem.get_constraint_by_name(model.budget_constraint).changeRHS(NO_BUDGET_CENTS)
+    measure = model.total if request.budget.applies_to == "total" else model.upfront
+    model.problem.sense = pulp.LpMinimize
+    model.problem.setObjective(measure - _epsilon(request) * model.weight)
+    if not solve(model.problem, stats, solver, time_limit):
         return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
-    design, variant = extract_design(unbounded)
-    quote = _priced(unbounded, design, request, catalog)
+    design, variant = extract_design(model)
+    quote = _priced(model, design, request, catalog)
     figure = quote.cost.measure(request.budget.applies_to)
     short = figure - request.budget.amount_cents
     reason = (

@@ -1,41 +1,55 @@
-"""The MILP for one architecture, built in named steps: variables, sizing, limits, cost, budget.
+"""The MILP for one architecture, built in named steps: structure, sizing, limits, cost, budget.
 
-Every constraint carries a name that says what it holds, so the written .lp file reads as the
-model's documentation (`advisor recommend --write-lp DIR`).
+The model picks one structure (server counts, witness, added domain controllers) whose goal
+coverage the failure simulator has already decided, and for the chosen server counts one
+hardware model and one Windows and Exchange edition per server group, and a load-balancer
+model. Sizing choices exist only where the product limits allow them, so the relaxation is
+tight and HiGHS proves optimality in its presolve or first nodes. Every constraint carries a
+name that says what it holds, so the written .lp file reads as the model's documentation
+(`advisor recommend --write-lp DIR`).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 import pulp
 
-from advisor.catalog import Catalog
+from advisor.catalog import Catalog, Item
 from advisor.domain import Design, Request
 from advisor.optimizer.variants import Options, Variant
 from advisor.pricing import cals_to_buy, domain_controller_items, witness_items
 from advisor.topology import LOAD_BALANCERS_BY_ARCHITECTURE
 
-MAILBOX_SERVICES = ("outlook", "owa", "activesync")
+
+# Large enough that no design reaches it: lifting the budget to it re-solves without a budget.
+NO_BUDGET_CENTS = 10**13
 
 
 def _name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", text)
 
 
+def _sum(terms: list[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> pulp.LpAffineExpression:
+    """A linear expression from (variable, coefficient) pairs, without PuLP's operator overhead."""
+    return pulp.LpAffineExpression(terms, constant)
+
+
+def _binary(problem: pulp.LpProblem, name: str) -> pulp.LpVariable:
+    return problem.add_variable(_name(name), cat="Binary")
+
+
 @dataclass
-class ServerGroup:
-    """Servers of one role: one model, one Windows edition and one Exchange edition for all."""
+class Sizing:
+    """The choices for one server group at one server count: model, Windows and Exchange."""
 
-    prefix: str
+    count: int
+    used: pulp.LpVariable
     model: dict[str, pulp.LpVariable]
-    count: dict[str, pulp.LpVariable]
-    windows: dict[str, tuple[pulp.LpVariable, pulp.LpVariable]]
-    exchange: dict[str, tuple[pulp.LpVariable, pulp.LpVariable]]
-
-    def chosen(self, table: dict[str, pulp.LpVariable]) -> str:
-        return max(table, key=lambda k: table[k].value() or 0.0)
+    windows: dict[str, pulp.LpVariable]
+    exchange: dict[str, pulp.LpVariable]
 
 
 @dataclass
@@ -43,70 +57,103 @@ class Model:
     architecture: str
     problem: pulp.LpProblem
     choose: dict[str, tuple[pulp.LpVariable, Variant]]
-    mailbox: ServerGroup
-    cas: ServerGroup | None
+    mailbox: dict[int, Sizing]
+    cas: dict[int, Sizing]
     load_balancer: dict[str, pulp.LpVariable]
     upfront: pulp.LpAffineExpression
     annual: pulp.LpAffineExpression
     total: pulp.LpAffineExpression
     weight: pulp.LpAffineExpression
+    budget_constraint: str | None
 
 
-def _server_group(
+class Unsizable(Exception):
+    """No server count of any structure can be sized within the product limits."""
+
+
+def _money(item: Item, annual: bool) -> int:
+    return item.annual_cents if annual else item.price_cents
+
+
+def _undominated(names: list[str], item: dict[str, Item]) -> list[str]:
+    """Drop every choice that another one beats or ties on both price and annual cost.
+
+    Within one server count the choices differ only in cost (capacity and limits were
+    filtered before), so a dominated choice can never be in a best design, whatever the
+    objective or the budget's measure; dropping it keeps the model small.
+    """
+    keep: list[str] = []
+    for name in sorted(names, key=lambda n: (item[n].price_cents, item[n].annual_cents, n)):
+        if not any(item[k].annual_cents <= item[name].annual_cents for k in keep):
+            keep.append(name)
+    return keep
+
+
+def _sizing(
     problem: pulp.LpProblem,
-    prefix: str,
-    size: pulp.LpAffineExpression,
-    most: int,
+    group: str,
+    count: int,
+    request: Request,
     catalog: Catalog,
-    editions: tuple[str, ...],
-    exchange_editions: tuple[str, ...],
-) -> ServerGroup:
-    """Pick one hardware model and one edition of each product for `size` servers."""
-    models = [s.item.sku for s in catalog.exchange_servers_models()]
-    model = {k: pulp.LpVariable(_name(f"{prefix}_uses_{k}"), cat="Binary") for k in models}
-    count = {k: pulp.LpVariable(_name(f"{prefix}_servers_{k}"), 0, most, cat="Integer") for k in models}
-    problem += pulp.lpSum(model.values()) == 1, f"{prefix}_one_server_model"
-    for k in models:
-        problem += count[k] <= most * model[k], _name(f"{prefix}_only_chosen_model_{k}")
-    problem += pulp.lpSum(count.values()) == size, f"{prefix}_server_count"
+    windows: tuple[str, ...],
+    exchange: tuple[str, ...],
+    survive_one: bool,
+    copies: int,
+) -> Sizing | None:
+    """Choices for `count` servers of a group, kept only where they carry the load and limits."""
+    need = request.mailboxes
+    carrying = count - 1 if survive_one and count > 1 else count
+    models = [s.item.sku for s in catalog.exchange_servers_models() if s.mailboxes * carrying >= need]
+    limits = catalog.exchange[request.platform.exchange_version].mounted_databases
+    per_server = math.ceil(copies * request.databases / count) if copies else 0
+    editions = [e for e in exchange if limits[e] >= per_server]
+    if not models or not editions:
+        return None
+    p = request.platform
+    models = _undominated(models, {k: catalog.servers[k].item for k in models})
+    windows = tuple(
+        _undominated(list(windows), {e: catalog.windows[(p.windows_version, e)] for e in windows})
+    )
+    editions = _undominated(
+        editions, {e: catalog.exchange_servers[(p.exchange_version, e)] for e in editions}
+    )
+    tag = f"{group}_{count}_servers"
+    used = _binary(problem, f"use_{tag}")
 
-    def pick(product: str, names: tuple[str, ...]) -> dict[str, tuple[pulp.LpVariable, pulp.LpVariable]]:
-        table = {
-            e: (
-                pulp.LpVariable(f"{prefix}_{product}_{e}", cat="Binary"),
-                pulp.LpVariable(f"{prefix}_{product}_{e}_licences", 0, most, cat="Integer"),
-            )
-            for e in names
-        }
-        add = problem.addConstraint
-        add(pulp.lpSum(b for b, _ in table.values()) == 1, f"{prefix}_one_{product}_edition")
-        for e, (b, q) in table.items():
-            add(q <= most * b, f"{prefix}_{product}_{e}_only_if_chosen")
-        add(pulp.lpSum(q for _, q in table.values()) == size, f"{prefix}_{product}_licence_each_server")
+    def one_of(what: str, names: list[str]) -> dict[str, pulp.LpVariable]:
+        table = {n: _binary(problem, f"{tag}_{what}_{n}") for n in names}
+        problem.addConstraint(_sum([(b, 1) for b in table.values()] + [(used, -1)]) == 0, f"{tag}_one_{what}")
         return table
 
-    return ServerGroup(prefix, model, count, pick("windows", editions), pick("exchange", exchange_editions))
+    sizing = Sizing(
+        count, used, one_of("model", models), one_of("windows", list(windows)), one_of("exchange", editions)
+    )
+    # Redundant with the choices offered above; stated so the .lp file shows the limits.
+    carry = [(b, carrying * catalog.servers[k].mailboxes) for k, b in sizing.model.items()]
+    suffix = "_after_one_fails" if carrying < count else ""
+    problem.addConstraint(_sum([*carry, (used, -need)]) >= 0, f"{tag}_carry_every_mailbox{suffix}")
+    if copies:
+        mounts = [(b, count * limits[e]) for e, b in sizing.exchange.items()]
+        problem.addConstraint(
+            _sum([*mounts, (used, -copies * request.databases)]) >= 0, f"{tag}_mounted_database_limit"
+        )
+    return sizing
 
 
-def _group_cost(
-    group: ServerGroup, catalog: Catalog, request: Request, annual: bool
-) -> pulp.LpAffineExpression:
+def _sizing_cost(
+    sizing: Sizing, request: Request, catalog: Catalog, annual: bool
+) -> list[tuple[pulp.LpVariable, float]]:
     p = request.platform
-
-    def money(item_cents: tuple[int, int]) -> int:
-        return item_cents[1] if annual else item_cents[0]
-
-    terms = []
-    for sku, count in group.count.items():
-        item = catalog.servers[sku].item
-        terms.append(money((item.price_cents, item.annual_cents)) * count)
-    for edition, (_, q) in group.windows.items():
-        item = catalog.windows[(p.windows_version, edition)]
-        terms.append(money((item.price_cents, item.annual_cents)) * q)
-    for edition, (_, q) in group.exchange.items():
-        item = catalog.exchange_servers[(p.exchange_version, edition)]
-        terms.append(money((item.price_cents, item.annual_cents)) * q)
-    return pulp.lpSum(terms)
+    n = sizing.count
+    terms = [(b, n * _money(catalog.servers[k].item, annual)) for k, b in sizing.model.items()]
+    terms += [
+        (b, n * _money(catalog.windows[(p.windows_version, e)], annual)) for e, b in sizing.windows.items()
+    ]
+    terms += [
+        (b, n * _money(catalog.exchange_servers[(p.exchange_version, e)], annual))
+        for e, b in sizing.exchange.items()
+    ]
+    return terms
 
 
 def build_model(
@@ -119,127 +166,119 @@ def build_model(
 ) -> Model:
     """The model for one architecture; `variants` already meet every required goal."""
     problem = pulp.LpProblem(_name(f"advisor_{architecture}"), pulp.LpMinimize)
-    choose = {v.key: (pulp.LpVariable(f"structure_{v.key}", cat="Binary"), v) for v in variants}
-    problem += pulp.lpSum(y for y, _ in choose.values()) == 1, "choose_one_structure"
-
-    def per_structure(value: str) -> pulp.LpAffineExpression:
-        return pulp.lpSum(getattr(v.shape, value) * y for y, v in choose.values())
-
-    most = 1 if architecture == "single_server" else catalog.dag_max_members
-    mailbox = _server_group(
-        problem,
-        "exchange",
-        per_structure("exchange_servers"),
-        most,
-        catalog,
-        options.windows_editions,
-        options.exchange_editions,
-    )
-    cas = None
-    if architecture == "dedicated_cas_wnlb":
-        cas = _server_group(
-            problem,
-            "cas",
-            per_structure("dedicated_cas_servers"),
-            catalog.policy.max_dedicated_cas_servers,
-            catalog,
-            options.cas_windows_editions,
-            options.exchange_editions,
-        )
-    _capacity(problem, mailbox, request, catalog, "exchange", architecture)
-    if cas is not None:
-        _capacity(problem, cas, request, catalog, "cas", architecture)
-    _mounted_databases(problem, mailbox, request, catalog, choose)
+    survive = architecture != "single_server" and any(g.failure == "server" for g in request.goals)
+    mailbox: dict[int, Sizing] = {}
+    cas: dict[int, Sizing] = {}
+    for v in variants:
+        n, m, copies = v.shape.exchange_servers, v.shape.dedicated_cas_servers, v.shape.database_copies
+        if n not in mailbox:
+            sized = _sizing(
+                problem,
+                "exchange",
+                n,
+                request,
+                catalog,
+                options.windows_editions,
+                options.exchange_editions,
+                survive,
+                copies,
+            )
+            if sized:
+                mailbox[n] = sized
+        if m and m not in cas:
+            sized = _sizing(
+                problem,
+                "cas",
+                m,
+                request,
+                catalog,
+                options.cas_windows_editions,
+                options.exchange_editions,
+                survive,
+                0,
+            )
+            if sized:
+                cas[m] = sized
+    usable = [
+        v
+        for v in variants
+        if v.shape.exchange_servers in mailbox
+        and (not v.shape.dedicated_cas_servers or v.shape.dedicated_cas_servers in cas)
+    ]
+    if not usable:
+        raise Unsizable(architecture)
+    choose = {v.key: (_binary(problem, f"structure_{v.key}"), v) for v in usable}
+    problem.addConstraint(_sum([(y, 1) for y, _ in choose.values()]) == 1, "choose_one_structure")
+    _link(problem, choose, mailbox, "exchange_servers", "exchange")
+    _link(problem, choose, cas, "dedicated_cas_servers", "cas")
 
     units = LOAD_BALANCERS_BY_ARCHITECTURE[architecture]
-    lb = {
-        sku: pulp.LpVariable(_name(f"load_balancer_{sku}"), cat="Binary")
-        for sku in options.load_balancer_models
-    }
+    lb = {sku: _binary(problem, f"load_balancer_{sku}") for sku in options.load_balancer_models}
     if lb:
-        problem += pulp.lpSum(lb.values()) == 1, "one_load_balancer_model"
+        problem.addConstraint(_sum([(b, 1) for b in lb.values()]) == 1, "one_load_balancer_model")
 
     upfront = _cost(request, catalog, choose, mailbox, cas, lb, units, annual=False)
     annual = _cost(request, catalog, choose, mailbox, cas, lb, units, annual=True)
     total = upfront + request.horizon_years * annual
-    weight = pulp.lpSum(v.weight * y for y, v in choose.values())
+    weight = _sum([(y, v.weight) for y, v in choose.values() if v.weight])
+    budget = None
     if with_budget:
+        budget = f"budget_{request.budget.applies_to}"
         measure = total if request.budget.applies_to == "total" else upfront
-        problem += measure <= request.budget.amount_cents, f"budget_{request.budget.applies_to}"
-    return Model(architecture, problem, choose, mailbox, cas, lb, upfront, annual, total, weight)
+        problem.addConstraint(measure <= request.budget.amount_cents, budget)
+    return Model(architecture, problem, choose, mailbox, cas, lb, upfront, annual, total, weight, budget)
 
 
-def _capacity(
+def _link(
     problem: pulp.LpProblem,
-    group: ServerGroup,
-    request: Request,
-    catalog: Catalog,
-    prefix: str,
-    architecture: str,
-) -> None:
-    """Servers carry every mailbox; with a server goal, so do the survivors of one failure."""
-    carry = {k: catalog.servers[k].mailboxes for k in group.count}
-    problem += (
-        pulp.lpSum(carry[k] * c for k, c in group.count.items()) >= request.mailboxes,
-        f"{prefix}_capacity_all_servers_up",
-    )
-    server_goal = any(g.failure == "server" for g in request.goals)
-    if server_goal and architecture != "single_server":
-        survivors = pulp.lpSum(carry[k] * (group.count[k] - group.model[k]) for k in group.count)
-        problem += survivors >= request.mailboxes, f"{prefix}_capacity_after_one_server_fails"
-
-
-def _mounted_databases(
-    problem: pulp.LpProblem,
-    group: ServerGroup,
-    request: Request,
-    catalog: Catalog,
     choose: dict[str, tuple[pulp.LpVariable, Variant]],
+    sizings: dict[int, Sizing],
+    attribute: str,
+    group: str,
 ) -> None:
-    """Copies spread evenly; each server mounts at most its edition's limit (active + passive)."""
-    limits = catalog.exchange[request.platform.exchange_version].mounted_databases
-    copies = pulp.lpSum(v.shape.database_copies * request.databases * y for y, v in choose.values())
-    capacity = pulp.lpSum(limits[e] * q for e, (_, q) in group.exchange.items())
-    problem += copies <= capacity, "mounted_database_limit_per_server"
+    """A group's sizing at a count is used exactly when the chosen structure has that count."""
+    for count, sizing in sizings.items():
+        structures = [(y, -1) for y, v in choose.values() if getattr(v.shape, attribute) == count]
+        problem.addConstraint(
+            _sum([(sizing.used, 1), *structures]) == 0, f"{group}_{count}_servers_iff_structure"
+        )
 
 
 def _cost(
     request: Request,
     catalog: Catalog,
     choose: dict[str, tuple[pulp.LpVariable, Variant]],
-    mailbox: ServerGroup,
-    cas: ServerGroup | None,
+    mailbox: dict[int, Sizing],
+    cas: dict[int, Sizing],
     lb: dict[str, pulp.LpVariable],
     units: int,
     annual: bool,
 ) -> pulp.LpAffineExpression:
-    def money(price: int, yearly: int) -> int:
-        return yearly if annual else price
-
     version = request.platform.windows_version
-    witness = sum(money(i.price_cents, i.annual_cents) for i in witness_items(catalog, version))
-    dc = sum(money(i.price_cents, i.annual_cents) for i in domain_controller_items(catalog, version))
-    cal_item = catalog.exchange_cals[(request.platform.exchange_version, "standard")]
-    terms = [_group_cost(mailbox, catalog, request, annual)]
-    if cas is not None:
-        terms.append(_group_cost(cas, catalog, request, annual))
-    for sku, b in lb.items():
-        item = catalog.load_balancers[sku].item
-        terms.append(units * money(item.price_cents, item.annual_cents) * b)
+    witness = sum(_money(i, annual) for i in witness_items(catalog, version))
+    dc = sum(_money(i, annual) for i in domain_controller_items(catalog, version))
+    cal = catalog.exchange_cals[(request.platform.exchange_version, "standard")]
+    terms: list[tuple[pulp.LpVariable, float]] = []
+    for sizing in [*mailbox.values(), *cas.values()]:
+        terms += _sizing_cost(sizing, request, catalog, annual)
+    terms += [(b, units * _money(catalog.load_balancers[sku].item, annual)) for sku, b in lb.items()]
     for y, v in choose.values():
         fixed = (witness if v.shape.witness == "buy" else 0) + dc * v.domain_controllers_added
         if fixed:
-            terms.append(fixed * y)
-    cals = cals_to_buy(request) * money(cal_item.price_cents, cal_item.annual_cents)
-    return pulp.lpSum(terms) + cals
+            terms.append((y, fixed))
+    return _sum(terms, cals_to_buy(request) * _money(cal, annual))
+
+
+def _chosen(table: dict[str, pulp.LpVariable]) -> str:
+    return max(table, key=lambda k: table[k].value() or 0.0)
 
 
 def extract_design(model: Model) -> tuple[Design, Variant]:
     """Read the solved model back as a concrete design."""
     variant = max(model.choose.values(), key=lambda pair: pair[0].value() or 0.0)[1]
-    mailbox = model.mailbox
-    cas = model.cas
     shape = variant.shape
+    mailbox = model.mailbox[shape.exchange_servers]
+    cas = model.cas.get(shape.dedicated_cas_servers) if shape.dedicated_cas_servers else None
     design = Design(
         architecture=model.architecture,
         exchange_servers=shape.exchange_servers,
@@ -248,14 +287,14 @@ def extract_design(model: Model) -> tuple[Design, Variant]:
         cas_array=model.architecture not in ("single_server", "dag_only"),
         load_balancers=shape.load_balancers,
         witness=shape.witness,  # type: ignore[arg-type]
-        windows_edition=mailbox.chosen({e: b for e, (b, _) in mailbox.windows.items()}),
-        exchange_edition=mailbox.chosen({e: b for e, (b, _) in mailbox.exchange.items()}),
-        server_model=mailbox.chosen(mailbox.model),
+        windows_edition=_chosen(mailbox.windows),
+        exchange_edition=_chosen(mailbox.exchange),
+        server_model=_chosen(mailbox.model),
         database_copies=shape.database_copies,
         domain_controllers_added=variant.domain_controllers_added,
-        load_balancer_model=mailbox.chosen(model.load_balancer) if model.load_balancer else None,
-        cas_server_model=cas.chosen(cas.model) if cas else None,
-        cas_windows_edition=cas.chosen({e: b for e, (b, _) in cas.windows.items()}) if cas else None,
-        cas_exchange_edition=cas.chosen({e: b for e, (b, _) in cas.exchange.items()}) if cas else None,
+        load_balancer_model=_chosen(model.load_balancer) if model.load_balancer else None,
+        cas_server_model=_chosen(cas.model) if cas else None,
+        cas_windows_edition=_chosen(cas.windows) if cas else None,
+        cas_exchange_edition=_chosen(cas.exchange) if cas else None,
     )
     return design, variant

@@ -1,4 +1,10 @@
-"""Run a PuLP model on HiGHS in process (CBC as fallback) and turn every status into a result."""
+"""Run a PuLP model on HiGHS in process (CBC as fallback) and turn every status into a result.
+
+PuLP builds and names the model; HiGHS solves it. PuLP's own HiGHS adapter adds columns and
+rows one Python call at a time, which costs several milliseconds per solve on these small
+models while HiGHS itself needs well under one: `_solve_highs` hands the whole model to
+highspy in a single `passModel` call and writes the values back into PuLP's variables.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import os
 import sys
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import pulp
@@ -28,11 +35,8 @@ def _silence_highs_banner() -> None:
     with _banner_lock:
         if _banner_done:
             return
-        try:
-            import highspy
-        except ImportError:  # pragma: no cover - highspy is a dependency
-            _banner_done = True
-            return
+        import highspy
+
         sys.stdout.flush()
         saved = os.dup(1)
         try:
@@ -64,11 +68,90 @@ class SolverStats:
         }
 
 
-def _solver(name: str, time_limit: float) -> pulp.LpSolver:
-    if name == "highs":
-        _silence_highs_banner()
-        return pulp.HiGHS(msg=False, gapRel=0.0, gapAbs=0.0, timeLimit=time_limit, threads=1)
-    return pulp.PULP_CBC_CMD(msg=False, gapRel=0.0, gapAbs=0.0, timeLimit=time_limit)
+class _Outcome:
+    OPTIMAL, INFEASIBLE, TIME_LIMIT, FAILED = "optimal", "infeasible", "time_limit", "failed"
+
+
+def _solve_highs(problem: pulp.LpProblem, time_limit: float) -> str:
+    """Solve with highspy in one call; set every PuLP variable's value on success."""
+    import highspy
+
+    _silence_highs_banner()
+    variables = problem.variables()
+    position = {v.name: i for i, v in enumerate(variables)}
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(variables)
+    objective = problem.objective or pulp.LpAffineExpression()
+    costs = [0.0] * len(variables)
+    for var, coefficient in objective.items():
+        costs[position[var.name]] = float(coefficient)
+    lp.col_cost_ = costs
+    lp.offset_ = float(objective.constant)
+    lp.sense_ = highspy.ObjSense.kMaximize if problem.sense == pulp.LpMaximize else highspy.ObjSense.kMinimize
+    inf = highspy.kHighsInf
+    lp.col_lower_ = [inf * -1 if v.lowBound is None else float(v.lowBound) for v in variables]
+    lp.col_upper_ = [inf if v.upBound is None else float(v.upBound) for v in variables]
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if v.cat == pulp.LpInteger else highspy.HighsVarType.kContinuous
+        for v in variables
+    ]
+    starts, indices, values, lower, upper = [0], [], [], [], []
+    for constraint in problem.constraints():
+        for var, coefficient in constraint.items():
+            indices.append(position[var.name])
+            values.append(float(coefficient))
+        starts.append(len(indices))
+        bound = -float(constraint.constant)
+        lower.append(bound if constraint.sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -inf)
+        upper.append(bound if constraint.sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else inf)
+    lp.num_row_ = len(lower)
+    lp.row_lower_ = lower
+    lp.row_upper_ = upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = len(variables)
+    lp.a_matrix_.num_row_ = len(lower)
+    lp.a_matrix_.start_ = starts
+    lp.a_matrix_.index_ = indices
+    lp.a_matrix_.value_ = values
+    highs = highspy.Highs()
+    for option, value in (
+        ("output_flag", False),
+        ("mip_rel_gap", 0.0),
+        ("mip_abs_gap", 0.0),
+        ("threads", 1),
+        ("time_limit", float(time_limit)),
+    ):
+        highs.setOptionValue(option, value)
+    highs.passModel(lp)
+    highs.run()
+    status = highs.getModelStatus()
+    if status == highspy.HighsModelStatus.kOptimal:
+        for var, value in zip(variables, highs.getSolution().col_value, strict=True):
+            var.varValue = value
+        return _Outcome.OPTIMAL
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return _Outcome.INFEASIBLE
+    if status == highspy.HighsModelStatus.kTimeLimit:
+        return _Outcome.TIME_LIMIT
+    return _Outcome.FAILED
+
+
+def _solve_cbc(problem: pulp.LpProblem, time_limit: float) -> str:
+    with warnings.catch_warnings():
+        # PuLP 3 bundles CBC behind PULP_CBC_CMD and announces its move in PuLP 4 (not ours: <4).
+        warnings.simplefilter("ignore", DeprecationWarning)
+        solver = pulp.PULP_CBC_CMD(msg=False, gapRel=0.0, gapAbs=0.0, timeLimit=time_limit)
+    status = problem.solve(solver)
+    if status == pulp.LpStatusOptimal and problem.sol_status == pulp.LpSolutionOptimal:
+        return _Outcome.OPTIMAL
+    if status == pulp.LpStatusInfeasible:
+        return _Outcome.INFEASIBLE
+    if problem.sol_status == pulp.LpSolutionIntegerFeasible:
+        return _Outcome.TIME_LIMIT
+    return _Outcome.FAILED
+
+
+_RUNNERS = {"highs": ("HiGHS", _solve_highs), "cbc": ("CBC", _solve_cbc)}
 
 
 def solve(
@@ -77,31 +160,35 @@ def solve(
     solver: str = "highs",
     time_limit: float = DEFAULT_TIME_LIMIT_S,
 ) -> bool:
-    """Solve; True when optimal, False when infeasible; SolverFailed for anything else."""
+    """Solve; True when optimal, False when infeasible; SolverFailed for anything else.
+
+    A solver that cannot run at all (not installed, crashed) hands over to the other one; a
+    solver that ran and ran out of time is reported, not retried.
+    """
     order = [solver] + [s for s in SOLVERS if s != solver]
-    last_error = ""
+    errors: list[str] = []
     for name in order:
+        label, runner = _RUNNERS[name]
         started = time.perf_counter()
         try:
-            status = problem.solve(_solver(name, time_limit))
-        except pulp.PulpSolverError as err:
-            last_error = f"{name}: {err}"
-            stats.fell_back.append(last_error)
+            outcome = runner(problem, time_limit)
+        except (ImportError, pulp.PulpSolverError, RuntimeError) as err:
+            errors.append(f"{label}: {err}")
+            stats.fell_back.append(errors[-1])
             continue
         finally:
             stats.solve_ms += (time.perf_counter() - started) * 1000
         stats.solves += 1
-        stats.name = "HiGHS" if name == "highs" else "CBC"
-        if status == pulp.LpStatusOptimal and problem.sol_status == pulp.LpSolutionOptimal:
+        stats.name = label
+        if outcome == _Outcome.OPTIMAL:
             return True
-        if status == pulp.LpStatusInfeasible:
+        if outcome == _Outcome.INFEASIBLE:
             return False
-        if problem.sol_status == pulp.LpSolutionIntegerFeasible:
-            stats.status = "time_limit"
+        stats.status = outcome
+        if outcome == _Outcome.TIME_LIMIT:
             raise SolverFailed(
                 f"the solver reached its {time_limit:g} s time limit before proving the best design"
             )
-        stats.status = pulp.LpStatus.get(status, "error").lower().replace(" ", "_")
-        raise SolverFailed(f"the solver stopped with status {pulp.LpStatus.get(status, status)}")
+        raise SolverFailed(f"{label} stopped without an answer")
     stats.status = "error"
-    raise SolverFailed(f"no solver could run the model ({last_error})")
+    raise SolverFailed(f"no solver could run the model ({'; '.join(errors)})")

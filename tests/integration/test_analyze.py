@@ -1,0 +1,137 @@
+"""Analysis of concrete designs: the seed case, defaults and the rules a design must obey."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from advisor.domain import ARCHITECTURES, InvalidInput
+from advisor.failures import analyze_shape
+from advisor.topology import Shape
+from tests.conftest import load_example, make_request
+
+
+def analyze(advisor: Any, architecture: str, design: dict[str, Any] | None = None, **extra: Any) -> Any:
+    data = {"architecture": architecture, "design": design or {}, **extra}
+    return advisor.analyze(data)
+
+
+def test_the_seed_case_keeps_outlook_through_a_database_failure_and_ex2_but_not_ex1(advisor: Any) -> None:
+    result = advisor.analyze(load_example("seed-dag-only.json"))
+    scenarios = {s["component"]: s for s in result["failure_scenarios"]}
+    assert scenarios["db-1@ex-1"]["outcomes"]["outlook"] == "failover"
+    assert scenarios["ex-2"]["outcomes"]["outlook"] == "failover"
+    assert scenarios["ex-1"]["outcomes"]["outlook"] == "outage"
+    assert "RpcClientAccessServer" in scenarios["ex-1"]["explanation"]
+    goals = {(g["failure"], g["service"]): g["met"] for g in result["goals"]}
+    assert goals == {("database", "outlook"): True, ("server", "outlook"): False, ("server", "owa"): False}
+    assert "rank" not in result
+    assert result["catalog"]["id"] == "default"
+
+
+def test_the_seed_case_costs_what_its_bill_of_materials_says(advisor: Any) -> None:
+    result = advisor.analyze(load_example("seed-dag-only.json"))
+    skus = {line["sku"]: line["quantity"] for line in result["bill_of_materials"]}
+    assert skus["WS2008R2-ENT"] == 2 and skus["EXCH2010-STD"] == 2 and skus["EXCH2010-SCAL"] == 300
+    assert result["cost"]["upfront"] == pytest.approx(sum(b["upfront"] for b in result["bill_of_materials"]))
+    assert result["cost"]["within_budget"] is None
+
+
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_an_empty_design_takes_the_smallest_valid_values(advisor: Any, architecture: str) -> None:
+    design = analyze(advisor, architecture)["design"]
+    assert design["exchange_servers"] == (1 if architecture == "single_server" else 2)
+    assert design["dedicated_cas_servers"] == (2 if architecture == "dedicated_cas_wnlb" else 0)
+    assert design["load_balancers"] == {"dag_cas_array_single_lb": 1, "dag_cas_array_lb_pair": 2}.get(
+        architecture, 0
+    )
+    if architecture != "single_server":
+        assert design["windows_edition"] == "enterprise"
+
+
+@pytest.mark.parametrize(
+    ("architecture", "design", "field"),
+    [
+        ("dag_only", {"windows_edition": "standard"}, "design.windows_edition"),
+        ("dag_only", {"exchange_servers": 17}, "design.exchange_servers"),
+        ("dag_only", {"dag": False}, "design.dag"),
+        ("dag_only", {"load_balancers": 2}, "design.load_balancers"),
+        ("dag_only", {"witness": "none"}, "design.witness"),
+        ("dag_only", {"server_model": "MAINFRAME"}, "design.server_model"),
+        ("dag_only", {"exchange_edition": "standard"}, None),
+        ("dag_cas_array_lb_pair", {"load_balancer_model": "LB-BASIC-HW"}, "design.load_balancer_model"),
+        ("single_server", {"exchange_servers": 2}, "design.exchange_servers"),
+        ("dedicated_cas_wnlb", {"dedicated_cas_servers": 1}, "design.dedicated_cas_servers"),
+        ("dag_cas_array_dns", {"dedicated_cas_servers": 2}, "design.dedicated_cas_servers"),
+    ],
+)
+def test_a_design_that_breaks_a_rule_is_refused_naming_the_field(
+    advisor: Any, architecture: str, design: dict[str, Any], field: str | None
+) -> None:
+    if field is None:
+        assert analyze(advisor, architecture, design)["design"]["exchange_edition"] == "standard"
+        return
+    with pytest.raises(InvalidInput) as caught:
+        analyze(advisor, architecture, design)
+    assert field in [p.field for p in caught.value.problems]
+
+
+def test_more_databases_than_standard_mounts_is_refused_on_standard(advisor: Any) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        analyze(advisor, "dag_only", {"exchange_edition": "standard"}, databases=8)
+    [problem] = caught.value.problems
+    assert problem.field == "design.exchange_edition"
+    assert "rule exchange.mounted_databases" in problem.message
+    assert analyze(advisor, "dag_only", databases=8)["design"]["exchange_edition"] == "enterprise"
+
+
+def test_an_undersized_design_is_analyzed_with_a_warning(advisor: Any) -> None:
+    result = analyze(advisor, "dag_only", {"server_model": "SRV-ENTRY-1S"}, mailboxes=900)
+    assert result["notes"][0].startswith("After one server fails")
+
+
+def test_a_budget_given_to_an_analysis_is_checked(advisor: Any) -> None:
+    result = analyze(advisor, "dag_only", budget={"amount": 10000})
+    assert result["cost"]["within_budget"] is False
+    assert result["cost"]["budget_left"] < 0
+
+
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_recommended_goals_agree_with_the_simulator_on_every_architecture(
+    advisor: Any, architecture: str
+) -> None:
+    goals = [
+        {"failure": f, "services": ["outlook", "owa", "smtp_inbound"], "priority": "preferred"}
+        for f in ("database", "server", "load_balancer", "witness", "domain_controller")
+    ]
+    request = make_request(goals=goals, budget={"amount": 10**6}, alternatives=6)
+    response = advisor.recommend(request)
+    rec = next(r for r in response["recommendations"] if r["architecture"] == architecture)
+    design = rec["design"]
+    analysis = analyze_shape(
+        Shape(
+            architecture,
+            design["exchange_servers"],
+            design["dedicated_cas_servers"],
+            design["witness"],
+            2 + design["domain_controllers_added"],
+            4,
+            design["database_copies"],
+        )
+    )
+    for goal in rec["goals"]:
+        assert goal["met"] == analysis.meets(goal["failure"], goal["service"])
+    again = advisor.analyze(
+        {
+            **{
+                k: request[k]
+                for k in ("exchange", "windows", "mailboxes", "databases", "environment", "goals")
+            },
+            "architecture": architecture,
+            "design": design,
+        }
+    )
+    assert again["cost"]["total"] == rec["cost"]["total"]
+    assert again["goals"] == rec["goals"]
+    assert again["single_points_of_failure"] == rec["single_points_of_failure"]

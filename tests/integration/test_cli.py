@@ -1,0 +1,156 @@
+"""The `advisor` command as a user runs it: output, exit status and error lines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.cli import build_parser, main
+from tests.conftest import EXAMPLES, make_request
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "advisor.cli", *args], input=stdin, capture_output=True, text=True, timeout=120
+    )
+
+
+def write(tmp_path: Path, data: Any, name: str = "request.json") -> str:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return str(path)
+
+
+def test_recommend_prints_only_the_response_json_on_standard_output(tmp_path: Path) -> None:
+    result = run("recommend", write(tmp_path, make_request()))
+    assert result.returncode == 0, result.stderr
+    response = json.loads(result.stdout)
+    assert response["recommendations"][0]["rank"] == 1
+    assert "HiGHS" not in result.stdout.split("{", 1)[0]
+
+
+def test_recommend_reads_standard_input_given_a_dash() -> None:
+    result = run("recommend", "-", stdin=json.dumps(make_request()))
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["weighed"]) == 6
+
+
+def test_analyze_answers_the_seed_case() -> None:
+    result = run("analyze", str(EXAMPLES / "seed-dag-only.json"))
+    assert result.returncode == 0, result.stderr
+    analysis = json.loads(result.stdout)
+    assert analysis["architecture"] == "dag_only"
+    assert [s["component"] for s in analysis["single_points_of_failure"]] == ["ex-1", "site-1"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{not json", "(body): not valid JSON"),
+        (json.dumps(make_request(mailboxes=-3)), "mailboxes:"),
+        (json.dumps(make_request(goals=[{"failure": "meteor", "services": ["owa"]}])), "goals.0.failure:"),
+        (json.dumps(make_request(catalog="nope")), "catalog: unknown catalog 'nope'"),
+        (json.dumps([1]), "(body): must be a JSON object"),
+    ],
+)
+def test_bad_input_exits_2_with_a_line_naming_the_field_and_nothing_on_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, expected: str
+) -> None:
+    assert main(["recommend", write(tmp_path, content)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert expected in err
+    assert all(line.startswith("advisor: ") for line in err.strip().splitlines())
+
+
+def test_every_problem_gets_its_own_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = make_request(mailboxes="many", horizon_years=99, surprise=True)
+    assert main(["recommend", write(tmp_path, bad)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert {line.split(":")[1].strip() for line in lines} == {"mailboxes", "horizon_years", "surprise"}
+
+
+def test_a_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "/nonexistent/request.json"]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_an_unknown_option_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["recommend", "--frobnicate", "x.json"])
+    assert caught.value.code == 2
+    assert capsys.readouterr().out == ""
+
+
+def test_write_lp_writes_each_architectures_model_with_named_constraints(tmp_path: Path) -> None:
+    out = tmp_path / "models"
+    result = run("recommend", write(tmp_path, make_request()), "--write-lp", str(out))
+    assert result.returncode == 0, result.stderr
+    written = {p.stem for p in out.glob("*.lp")}
+    assert written == {"dag_cas_array_single_lb", "dag_cas_array_lb_pair", "dedicated_cas_wnlb"}
+    text = (out / "dag_cas_array_lb_pair.lp").read_text()
+    for name in (
+        "choose_one_structure",
+        "budget_upfront",
+        "one_load_balancer_model",
+        "exchange_2_servers_carry_every_mailbox_after_one_fails",
+        "exchange_2_servers_mounted_database_limit",
+    ):
+        assert name in text
+
+
+def test_the_cbc_solver_can_be_chosen(tmp_path: Path) -> None:
+    result = run("recommend", write(tmp_path, make_request()), "--solver", "cbc")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["solver"]["name"] == "CBC"
+
+
+def test_catalog_check_accepts_the_shipped_catalog(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "check"]) == 0
+    assert "is valid" in capsys.readouterr().out
+
+
+def test_catalog_check_prints_every_problem_with_file_item_and_field(
+    catalog_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hardware = catalog_copy / "hardware.toml"
+    hardware.write_text(hardware.read_text().replace("price = 6500.00", 'price = "cheap"'))
+    assert main(["catalog", "check", str(catalog_copy)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "hardware.toml: server[2] (SRV-MID-2S): price: Not a valid number." in err
+
+
+def test_a_planners_own_catalog_prices_the_quote(
+    catalog_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    header = catalog_copy / "catalog.toml"
+    header.write_text(header.read_text().replace('id = "default"', 'id = "contoso"'))
+    licences = catalog_copy / "licences.toml"
+    licences.write_text(licences.read_text().replace("price = 3999.00", "price = 2999.00"))
+    result = run("recommend", write(tmp_path, make_request()), "--catalog", str(catalog_copy))
+    assert result.returncode == 0, result.stderr
+    response = json.loads(result.stdout)
+    assert response["catalog"]["id"] == "contoso"
+    monkeypatch.setenv("ADVISOR_CATALOG", str(catalog_copy))
+    from_env = run("recommend", write(tmp_path, make_request()))
+    assert json.loads(from_env.stdout)["catalog"]["id"] == "contoso"
+
+
+def test_a_broken_own_catalog_exits_2(catalog_copy: Path, tmp_path: Path) -> None:
+    (catalog_copy / "rules.toml").write_text("nonsense = [")
+    result = run("recommend", write(tmp_path, make_request()), "--catalog", str(catalog_copy))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "rules.toml" in result.stderr
+
+
+def test_the_help_names_every_command() -> None:
+    text = build_parser().format_help()
+    for command in ("recommend", "analyze", "catalog", "serve"):
+        assert command in text

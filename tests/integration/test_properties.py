@@ -1,0 +1,223 @@
+"""Properties over random valid requests, and a brute-force check of the MILP's optimum."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.catalog import Catalog, Item, LoadBalancerModel, ServerModel
+from advisor.domain import ARCHITECTURES, FAILURE_KINDS, SERVICES, Design, Request
+from advisor.failures import analyze_shape
+from advisor.optimizer import optimize
+from advisor.optimizer.variants import Forbidden, allowed, enumerate_variants
+from advisor.pricing import bill_of_materials
+from advisor.schemas import parse_request
+from advisor.topology import LOAD_BALANCERS_BY_ARCHITECTURE, Shape
+
+goal = st.fixed_dictionaries(
+    {
+        "failure": st.sampled_from(FAILURE_KINDS[:-1]),
+        "services": st.lists(st.sampled_from(SERVICES), min_size=1, max_size=3, unique=True),
+        "priority": st.sampled_from(["required", "preferred"]),
+        "weight": st.integers(1, 10),
+    }
+)
+requests = st.fixed_dictionaries(
+    {
+        "budget": st.fixed_dictionaries(
+            {"amount": st.integers(5_000, 150_000), "applies_to": st.sampled_from(["upfront", "total"])}
+        ),
+        "horizon_years": st.integers(1, 5),
+        "exchange": st.fixed_dictionaries({"edition": st.sampled_from(["any", "standard", "enterprise"])}),
+        "windows": st.fixed_dictionaries(
+            {
+                "version": st.sampled_from(["2008", "2008R2", "2012", "2012R2"]),
+                "edition": st.sampled_from(["any", "standard", "datacenter"]),
+            }
+        ),
+        "mailboxes": st.integers(1, 6000),
+        "databases": st.integers(1, 30),
+        "environment": st.fixed_dictionaries(
+            {
+                "domain_controllers": st.integers(0, 3),
+                "witness_host": st.sampled_from(["existing", "buy"]),
+                "cals_owned": st.integers(0, 6000),
+            }
+        ),
+        "goals": st.lists(goal, max_size=4),
+        "objective": st.sampled_from(["min_cost", "max_goals"]),
+        "alternatives": st.integers(1, 6),
+    }
+)
+
+
+def shape_of(rec: dict[str, Any], request: Request) -> Shape:
+    d = rec["design"]
+    return Shape(
+        rec["architecture"],
+        d["exchange_servers"],
+        d["dedicated_cas_servers"],
+        d["witness"],
+        request.environment.domain_controllers + d["domain_controllers_added"],
+        request.databases,
+        d["database_copies"],
+    )
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=requests)
+def test_every_recommendation_fits_the_budget_meets_required_goals_and_adds_up(
+    advisor: Any, data: Any
+) -> None:
+    request = parse_request(data)
+    response = advisor.recommend(data)
+    assert len(response["weighed"]) == len(ARCHITECTURES)
+    assert len(response["recommendations"]) <= request.alternatives
+    architectures = [r["architecture"] for r in response["recommendations"]]
+    assert len(set(architectures)) == len(architectures)
+    budget = request.budget.amount_cents / 100
+    for rec in response["recommendations"]:
+        cost = rec["cost"]
+        measure = cost["total"] if request.budget.applies_to == "total" else cost["upfront"]
+        assert measure <= budget + 1e-9
+        assert cost["within_budget"] is True
+        bill = rec["bill_of_materials"]
+        assert cost["upfront"] == pytest.approx(sum(b["upfront"] for b in bill), abs=0.005)
+        assert cost["annual"] == pytest.approx(sum(b["annual"] for b in bill), abs=0.005)
+        assert cost["total"] == pytest.approx(
+            cost["upfront"] + request.horizon_years * cost["annual"], abs=0.005
+        )
+        analysis = analyze_shape(shape_of(rec, request))
+        for (failure, service), g in request.goal_pairs().items():
+            if g.priority == "required":
+                assert analysis.meets(failure, service), (rec["architecture"], failure, service)
+    if not response["recommendations"] and response["minimum_budget"]:
+        assert response["minimum_budget"]["amount"] > budget
+
+
+def small_catalog(base: Catalog, prices: list[int], lb_prices: list[int]) -> Catalog:
+    """Three server models and three load balancers with drawn prices; a DAG of at most 4."""
+    servers = {}
+    for i, (price, carry) in enumerate(zip(prices, (200, 700, 1500), strict=True)):
+        sku = f"SRV-{i}"
+        servers[sku] = ServerModel(
+            Item(sku, f"server {i}", price * 100, price * 15, "test", "hardware"), 1, carry
+        )
+    servers["SRV-SMALL-1S"] = base.servers["SRV-SMALL-1S"]
+    lbs = {}
+    for i, price in enumerate(lb_prices):
+        sku = f"LB-{i}"
+        lbs[sku] = LoadBalancerModel(
+            Item(sku, f"lb {i}", price * 100, price * 18, "test", "appliance"), "hardware", i != 0
+        )
+    policy = dataclasses.replace(base.policy, max_dedicated_cas_servers=3)
+    return dataclasses.replace(base, servers=servers, load_balancers=lbs, dag_max_members=4, policy=policy)
+
+
+def brute_force(architecture: str, request: Request, catalog: Catalog) -> tuple[int, float] | None:
+    """Every design of an architecture, priced and checked: the best (total, -weight) or None."""
+    options = allowed(architecture, request, catalog)
+    if isinstance(options, Forbidden):
+        return None
+    limits = catalog.exchange[request.platform.exchange_version].mounted_databases
+    survive = architecture != "single_server" and any(g.failure == "server" for g in request.goals)
+    models = [s.item.sku for s in catalog.exchange_servers_models()]
+    units = LOAD_BALANCERS_BY_ARCHITECTURE[architecture]
+    best: tuple[int, float] | None = None
+    for v in enumerate_variants(architecture, request, catalog):
+        if not v.meets_required:
+            continue
+        s = v.shape
+        cas_choices: list[tuple[str | None, str | None, str | None]] = [(None, None, None)]
+        if s.dedicated_cas_servers:
+            cas_choices = list(
+                itertools.product(models, options.cas_windows_editions, options.exchange_editions)
+            )
+        lb_choices = list(options.load_balancer_models) if units else [None]
+        for model, win, exch, cas, lb in itertools.product(
+            models, options.windows_editions, options.exchange_editions, cas_choices, lb_choices
+        ):
+            carry = catalog.servers[model].mailboxes
+            n = s.exchange_servers
+            if carry * (n - 1 if survive and n > 1 else n) < request.mailboxes:
+                continue
+            if -(-s.database_copies * request.databases // n) > limits[exch]:
+                continue
+            m = s.dedicated_cas_servers
+            if m and catalog.servers[cas[0]].mailboxes * (m - 1 if survive else m) < request.mailboxes:
+                continue
+            design = Design(
+                architecture,
+                n,
+                m,
+                s.dag,
+                False,
+                units,
+                s.witness,
+                win,
+                exch,
+                model,
+                s.database_copies,
+                v.domain_controllers_added,
+                lb,
+                *cas,
+            )  # type: ignore[arg-type]
+            cost = bill_of_materials(design, request, catalog).cost
+            if cost.measure(request.budget.applies_to) > request.budget.amount_cents:
+                continue
+            key = (cost.total_cents, -v.weight)
+            if best is None or key < best:
+                best = key
+    return best
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    prices=st.lists(st.integers(500, 20_000), min_size=3, max_size=3),
+    lb_prices=st.lists(st.integers(300, 9_000), min_size=3, max_size=3),
+    data=requests,
+)
+def test_brute_force_over_a_small_catalog_finds_the_milps_optimum(
+    catalog: Catalog, prices: list[int], lb_prices: list[int], data: Any
+) -> None:
+    data = {**data, "objective": "min_cost", "mailboxes": min(data["mailboxes"], 2000)}
+    request = parse_request(data)
+    small = small_catalog(catalog, prices, lb_prices)
+    result = optimize(request, small)
+    for architecture in ARCHITECTURES:
+        expected = brute_force(architecture, request, small)
+        found = result.results[architecture]
+        if expected is None:
+            assert found.status != "feasible" and found.status != "recommended"
+            continue
+        assert found.quote is not None and found.status in ("feasible", "recommended")
+        assert found.quote.cost.total_cents == expected[0], architecture
+        assert -found.weight == pytest.approx(expected[1]), architecture
+
+
+def test_brute_force_and_milp_agree_on_a_fixed_small_catalog_where_every_architecture_fits(
+    catalog: Catalog,
+) -> None:
+    small = small_catalog(catalog, [900, 2500, 7000], [800, 1500, 4000])
+    data = {
+        "budget": {"amount": 10**6},
+        "mailboxes": 1200,
+        "databases": 6,
+        "goals": [{"failure": "server", "services": ["smtp_inbound"], "priority": "preferred", "weight": 2}],
+    }
+    request = parse_request(data)
+    result = optimize(request, small)
+    compared = 0
+    for architecture in ARCHITECTURES:
+        expected = brute_force(architecture, request, small)
+        assert expected is not None, architecture
+        assert result.results[architecture].quote.cost.total_cents == expected[0]  # type: ignore[union-attr]
+        compared += 1
+    assert compared == len(ARCHITECTURES)
