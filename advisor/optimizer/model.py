@@ -23,7 +23,6 @@ from advisor.optimizer.variants import Options, Variant
 from advisor.pricing import cals_to_buy, domain_controller_items, witness_items
 from advisor.topology import LOAD_BALANCERS_BY_ARCHITECTURE
 
-
 # Large enough that no design reaches it: lifting the budget to it re-solves without a budget.
 NO_BUDGET_CENTS = 10**13
 
