@@ -51,7 +51,11 @@ class Scenario:
     kind: str
     description: str
     effects: dict[str, Effect]
-    explanation: str
+
+    @property
+    def explanation(self) -> str:
+        """One sentence for a proposal; built on demand, since the optimizer needs only outcomes."""
+        return _explain(self.description, self.effects)
 
     @property
     def outcomes(self) -> dict[str, str]:
@@ -63,10 +67,20 @@ class Scenario:
 
 @dataclass(frozen=True)
 class SinglePointOfFailure:
-    component: str
-    kind: str
+    scenario: Scenario
     services: tuple[str, ...]
-    explanation: str
+
+    @property
+    def component(self) -> str:
+        return self.scenario.component
+
+    @property
+    def kind(self) -> str:
+        return self.scenario.kind
+
+    @property
+    def explanation(self) -> str:
+        return self.scenario.explanation
 
 
 @dataclass(frozen=True)
@@ -323,15 +337,7 @@ def simulate(topology: Topology) -> Analysis:
     scenarios: list[Scenario] = []
     for component in topology.components.values():
         effects = evaluator.evaluate(topology.failed_by(component.id))
-        scenarios.append(
-            Scenario(
-                component.id,
-                component.kind,
-                component.description,
-                effects,
-                _explain(component.description, effects),
-            )
-        )
+        scenarios.append(Scenario(component.id, component.kind, component.description, effects))
     coverage: dict[tuple[str, str], tuple[str, str | None]] = {
         (kind, service): ("unaffected", None) for kind in FAILURE_KINDS for service in SERVICES
     }
@@ -343,7 +349,7 @@ def simulate(topology: Topology) -> Analysis:
                 coverage[(scenario.kind, service)] = (effect.outcome, scenario.component)
         down = scenario.outage_services()
         if down:
-            spofs.append(SinglePointOfFailure(scenario.component, scenario.kind, down, scenario.explanation))
+            spofs.append(SinglePointOfFailure(scenario, down))
     return Analysis(topology, tuple(scenarios), tuple(spofs), coverage)
 
 

@@ -10,7 +10,7 @@ import pulp
 from advisor.catalog import Catalog
 from advisor.domain import ARCHITECTURES, Design, Request, format_money
 from advisor.failures import SERVICE_LABELS, Analysis
-from advisor.optimizer.model import NO_BUDGET_CENTS, Model, Unsizable, build_model, extract_design
+from advisor.optimizer.model import Model, Unsizable, build_model, extract_design
 from advisor.optimizer.solve import SOLVERS, SolverStats, solve
 from advisor.optimizer.variants import Forbidden, Variant, allowed, enumerate_variants
 from advisor.pricing import Quote, bill_of_materials
@@ -95,10 +95,11 @@ def _weigh(
         model = build_model(architecture, request, catalog, options, qualifying, with_budget=True)
     except Unsizable:
         return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
+    fits = _solve_objective(model, request, stats, solver, time_limit)
     if write_lp is not None:
         write_lp.mkdir(parents=True, exist_ok=True)
         model.problem.writeLP(str(write_lp / f"{architecture}.lp"))
-    if _solve_objective(model, request, stats, solver, time_limit):
+    if fits:
         design, variant = extract_design(model)
         quote = _priced(model, design, request, catalog)
         return ArchitectureResult(
@@ -112,8 +113,7 @@ def _weigh(
         )
 
     # Nothing fits the budget: find what the cheapest qualifying design costs instead.
-    assert model.budget_constraint is not None
-    model.problem.get_constraint_by_name(model.budget_constraint).changeRHS(NO_BUDGET_CENTS)
+    model.lift_budget()
     measure = model.total if request.budget.applies_to == "total" else model.upfront
     model.problem.sense = pulp.LpMinimize
     model.problem.setObjective(measure - _epsilon(request) * model.weight)

@@ -1,16 +1,19 @@
-"""The MILP for one architecture, built in named steps: structure, sizing, limits, cost, budget.
+"""The MILP for one architecture, built in named steps: designs, load balancer, cost, budget.
 
-The model picks one structure (server counts, witness, added domain controllers) whose goal
-coverage the failure simulator has already decided, and for the chosen server counts one
-hardware model and one Windows and Exchange edition per server group, and a load-balancer
-model. Sizing choices exist only where the product limits allow them, so the relaxation is
-tight and HiGHS proves optimality in its presolve or first nodes. Every constraint carries a
-name that says what it holds, so the written .lp file reads as the model's documentation
+Each column of the model is one way to build the architecture: a structure (server counts,
+witness, added domain controllers) whose goal coverage the failure simulator has decided,
+sized with one hardware model and one Windows and Exchange edition per server group. Columns
+are generated only where the servers carry the mailboxes and the edition mounts the database
+copies, and a column that another of the same structure beats on both upfront and annual cost
+is dropped, since it can be in no best design whatever the objective or budget. The model then
+chooses one column and one load-balancer model under the budget. Constraints are named for
+what they hold, so the written .lp file reads as the model's documentation
 (`advisor recommend --write-lp DIR`).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -23,9 +26,6 @@ from advisor.optimizer.variants import Options, Variant
 from advisor.pricing import cals_to_buy, domain_controller_items, witness_items
 from advisor.topology import LOAD_BALANCERS_BY_ARCHITECTURE
 
-# Large enough that no design reaches it: lifting the budget to it re-solves without a budget.
-NO_BUDGET_CENTS = 10**13
-
 
 def _name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", text)
@@ -36,61 +36,71 @@ def _sum(terms: list[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> p
     return pulp.LpAffineExpression(terms, constant)
 
 
-def _binary(problem: pulp.LpProblem, name: str) -> pulp.LpVariable:
-    return problem.add_variable(_name(name), cat="Binary")
-
-
-@dataclass
+@dataclass(frozen=True)
 class Sizing:
-    """The choices for one server group at one server count: model, Windows and Exchange."""
+    """One server group's hardware model and editions, with what they cost and carry."""
 
-    count: int
-    used: pulp.LpVariable
-    model: dict[str, pulp.LpVariable]
-    windows: dict[str, pulp.LpVariable]
-    exchange: dict[str, pulp.LpVariable]
+    model: str
+    windows: str
+    exchange: str
+    upfront_cents: int
+    annual_cents: int
+    carries: int  # mailboxes the group carries (after one failure, when a goal names servers)
+    mounts: int  # database copies the group may mount
+
+
+@dataclass(frozen=True)
+class Column:
+    """One concrete way to build the architecture, before the load balancer is chosen."""
+
+    variant: Variant
+    mailbox: Sizing
+    cas: Sizing | None
+    upfront_cents: int
+    annual_cents: int
+
+    @property
+    def label(self) -> str:
+        parts = [self.variant.key, self.mailbox.model, self.mailbox.windows, self.mailbox.exchange]
+        if self.cas:
+            parts += ["cas", self.cas.model, self.cas.windows, self.cas.exchange]
+        return _name("design_" + "__".join(parts))
 
 
 @dataclass
 class Model:
     architecture: str
     problem: pulp.LpProblem
-    choose: dict[str, tuple[pulp.LpVariable, Variant]]
-    mailbox: dict[int, Sizing]
-    cas: dict[int, Sizing]
+    columns: list[tuple[pulp.LpVariable, Column]]
     load_balancer: dict[str, pulp.LpVariable]
     upfront: pulp.LpAffineExpression
     annual: pulp.LpAffineExpression
     total: pulp.LpAffineExpression
     weight: pulp.LpAffineExpression
-    budget_constraint: str | None
+    budget_overrun: pulp.LpVariable | None
+
+    def lift_budget(self) -> None:
+        """Let the cost exceed the budget, to find what the cheapest qualifying design costs."""
+        if self.budget_overrun is not None:
+            self.budget_overrun.upBound = None
 
 
 class Unsizable(Exception):
-    """No server count of any structure can be sized within the product limits."""
+    """No structure of the architecture can be sized within the catalog and product limits."""
 
 
-def _money(item: Item, annual: bool) -> int:
-    return item.annual_cents if annual else item.price_cents
-
-
-def _undominated(names: list[str], item: dict[str, Item]) -> list[str]:
-    """Drop every choice that another one beats or ties on both price and annual cost.
-
-    Within one server count the choices differ only in cost (capacity and limits were
-    filtered before), so a dominated choice can never be in a best design, whatever the
-    objective or the budget's measure; dropping it keeps the model small.
-    """
-    keep: list[str] = []
-    for name in sorted(names, key=lambda n: (item[n].price_cents, item[n].annual_cents, n)):
-        if not any(item[k].annual_cents <= item[name].annual_cents for k in keep):
-            keep.append(name)
+def _pareto(candidates: list[Sizing]) -> list[Sizing]:
+    """Keep the sizings no other one beats or ties on both upfront and annual cost."""
+    keep: list[Sizing] = []
+    for s in sorted(
+        candidates, key=lambda c: (c.upfront_cents, c.annual_cents, c.model, c.windows, c.exchange)
+    ):
+        if not any(k.annual_cents <= s.annual_cents for k in keep):
+            keep.append(s)
     return keep
 
 
-def _sizing(
-    problem: pulp.LpProblem,
-    group: str,
+def _sizings(
     count: int,
     request: Request,
     catalog: Catalog,
@@ -98,61 +108,72 @@ def _sizing(
     exchange: tuple[str, ...],
     survive_one: bool,
     copies: int,
-) -> Sizing | None:
-    """Choices for `count` servers of a group, kept only where they carry the load and limits."""
-    need = request.mailboxes
+) -> list[Sizing]:
+    """Every undominated way to equip `count` servers that carries the load and the limits."""
+    p = request.platform
     carrying = count - 1 if survive_one and count > 1 else count
-    models = [s.item.sku for s in catalog.exchange_servers_models() if s.mailboxes * carrying >= need]
-    limits = catalog.exchange[request.platform.exchange_version].mounted_databases
-    per_server = math.ceil(copies * request.databases / count) if copies else 0
-    editions = [e for e in exchange if limits[e] >= per_server]
-    if not models or not editions:
-        return None
-    p = request.platform
-    models = _undominated(models, {k: catalog.servers[k].item for k in models})
-    windows = tuple(
-        _undominated(list(windows), {e: catalog.windows[(p.windows_version, e)] for e in windows})
-    )
-    editions = _undominated(
-        editions, {e: catalog.exchange_servers[(p.exchange_version, e)] for e in editions}
-    )
-    tag = f"{group}_{count}_servers"
-    used = _binary(problem, f"use_{tag}")
-
-    def one_of(what: str, names: list[str]) -> dict[str, pulp.LpVariable]:
-        table = {n: _binary(problem, f"{tag}_{what}_{n}") for n in names}
-        problem.addConstraint(_sum([(b, 1) for b in table.values()] + [(used, -1)]) == 0, f"{tag}_one_{what}")
-        return table
-
-    sizing = Sizing(
-        count, used, one_of("model", models), one_of("windows", list(windows)), one_of("exchange", editions)
-    )
-    # Redundant with the choices offered above; stated so the .lp file shows the limits.
-    carry = [(b, carrying * catalog.servers[k].mailboxes) for k, b in sizing.model.items()]
-    suffix = "_after_one_fails" if carrying < count else ""
-    problem.addConstraint(_sum([*carry, (used, -need)]) >= 0, f"{tag}_carry_every_mailbox{suffix}")
-    if copies:
-        mounts = [(b, count * limits[e]) for e, b in sizing.exchange.items()]
-        problem.addConstraint(
-            _sum([*mounts, (used, -copies * request.databases)]) >= 0, f"{tag}_mounted_database_limit"
+    limits = catalog.exchange[p.exchange_version].mounted_databases
+    needed = math.ceil(copies * request.databases / count) if copies else 0
+    found = []
+    for server, edition, product in itertools.product(catalog.exchange_servers_models(), windows, exchange):
+        if server.mailboxes * carrying < request.mailboxes or limits[product] < needed:
+            continue
+        items: list[Item] = [
+            server.item,
+            catalog.windows[(p.windows_version, edition)],
+            catalog.exchange_servers[(p.exchange_version, product)],
+        ]
+        found.append(
+            Sizing(
+                server.item.sku,
+                edition,
+                product,
+                count * sum(i.price_cents for i in items),
+                count * sum(i.annual_cents for i in items),
+                server.mailboxes * carrying,
+                count * limits[product],
+            )
         )
-    return sizing
+    return _pareto(found)
 
 
-def _sizing_cost(
-    sizing: Sizing, request: Request, catalog: Catalog, annual: bool
-) -> list[tuple[pulp.LpVariable, float]]:
-    p = request.platform
-    n = sizing.count
-    terms = [(b, n * _money(catalog.servers[k].item, annual)) for k, b in sizing.model.items()]
-    terms += [
-        (b, n * _money(catalog.windows[(p.windows_version, e)], annual)) for e, b in sizing.windows.items()
-    ]
-    terms += [
-        (b, n * _money(catalog.exchange_servers[(p.exchange_version, e)], annual))
-        for e, b in sizing.exchange.items()
-    ]
-    return terms
+def _columns(
+    request: Request, catalog: Catalog, options: Options, variants: list[Variant], survive: bool
+) -> list[Column]:
+    version = request.platform.windows_version
+    witness = witness_items(catalog, version)
+    dc = domain_controller_items(catalog, version)
+    mailbox_cache: dict[tuple[int, int], list[Sizing]] = {}
+    cas_cache: dict[int, list[Sizing]] = {}
+    columns = []
+    for v in variants:
+        n, m, copies = v.shape.exchange_servers, v.shape.dedicated_cas_servers, v.shape.database_copies
+        if (n, copies) not in mailbox_cache:
+            mailbox_cache[(n, copies)] = _sizings(
+                n, request, catalog, options.windows_editions, options.exchange_editions, survive, copies
+            )
+        cas_choices: list[Sizing | None] = [None]
+        if m:
+            if m not in cas_cache:
+                cas_cache[m] = _sizings(
+                    m, request, catalog, options.cas_windows_editions, options.exchange_editions, survive, 0
+                )
+            cas_choices = list(cas_cache[m])
+        fixed_items = (witness if v.shape.witness == "buy" else []) + dc * v.domain_controllers_added
+        fixed_up = sum(i.price_cents for i in fixed_items)
+        fixed_an = sum(i.annual_cents for i in fixed_items)
+        bundles = []
+        for mailbox, cas in itertools.product(mailbox_cache[(n, copies)], cas_choices):
+            up = mailbox.upfront_cents + (cas.upfront_cents if cas else 0) + fixed_up
+            an = mailbox.annual_cents + (cas.annual_cents if cas else 0) + fixed_an
+            bundles.append(Column(v, mailbox, cas, up, an))
+        bundles.sort(key=lambda c: (c.upfront_cents, c.annual_cents))
+        kept: list[Column] = []
+        for column in bundles:
+            if not any(k.annual_cents <= column.annual_cents for k in kept):
+                kept.append(column)
+        columns += kept
+    return columns
 
 
 def build_model(
@@ -164,108 +185,61 @@ def build_model(
     with_budget: bool,
 ) -> Model:
     """The model for one architecture; `variants` already meet every required goal."""
-    problem = pulp.LpProblem(_name(f"advisor_{architecture}"), pulp.LpMinimize)
+    # A design that claims to survive a server failure is sized for it.
     survive = architecture != "single_server" and any(g.failure == "server" for g in request.goals)
-    mailbox: dict[int, Sizing] = {}
-    cas: dict[int, Sizing] = {}
-    for v in variants:
-        n, m, copies = v.shape.exchange_servers, v.shape.dedicated_cas_servers, v.shape.database_copies
-        if n not in mailbox:
-            sized = _sizing(
-                problem,
-                "exchange",
-                n,
-                request,
-                catalog,
-                options.windows_editions,
-                options.exchange_editions,
-                survive,
-                copies,
-            )
-            if sized:
-                mailbox[n] = sized
-        if m and m not in cas:
-            sized = _sizing(
-                problem,
-                "cas",
-                m,
-                request,
-                catalog,
-                options.cas_windows_editions,
-                options.exchange_editions,
-                survive,
-                0,
-            )
-            if sized:
-                cas[m] = sized
-    usable = [
-        v
-        for v in variants
-        if v.shape.exchange_servers in mailbox
-        and (not v.shape.dedicated_cas_servers or v.shape.dedicated_cas_servers in cas)
-    ]
-    if not usable:
+    columns = _columns(request, catalog, options, variants, survive)
+    if not columns:
         raise Unsizable(architecture)
-    choose = {v.key: (_binary(problem, f"structure_{v.key}"), v) for v in usable}
-    problem.addConstraint(_sum([(y, 1) for y, _ in choose.values()]) == 1, "choose_one_structure")
-    _link(problem, choose, mailbox, "exchange_servers", "exchange")
-    _link(problem, choose, cas, "dedicated_cas_servers", "cas")
-
-    units = LOAD_BALANCERS_BY_ARCHITECTURE[architecture]
-    lb = {sku: _binary(problem, f"load_balancer_{sku}") for sku in options.load_balancer_models}
-    if lb:
-        problem.addConstraint(_sum([(b, 1) for b in lb.values()]) == 1, "one_load_balancer_model")
-
-    upfront = _cost(request, catalog, choose, mailbox, cas, lb, units, annual=False)
-    annual = _cost(request, catalog, choose, mailbox, cas, lb, units, annual=True)
-    total = upfront + request.horizon_years * annual
-    weight = _sum([(y, v.weight) for y, v in choose.values() if v.weight])
-    budget = None
-    if with_budget:
-        budget = f"budget_{request.budget.applies_to}"
-        measure = total if request.budget.applies_to == "total" else upfront
-        problem.addConstraint(measure <= request.budget.amount_cents, budget)
-    return Model(architecture, problem, choose, mailbox, cas, lb, upfront, annual, total, weight, budget)
-
-
-def _link(
-    problem: pulp.LpProblem,
-    choose: dict[str, tuple[pulp.LpVariable, Variant]],
-    sizings: dict[int, Sizing],
-    attribute: str,
-    group: str,
-) -> None:
-    """A group's sizing at a count is used exactly when the chosen structure has that count."""
-    for count, sizing in sizings.items():
-        structures = [(y, -1) for y, v in choose.values() if getattr(v.shape, attribute) == count]
-        problem.addConstraint(
-            _sum([(sizing.used, 1), *structures]) == 0, f"{group}_{count}_servers_iff_structure"
+    problem = pulp.LpProblem(_name(f"advisor_{architecture}"), pulp.LpMinimize)
+    chosen = [(problem.add_variable(c.label, cat="Binary"), c) for c in columns]
+    add = problem.addConstraint
+    add(_sum([(x, 1) for x, _ in chosen]) == 1, "choose_one_design")
+    # Redundant with the columns generated; stated so the .lp file shows the limits they obey.
+    suffix = "_after_one_server_fails" if survive else ""
+    add(
+        _sum([(x, c.mailbox.carries) for x, c in chosen]) >= request.mailboxes,
+        f"exchange_servers_carry_every_mailbox{suffix}",
+    )
+    add(
+        _sum([(x, c.mailbox.mounts - c.variant.shape.database_copies * request.databases) for x, c in chosen])
+        >= 0,
+        "mounted_database_limit_per_server",
+    )
+    if any(c.cas for _, c in chosen):
+        add(
+            _sum([(x, c.cas.carries) for x, c in chosen if c.cas]) >= request.mailboxes,
+            f"cas_servers_carry_every_mailbox{suffix}",
         )
 
+    units = LOAD_BALANCERS_BY_ARCHITECTURE[architecture]
+    lb = {
+        sku: problem.add_variable(_name(f"load_balancer_{sku}"), cat="Binary")
+        for sku in options.load_balancer_models
+    }
+    if lb:
+        add(_sum([(b, 1) for b in lb.values()]) == 1, "one_load_balancer_model")
 
-def _cost(
-    request: Request,
-    catalog: Catalog,
-    choose: dict[str, tuple[pulp.LpVariable, Variant]],
-    mailbox: dict[int, Sizing],
-    cas: dict[int, Sizing],
-    lb: dict[str, pulp.LpVariable],
-    units: int,
-    annual: bool,
-) -> pulp.LpAffineExpression:
-    version = request.platform.windows_version
-    witness = sum(_money(i, annual) for i in witness_items(catalog, version))
-    dc = sum(_money(i, annual) for i in domain_controller_items(catalog, version))
     cal = catalog.exchange_cals[(request.platform.exchange_version, "standard")]
-    terms: list[tuple[pulp.LpVariable, float]] = []
-    for sizing in [*mailbox.values(), *cas.values()]:
-        terms += _sizing_cost(sizing, request, catalog, annual)
-    terms += [(b, units * _money(catalog.load_balancers[sku].item, annual)) for sku, b in lb.items()]
-    for y, v in choose.values():
-        fixed = (witness if v.shape.witness == "buy" else 0) + dc * v.domain_controllers_added
-        if fixed:
-            terms.append((y, fixed))
-    return _sum(terms, cals_to_buy(request) * _money(cal, annual))
+    cals = cals_to_buy(request)
+    upfront = _sum(
+        [(x, c.upfront_cents) for x, c in chosen]
+        + [(b, units * catalog.load_balancers[k].item.price_cents) for k, b in lb.items()],
+        cals * cal.price_cents,
+    )
+    annual = _sum(
+        [(x, c.annual_cents) for x, c in chosen]
+        + [(b, units * catalog.load_balancers[k].item.annual_cents) for k, b in lb.items()],
+        cals * cal.annual_cents,
+    )
+    total = upfront + request.horizon_years * annual
+    weight = _sum([(x, c.variant.weight) for x, c in chosen if c.variant.weight])
+    overrun = None
+    if with_budget:
+        # Fixed at zero, the overrun makes this a hard budget; lift_budget() frees it.
+        overrun = problem.add_variable("budget_overrun", 0, 0)
+        measure = total if request.budget.applies_to == "total" else upfront
+        add(measure - overrun <= request.budget.amount_cents, f"budget_{request.budget.applies_to}")
+    return Model(architecture, problem, chosen, lb, upfront, annual, total, weight, overrun)
 
 
 def _chosen(table: dict[str, pulp.LpVariable]) -> str:
@@ -274,10 +248,9 @@ def _chosen(table: dict[str, pulp.LpVariable]) -> str:
 
 def extract_design(model: Model) -> tuple[Design, Variant]:
     """Read the solved model back as a concrete design."""
-    variant = max(model.choose.values(), key=lambda pair: pair[0].value() or 0.0)[1]
-    shape = variant.shape
-    mailbox = model.mailbox[shape.exchange_servers]
-    cas = model.cas.get(shape.dedicated_cas_servers) if shape.dedicated_cas_servers else None
+    column = max(model.columns, key=lambda pair: pair[0].value() or 0.0)[1]
+    shape = column.variant.shape
+    cas = column.cas
     design = Design(
         architecture=model.architecture,
         exchange_servers=shape.exchange_servers,
@@ -286,14 +259,14 @@ def extract_design(model: Model) -> tuple[Design, Variant]:
         cas_array=model.architecture not in ("single_server", "dag_only"),
         load_balancers=shape.load_balancers,
         witness=shape.witness,  # type: ignore[arg-type]
-        windows_edition=_chosen(mailbox.windows),
-        exchange_edition=_chosen(mailbox.exchange),
-        server_model=_chosen(mailbox.model),
+        windows_edition=column.mailbox.windows,
+        exchange_edition=column.mailbox.exchange,
+        server_model=column.mailbox.model,
         database_copies=shape.database_copies,
-        domain_controllers_added=variant.domain_controllers_added,
+        domain_controllers_added=column.variant.domain_controllers_added,
         load_balancer_model=_chosen(model.load_balancer) if model.load_balancer else None,
-        cas_server_model=_chosen(cas.model) if cas else None,
-        cas_windows_edition=_chosen(cas.windows) if cas else None,
-        cas_exchange_edition=_chosen(cas.exchange) if cas else None,
+        cas_server_model=cas.model if cas else None,
+        cas_windows_edition=cas.windows if cas else None,
+        cas_exchange_edition=cas.exchange if cas else None,
     )
-    return design, variant
+    return design, column.variant

@@ -80,6 +80,7 @@ def _solve_highs(problem: pulp.LpProblem, time_limit: float) -> str:
     variables = problem.variables()
     position = {v.name: i for i, v in enumerate(variables)}
     lp = highspy.HighsLp()
+    lp.model_name_ = problem.name
     lp.num_col_ = len(variables)
     objective = problem.objective or pulp.LpAffineExpression()
     costs = [0.0] * len(variables)
@@ -120,6 +121,9 @@ def _solve_highs(problem: pulp.LpProblem, time_limit: float) -> str:
         ("mip_abs_gap", 0.0),
         ("threads", 1),
         ("time_limit", float(time_limit)),
+        # These models are tiny and presolve or the root LP settles them; on the Windows NLB
+        # model the feasibility-jump heuristic alone took half the solve time (benchmarks/).
+        ("mip_heuristic_run_feasibility_jump", False),
     ):
         highs.setOptionValue(option, value)
     highs.passModel(lp)

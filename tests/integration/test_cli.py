@@ -95,13 +95,16 @@ def test_write_lp_writes_each_architectures_model_with_named_constraints(tmp_pat
     assert written == {"dag_cas_array_single_lb", "dag_cas_array_lb_pair", "dedicated_cas_wnlb"}
     text = (out / "dag_cas_array_lb_pair.lp").read_text()
     for name in (
-        "choose_one_structure",
+        "choose_one_design",
         "budget_upfront",
         "one_load_balancer_model",
-        "exchange_2_servers_carry_every_mailbox_after_one_fails",
-        "exchange_2_servers_mounted_database_limit",
+        "exchange_servers_carry_every_mailbox_after_one_server_fails",
+        "mounted_database_limit_per_server",
+        "design_n2_m0_dc0__SRV_ENTRY_1S__enterprise__standard",
+        "Minimize",
     ):
         assert name in text
+    assert "__dummy" not in text, "the model is written with its objective"
 
 
 def test_the_cbc_solver_can_be_chosen(tmp_path: Path) -> None:

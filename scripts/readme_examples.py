@@ -1,0 +1,71 @@
+"""Regenerate (or, with --check, verify) the example outputs embedded in README.md.
+
+Each example sits between `<!-- example: COMMAND -->` and `<!-- /example -->` markers; the
+command is run in process and its JSON replaces the fenced block, so the README shows real
+output and a test fails when code and README drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+BLOCK = re.compile(r"(<!-- example: (?P<command>[^>]+?) -->\n)```json\n.*?\n```\n(?=<!-- /example -->)", re.S)
+
+
+def summary(response: dict[str, Any]) -> dict[str, Any]:
+    """The recommend excerpt the README shows: ranks, costs, single points of failure, statuses."""
+    return {
+        "minimum_budget": response["minimum_budget"],
+        "recommendations": [
+            {
+                "rank": r["rank"],
+                "architecture": r["architecture"],
+                "cost": {k: r["cost"][k] for k in ("upfront", "annual", "total", "budget_left")},
+                "single_points_of_failure": [s["component"] for s in r["single_points_of_failure"]],
+            }
+            for r in response["recommendations"]
+        ],
+        "weighed": [{"architecture": w["architecture"], "status": w["status"]} for w in response["weighed"]],
+    }
+
+
+def output(command: str) -> str:
+    from advisor.catalog import CatalogRegistry
+    from advisor.service import Advisor
+
+    advisor = Advisor(CatalogRegistry(own=""))
+    verb, file = command.split()[:2]
+    data = json.loads((ROOT / file).read_text())
+    if verb == "analyze":
+        result: Any = advisor.analyze(data)
+    elif verb == "recommend-summary":
+        result = summary(advisor.recommend(data))
+    else:
+        raise SystemExit(f"unknown example command {command!r}")
+    return json.dumps(result, indent=2)
+
+
+def render(text: str) -> str:
+    return BLOCK.sub(lambda m: f"{m.group(1)}```json\n{output(m.group('command'))}\n```\n", text)
+
+
+def main(argv: list[str]) -> int:
+    text = README.read_text()
+    fresh = render(text)
+    if "--check" in argv:
+        if fresh != text:
+            print("README.md examples are stale: run python scripts/readme_examples.py", file=sys.stderr)
+            return 1
+        return 0
+    README.write_text(fresh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
