@@ -10,7 +10,7 @@ import pulp
 from advisor.catalog import Catalog
 from advisor.domain import ARCHITECTURES, Design, Request, format_money
 from advisor.failures import SERVICE_LABELS, Analysis
-from advisor.optimizer.model import Model, Unsizable, build_model, extract_design
+from advisor.optimizer.model import Model, SizingCache, Unsizable, build_model, extract_design
 from advisor.optimizer.solve import SOLVERS, SolverStats, solve
 from advisor.optimizer.variants import Forbidden, Variant, allowed, enumerate_variants
 from advisor.pricing import Quote, bill_of_materials
@@ -55,7 +55,10 @@ def optimize(
 ) -> Optimization:
     """Weigh every architecture the Exchange version knows; rank the ones that fit."""
     stats = SolverStats()
-    results = {a: _weigh(a, request, catalog, stats, solver, write_lp, time_limit) for a in ARCHITECTURES}
+    sizings: SizingCache = {}
+    results = {
+        a: _weigh(a, request, catalog, stats, solver, write_lp, time_limit, sizings) for a in ARCHITECTURES
+    }
     feasible = [r for r in results.values() if r.status == "feasible"]
 
     def order(r: ArchitectureResult) -> tuple[float, float, int]:
@@ -80,6 +83,7 @@ def _weigh(
     solver: str,
     write_lp: Path | None,
     time_limit: float,
+    sizings: SizingCache,
 ) -> ArchitectureResult:
     options = allowed(architecture, request, catalog)
     if isinstance(options, Forbidden):
@@ -92,7 +96,9 @@ def _weigh(
         )
 
     try:
-        model = build_model(architecture, request, catalog, options, qualifying, with_budget=True)
+        model = build_model(
+            architecture, request, catalog, options, qualifying, with_budget=True, cache=sizings
+        )
     except Unsizable:
         return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
     fits = _solve_objective(model, request, stats, solver, time_limit)

@@ -137,33 +137,37 @@ def _sizings(
     return _pareto(found)
 
 
+SizingCache = dict[tuple[object, ...], list[Sizing]]
+
+
 def _columns(
-    request: Request, catalog: Catalog, options: Options, variants: list[Variant], survive: bool
+    request: Request,
+    catalog: Catalog,
+    options: Options,
+    variants: list[Variant],
+    survive: bool,
+    cache: SizingCache,
 ) -> list[Column]:
     version = request.platform.windows_version
     witness = witness_items(catalog, version)
     dc = domain_controller_items(catalog, version)
-    mailbox_cache: dict[tuple[int, int], list[Sizing]] = {}
-    cas_cache: dict[int, list[Sizing]] = {}
     columns = []
     for v in variants:
         n, m, copies = v.shape.exchange_servers, v.shape.dedicated_cas_servers, v.shape.database_copies
-        if (n, copies) not in mailbox_cache:
-            mailbox_cache[(n, copies)] = _sizings(
-                n, request, catalog, options.windows_editions, options.exchange_editions, survive, copies
-            )
+        mailbox_key = (n, options.windows_editions, options.exchange_editions, survive, copies)
+        if mailbox_key not in cache:
+            cache[mailbox_key] = _sizings(n, request, catalog, *mailbox_key[1:])  # type: ignore[arg-type]
         cas_choices: list[Sizing | None] = [None]
         if m:
-            if m not in cas_cache:
-                cas_cache[m] = _sizings(
-                    m, request, catalog, options.cas_windows_editions, options.exchange_editions, survive, 0
-                )
-            cas_choices = list(cas_cache[m])
+            cas_key = (m, options.cas_windows_editions, options.exchange_editions, survive, 0)
+            if cas_key not in cache:
+                cache[cas_key] = _sizings(m, request, catalog, *cas_key[1:])  # type: ignore[arg-type]
+            cas_choices = list(cache[cas_key])
         fixed_items = (witness if v.shape.witness == "buy" else []) + dc * v.domain_controllers_added
         fixed_up = sum(i.price_cents for i in fixed_items)
         fixed_an = sum(i.annual_cents for i in fixed_items)
         bundles = []
-        for mailbox, cas in itertools.product(mailbox_cache[(n, copies)], cas_choices):
+        for mailbox, cas in itertools.product(cache[mailbox_key], cas_choices):
             up = mailbox.upfront_cents + (cas.upfront_cents if cas else 0) + fixed_up
             an = mailbox.annual_cents + (cas.annual_cents if cas else 0) + fixed_an
             bundles.append(Column(v, mailbox, cas, up, an))
@@ -183,11 +187,15 @@ def build_model(
     options: Options,
     variants: list[Variant],
     with_budget: bool,
+    cache: SizingCache | None = None,
 ) -> Model:
-    """The model for one architecture; `variants` already meet every required goal."""
+    """The model for one architecture; `variants` already meet every required goal.
+
+    `cache` shares sizings between the architectures of one request (same request, catalog).
+    """
     # A design that claims to survive a server failure is sized for it.
     survive = architecture != "single_server" and any(g.failure == "server" for g in request.goals)
-    columns = _columns(request, catalog, options, variants, survive)
+    columns = _columns(request, catalog, options, variants, survive, {} if cache is None else cache)
     if not columns:
         raise Unsizable(architecture)
     problem = pulp.LpProblem(_name(f"advisor_{architecture}"), pulp.LpMinimize)

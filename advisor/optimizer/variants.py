@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from advisor.catalog import Catalog
 from advisor.domain import Request
@@ -110,7 +111,7 @@ def allowed(architecture: str, request: Request, catalog: Catalog) -> Options | 
 def enumerate_variants(architecture: str, request: Request, catalog: Catalog) -> list[Variant]:
     """Every structure the optimizer may choose for an architecture, simulated once each."""
     env = request.environment
-    pairs = request.goal_pairs()
+    goals = tuple(sorted((f, s, g.priority, g.weight) for (f, s), g in request.goal_pairs().items()))
     counts = [1] if architecture == "single_server" else list(range(2, catalog.dag_max_members + 1))
     cas_counts = (
         list(range(2, catalog.policy.max_dedicated_cas_servers + 1))
@@ -134,17 +135,21 @@ def enumerate_variants(architecture: str, request: Request, catalog: Catalog) ->
                     database_copies=min(catalog.policy.database_copies, n) if n > 1 else 1,
                     sites=env.sites,
                 )
-                analysis = analyze_shape(shape)
-                required = all(
-                    analysis.meets(f, s) for (f, s), g in pairs.items() if g.priority == "required"
-                )
-                weight = sum(
-                    g.weight
-                    for (f, s), g in pairs.items()
-                    if g.priority == "preferred" and analysis.meets(f, s)
-                )
-                variants.append(Variant(shape, added, analysis, required, weight))
+                required, weight = _score(shape, goals)
+                variants.append(Variant(shape, added, analyze_shape(shape), required, weight))
     return variants
+
+
+GoalsKey = tuple[tuple[str, str, str, float], ...]
+
+
+@lru_cache(maxsize=16384)
+def _score(shape: Shape, goals: GoalsKey) -> tuple[bool, float]:
+    """Whether the simulator says a shape meets every required goal, and its preferred weight."""
+    analysis = analyze_shape(shape)
+    required = all(analysis.meets(f, s) for f, s, priority, _ in goals if priority == "required")
+    weight = sum(w for f, s, priority, w in goals if priority == "preferred" and analysis.meets(f, s))
+    return required, weight
 
 
 def default_witness(architecture: str, servers: int, host: str) -> str:
