@@ -171,7 +171,8 @@ def _load(schema: Schema, data: Any) -> dict[str, Any]:
     try:
         loaded: dict[str, Any] = schema.load(data)
     except ValidationError as err:
-        raise InvalidInput(problems_from(err.normalized_messages())) from None
+        messages = err.normalized_messages()  # type: ignore[no-untyped-call]
+        raise InvalidInput(problems_from(messages)) from None
     return loaded
 
 

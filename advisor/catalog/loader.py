@@ -69,7 +69,8 @@ def load_catalog(path: Path) -> Catalog:
         try:
             data[name] = schema().load(_dates_to_text(raw))
         except ValidationError as err:
-            problems.extend(_flatten(name, raw, err.normalized_messages()))
+            messages = err.normalized_messages()  # type: ignore[no-untyped-call]
+            problems.extend(_flatten(name, raw, messages))
     if problems:
         raise InvalidCatalog(path, problems)
     catalog = _build(path, data)

@@ -7,9 +7,17 @@ from marshmallow import RAISE, Schema, fields, validate
 from advisor.domain import EXCHANGE_EDITIONS, WINDOWS_EDITIONS, WINDOWS_VERSIONS
 from advisor.fields import StrictBoolean, StrictInteger, StrictNumber
 
-_money = {"required": True, "validate": validate.Range(min=0, max=10_000_000)}
-_text = {"required": True, "validate": validate.Length(min=1, max=500)}
-_sku = {"required": True, "validate": validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")}
+
+def _money() -> StrictNumber:
+    return StrictNumber(required=True, validate=validate.Range(min=0, max=10_000_000))
+
+
+def _text() -> fields.String:
+    return fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+def _sku() -> fields.String:
+    return fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"))
 
 
 class _Strict(Schema):
@@ -18,11 +26,11 @@ class _Strict(Schema):
 
 
 class PricedSchema(_Strict):
-    sku = fields.String(**_sku)
-    description = fields.String(**_text)
-    price = StrictNumber(**_money)
+    sku = _sku()
+    description = _text()
+    price = _money()
     annual = StrictNumber(validate=validate.Range(min=0, max=10_000_000))
-    basis = fields.String(**_text)
+    basis = _text()
 
 
 class ServerSchema(PricedSchema):
@@ -47,10 +55,10 @@ class LoadBalancerSchema(PricedSchema):
 
 class CatalogHeaderSchema(_Strict):
     id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9._-]{0,63}$"))
-    version = fields.String(**_text)
+    version = _text()
     currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
     as_of = fields.Date(required=True)
-    title = fields.String(**_text)
+    title = _text()
 
 
 class HardwareSchema(_Strict):
@@ -69,7 +77,7 @@ class LoadBalancersSchema(_Strict):
 
 class RateSchema(_Strict):
     rate = StrictNumber(required=True, validate=validate.Range(min=0, max=1))
-    basis = fields.String(**_text)
+    basis = _text()
 
 
 class SupportSchema(_Strict):
@@ -79,9 +87,9 @@ class SupportSchema(_Strict):
 
 
 class RoleSpecSchema(_Strict):
-    hardware_sku = fields.String(**_sku)
+    hardware_sku = _sku()
     windows_edition = fields.String(required=True, validate=validate.OneOf(WINDOWS_EDITIONS))
-    basis = fields.String(**_text)
+    basis = _text()
 
 
 class RolesSchema(_Strict):
@@ -91,8 +99,8 @@ class RolesSchema(_Strict):
 
 class RuleSchema(_Strict):
     id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$"))
-    statement = fields.String(**_text)
-    source = fields.String(**_text)
+    statement = _text()
+    source = _text()
 
 
 class RulesSchema(_Strict):
@@ -132,11 +140,11 @@ class DagFactSchema(_Strict):
 
 class DesignPolicySchema(_Strict):
     database_copies = StrictInteger(required=True, validate=validate.Range(min=2, max=16))
-    database_copies_basis = fields.String(**_text)
+    database_copies_basis = _text()
     max_dedicated_cas_servers = StrictInteger(required=True, validate=validate.Range(min=2, max=16))
-    max_dedicated_cas_servers_basis = fields.String(**_text)
+    max_dedicated_cas_servers_basis = _text()
     max_added_domain_controllers = StrictInteger(required=True, validate=validate.Range(min=0, max=4))
-    max_added_domain_controllers_basis = fields.String(**_text)
+    max_added_domain_controllers_basis = _text()
 
 
 class FactsSchema(_Strict):

@@ -156,12 +156,12 @@ def _columns(
         n, m, copies = v.shape.exchange_servers, v.shape.dedicated_cas_servers, v.shape.database_copies
         mailbox_key = (n, options.windows_editions, options.exchange_editions, survive, copies)
         if mailbox_key not in cache:
-            cache[mailbox_key] = _sizings(n, request, catalog, *mailbox_key[1:])  # type: ignore[arg-type]
+            cache[mailbox_key] = _sizings(n, request, catalog, *mailbox_key[1:])
         cas_choices: list[Sizing | None] = [None]
         if m:
             cas_key = (m, options.cas_windows_editions, options.exchange_editions, survive, 0)
             if cas_key not in cache:
-                cache[cas_key] = _sizings(m, request, catalog, *cas_key[1:])  # type: ignore[arg-type]
+                cache[cas_key] = _sizings(m, request, catalog, *cas_key[1:])
             cas_choices = list(cache[cas_key])
         fixed_items = (witness if v.shape.witness == "buy" else []) + dc * v.domain_controllers_added
         fixed_up = sum(i.price_cents for i in fixed_items)

@@ -42,7 +42,7 @@ def _silence_highs_banner() -> None:
         try:
             with open(os.devnull, "w") as devnull:
                 os.dup2(devnull.fileno(), 1)
-                highspy.Highs()
+                highspy.Highs()  # type: ignore[no-untyped-call]
         finally:
             os.dup2(saved, 1)
             os.close(saved)
@@ -114,7 +114,7 @@ def _solve_highs(problem: pulp.LpProblem, time_limit: float) -> str:
     lp.a_matrix_.start_ = starts
     lp.a_matrix_.index_ = indices
     lp.a_matrix_.value_ = values
-    highs = highspy.Highs()
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]
     for option, value in (
         ("output_flag", False),
         ("mip_rel_gap", 0.0),

@@ -1,0 +1,98 @@
+"""The front door stays true: README commands, CI, Dockerfile, --help and example outputs."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from advisor.cli import build_parser
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text()
+
+
+def setup_commands() -> list[str]:
+    section = README.split("## Run it, test it", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", section, re.S)
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in lines]
+
+
+def test_the_readme_holds_exactly_two_set_up_commands_run_and_test() -> None:
+    run, test = setup_commands()
+    assert "pip install -e ." in run and run.endswith("advisor serve")
+    assert test == "bash scripts/test.sh"
+
+
+def test_ci_runs_the_readmes_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert setup_commands()[1] in ci
+    script = (ROOT / "scripts" / "test.sh").read_text()
+    assert "pytest" in script and "pip install" in script
+
+
+def test_the_dockerfile_runs_the_readmes_install_and_start_commands_as_non_root() -> None:
+    run = setup_commands()[0]
+    install, start = run.rsplit(" && ", 1)
+    instructions = dockerfile_instructions()
+    assert ("RUN", install) in instructions
+    cmd = next(value for kind, value in instructions if kind == "CMD")
+    assert " ".join(shlex.split(cmd.strip("[]").replace(",", " "))) == start
+    users = [value for kind, value in instructions if kind == "USER"]
+    assert users and users[-1] not in ("root", "0")
+    from_line = next(value for kind, value in instructions if kind == "FROM")
+    assert "slim" in from_line
+
+
+def test_the_dockerfile_checks_health_on_healthz() -> None:
+    health = [value for kind, value in dockerfile_instructions() if kind == "HEALTHCHECK"]
+    assert health and "/healthz" in health[0]
+
+
+def test_the_readme_examples_are_real_current_output() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "readme_examples.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    found: dict[str, argparse.ArgumentParser] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found[name] = sub
+                for inner, deeper in _subcommands(sub).items():
+                    found[f"{name} {inner}"] = deeper
+    return found
+
+
+def test_the_readme_documents_every_command_and_option_the_cli_has() -> None:
+    usage = README.split("## The command line", 1)[1].split("\n## ", 1)[0]
+    for name, sub in _subcommands(build_parser()).items():
+        if name == "catalog":
+            continue
+        assert f"advisor {name}" in usage, name
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    assert option in usage, (name, option)
+
+
+def test_every_option_the_readme_shows_exists() -> None:
+    usage = README.split("## The command line", 1)[1].split("\n## ", 1)[0]
+    known = {o for sub in _subcommands(build_parser()).values() for a in sub._actions for o in a.option_strings}
+    for option in set(re.findall(r"(--[a-z-]+)", usage)):
+        assert option in known, option
+
+
+def test_the_changelog_has_an_unreleased_section() -> None:
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    assert "## Unreleased" in changelog and "### Added" in changelog
