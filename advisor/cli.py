@@ -20,6 +20,8 @@ from advisor.domain import InvalidInput, SolverFailed, UnknownCatalog
 from advisor.optimizer import SOLVERS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# The export formats, listed here so `--help` needs no import of the renderers.
+EXPORT_FORMATS = ("json", "csv", "csv-summary", "xlsx", "pdf")
 
 DESCRIPTION = """\
 Exchange HA design-cost advisor: which Exchange high-availability architecture to buy for a
@@ -71,6 +73,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--time-limit", type=float, default=10.0, metavar="SECONDS", help="time limit per solve (default 10)"
     )
     rec.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        metavar="FORMAT",
+        help="write a quote comparison instead of the response JSON: " + ", ".join(EXPORT_FORMATS),
+    )
+    rec.add_argument(
+        "--output",
+        metavar="PATH",
+        type=Path,
+        help="file for --format (needed for xlsx and pdf; text formats default to standard output)",
+    )
+    rec.add_argument(
+        "--pick",
+        action="append",
+        metavar="ARCHITECTURE",
+        dest="picks",
+        help="compare this architecture's best design (repeatable; default: the recommendations)",
+    )
+    rec.add_argument("--paper", choices=("A4", "Letter"), default="A4", help="PDF and XLSX paper size")
+    rec.add_argument(
         "--write-lp",
         metavar="DIR",
         type=Path,
@@ -103,9 +125,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     serve = sub.add_parser("serve", help="run the web service (gunicorn)")
-    serve.add_argument("--host", default=os.environ.get("ADVISOR_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("ADVISOR_PORT", "8000")))
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("ADVISOR_WORKERS", "2")))
+    serve.add_argument("--host", help="address to bind (default: $ADVISOR_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: $ADVISOR_PORT or 8000)")
+    serve.add_argument(
+        "--workers", type=int, help="gunicorn worker processes (default: $ADVISOR_WORKERS or 2)"
+    )
+    serve.add_argument(
+        "--dev",
+        action="store_true",
+        help="run Flask's development server instead of gunicorn (never in production)",
+    )
     return parser
 
 
@@ -143,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             advisor = _advisor(args.catalog)
             advisor.solver = args.solver
             advisor.time_limit = args.time_limit
+            if args.format:
+                return _export(advisor, args)
             out = advisor.recommend(_read_json(args.file), write_lp=args.write_lp)
         elif args.command == "analyze":
             out = _advisor(args.catalog).analyze(_read_json(args.file))
@@ -169,6 +200,29 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
+def _export(advisor: Any, args: argparse.Namespace) -> int:
+    """A quote comparison file; raises InvalidInput for bad requests, picks or options."""
+    from advisor.exports import export
+
+    if args.output is None and args.format in ("xlsx", "pdf"):
+        raise InvalidInput(
+            [_problem("--output", f"--format {args.format} writes a binary file: give --output PATH")]
+        )
+    rendered = export(advisor, _read_json(args.file), args.format, args.picks, paper=args.paper)
+    if args.output is None:
+        sys.stdout.buffer.write(rendered.content)
+        return EXIT_OK
+    try:
+        args.output.write_bytes(rendered.content)
+    except OSError as err:
+        raise InvalidInput([_problem("--output", f"cannot write {args.output}: {err.strerror}")]) from None
+    print(
+        f"advisor: wrote {args.output} ({rendered.media_type}, {len(rendered.content)} bytes)",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def _check(path: Path | None) -> int:
     folder = path or shipped_catalogs_dir() / "default"
     try:
@@ -192,9 +246,32 @@ def _check(path: Path | None) -> int:
     return EXIT_OK
 
 
+SERVE_DEFAULTS = {
+    "host": ("ADVISOR_HOST", "127.0.0.1"),
+    "port": ("ADVISOR_PORT", "8000"),
+    "workers": ("ADVISOR_WORKERS", "2"),
+}
+
+
 def _serve(args: argparse.Namespace) -> int:
-    print("advisor: serve: the web service is not part of this build yet", file=sys.stderr)
-    return EXIT_FAILED
+    """Options win over ADVISOR_* variables, which win over the defaults."""
+    settings: dict[str, Any] = {}
+    for name, (variable, default) in SERVE_DEFAULTS.items():
+        value = getattr(args, name)
+        if value is None:
+            text = os.environ.get(variable) or default
+            if name == "host":
+                value = text
+            else:
+                try:
+                    value = int(text)
+                except ValueError:
+                    print(f"advisor: serve: {variable}: must be an integer, not {text!r}", file=sys.stderr)
+                    return EXIT_USAGE
+        settings[name] = value
+    from advisor.api.serve import serve
+
+    return serve(settings["host"], settings["port"], settings["workers"], args.dev)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -157,3 +157,32 @@ def test_the_help_names_every_command() -> None:
     text = build_parser().format_help()
     for command in ("recommend", "analyze", "catalog", "serve"):
         assert command in text
+
+
+def test_recommend_writes_a_pdf_quote_comparison_to_the_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "quote.pdf"
+    result = run("recommend", write(tmp_path, make_request()), "--format", "pdf", "--output", str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_recommend_prints_a_csv_quote_to_standard_output(tmp_path: Path) -> None:
+    result = run("recommend", write(tmp_path, make_request()), "--format", "csv-summary")
+    assert result.returncode == 0, result.stderr
+    assert "dag_cas_array_single_lb" in result.stdout
+
+
+def test_a_binary_export_without_an_output_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["recommend", write(tmp_path, make_request()), "--format", "xlsx"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "--output" in err
+
+
+def test_picking_an_architecture_with_no_design_exits_2_naming_the_pick(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["recommend", write(tmp_path, make_request()), "--format", "csv", "--pick", "dag_only"]) == 2
+    assert "picks.0" in capsys.readouterr().err

@@ -1,0 +1,239 @@
+"""The comparison every export shows: its header, the designs side by side, the price basis; and
+what it needs of a price book and an advisor."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+from advisor.domain import SERVICES, cents_to_money, format_money
+
+SERVICE_LABELS = {
+    "outlook": "Outlook",
+    "owa": "OWA",
+    "activesync": "ActiveSync",
+    "smtp_inbound": "Inbound mail",
+    "smtp_outbound": "Outbound mail",
+}
+
+
+class PricedItem(Protocol):
+    @property
+    def description(self) -> str: ...
+    @property
+    def basis(self) -> str: ...
+
+
+class AnnualRate(Protocol):
+    @property
+    def rate(self) -> float: ...
+    @property
+    def basis(self) -> str: ...
+
+
+class Policy(Protocol):
+    @property
+    def bases(self) -> Mapping[str, str]: ...
+
+
+class PriceBook(Protocol):
+    """What an export needs of a catalog (advisor.catalog.Catalog fits)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def rates(self) -> Mapping[str, AnnualRate]: ...
+    @property
+    def policy(self) -> Policy: ...
+    def item(self, sku: str) -> PricedItem: ...
+
+
+class PriceBooks(Protocol):
+    def get(self, catalog_id: str = ...) -> PriceBook: ...
+
+
+class AdvisorLike(Protocol):
+    """What comparison_from_request needs of advisor.service.Advisor."""
+
+    @property
+    def catalogs(self) -> PriceBooks: ...
+    def recommend(self, data: Any) -> dict[str, Any]: ...
+    def analyze(self, data: Any) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class GoalAsked:
+    failure: str
+    services: tuple[str, ...]
+    priority: str
+    weight: float
+
+    def text(self) -> str:
+        services = ", ".join(SERVICE_LABELS.get(s, s) for s in self.services)
+        weight = f", weight {self.weight:g}" if self.priority == "preferred" else ""
+        return f"{self.failure}: {services} ({self.priority}{weight})"
+
+
+@dataclass(frozen=True)
+class Header:
+    project: str
+    customer: str
+    prepared_by: str
+    date: str
+    catalog_id: str
+    catalog_version: str
+    catalog_as_of: str
+    catalog_title: str
+    currency: str
+    budget_cents: int
+    budget_applies_to: str
+    horizon_years: int
+    exchange: str
+    windows: str
+    mailboxes: int
+    databases: int
+    environment: Mapping[str, Any]
+    goals: tuple[GoalAsked, ...]
+
+    @property
+    def notice(self) -> str:
+        return (
+            f"All figures are estimates from the price book {self.catalog_id!r} version "
+            f"{self.catalog_version} as of {self.catalog_as_of} ({self.catalog_title}); "
+            "confirm prices with your suppliers before ordering."
+        )
+
+    def money(self, cents: int) -> str:
+        return format_money(cents, self.currency)
+
+
+@dataclass(frozen=True)
+class LineItem:
+    sku: str
+    description: str
+    quantity: int
+    unit_price_cents: int
+    unit_annual_cents: int
+    upfront_cents: int
+    annual_cents: int
+    basis: str
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    failure: str
+    service: str
+    priority: str
+    met: bool
+    worst_outcome: str
+    explanation: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.failure}/{self.service}"
+
+
+@dataclass(frozen=True)
+class SinglePoint:
+    component: str
+    kind: str
+    services: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    component: str
+    kind: str
+    description: str
+    outcomes: Mapping[str, str]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class DesignColumn:
+    """One design of the comparison, with everything its column, sheet and pages show."""
+
+    label: str
+    architecture: str
+    title: str
+    source: str
+    design: Mapping[str, Any]
+    lines: tuple[LineItem, ...]
+    upfront_cents: int
+    annual_cents: int
+    total_cents: int
+    horizon_years: int
+    within_budget: bool | None
+    budget_left_cents: int | None
+    goals: tuple[GoalResult, ...]
+    single_points_of_failure: tuple[SinglePoint, ...]
+    failure_scenarios: tuple[Scenario, ...]
+    notes: tuple[str, ...]
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.label}: {self.architecture}"
+
+    @property
+    def over_budget_by_cents(self) -> int:
+        return max(0, -(self.budget_left_cents or 0))
+
+    @property
+    def goals_met(self) -> tuple[GoalResult, ...]:
+        return tuple(g for g in self.goals if g.met)
+
+    @property
+    def goals_missed(self) -> tuple[GoalResult, ...]:
+        return tuple(g for g in self.goals if not g.met)
+
+    def budget_text(self, header: Header) -> str:
+        if self.within_budget is None or self.budget_left_cents is None:
+            return "no budget given"
+        if self.within_budget:
+            return f"within budget ({header.money(self.budget_left_cents)} left)"
+        return f"over budget by {header.money(self.over_budget_by_cents)}"
+
+
+@dataclass(frozen=True)
+class PriceBasis:
+    sku: str
+    description: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class Assumption:
+    topic: str
+    value: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    header: Header
+    designs: tuple[DesignColumn, ...]
+    price_bases: tuple[PriceBasis, ...]
+    assumptions: tuple[Assumption, ...]
+    services: tuple[str, ...] = SERVICES
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data; money in currency units rounded to cents, as in the response."""
+        data: dict[str, Any] = _money_fields(asdict(self))
+        return data | {"notice": self.header.notice}
+
+
+def _money_fields(value: Any) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key.endswith("_cents"):
+                out[key.removesuffix("_cents")] = None if item is None else cents_to_money(item)
+            else:
+                out[key] = _money_fields(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [_money_fields(v) for v in value]
+    return value
