@@ -30,6 +30,8 @@ budget, what it costs line by line, and which single points of failure remain.
 EPILOG = f"""\
 environment:
   {ENV_CATALOG}=PATH   use your own price book (a catalog folder) as the default catalog
+  ADVISOR_DATABASE_URL   saved scenarios in this database (default: SQLite in the instance folder)
+  ADVISOR_INSTANCE_PATH  the instance folder (default: instance/ beside the package)
   ADVISOR_HOST, ADVISOR_PORT, ADVISOR_WORKERS   defaults for `advisor serve`
 
 exit status: 0 success, 1 the solver failed, 2 bad input (one line per problem on stderr)
@@ -124,6 +126,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="catalog folder (default: the shipped default catalog)",
     )
 
+    db = sub.add_parser("db", help="saved-scenario database commands")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="SUBCOMMAND", parser_class=_Parser)
+    up = db_sub.add_parser(
+        "upgrade",
+        help="create or migrate the database",
+        description="Apply every migration not yet applied to the saved-scenario database "
+        "($ADVISOR_DATABASE_URL, or the SQLite file in the instance folder).",
+    )
+    up.add_argument(
+        "--database-url", metavar="URL", help="database to migrate (default: $ADVISOR_DATABASE_URL)"
+    )
+
     serve = sub.add_parser("serve", help="run the web service (gunicorn)")
     serve.add_argument("--host", help="address to bind (default: $ADVISOR_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: $ADVISOR_PORT or 8000)")
@@ -179,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             out = _advisor(args.catalog).analyze(_read_json(args.file))
         elif args.command == "catalog":
             return _check(args.path)
+        elif args.command == "db":
+            return _db_upgrade(args.database_url)
         else:
             return _serve(args)
     except InvalidInput as err:
@@ -220,6 +236,21 @@ def _export(advisor: Any, args: argparse.Namespace) -> int:
         f"advisor: wrote {args.output} ({rendered.media_type}, {len(rendered.content)} bytes)",
         file=sys.stderr,
     )
+    return EXIT_OK
+
+
+def _db_upgrade(url: str | None) -> int:
+    from advisor.storage import StorageError, configured_url, make_engine, upgrade
+
+    target = url or configured_url()
+    try:
+        engine = make_engine(target)
+        revision = upgrade(engine)
+    except StorageError as err:
+        print(f"advisor: db: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{engine.url.render_as_string(hide_password=True)}: schema at revision {revision}")
+    engine.dispose()
     return EXIT_OK
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
 ARCHITECTURES: tuple[str, ...] = (
     "single_server",
@@ -251,3 +252,26 @@ def money_to_cents(amount: float) -> int:
 
 def format_money(cents: int, currency: str) -> str:
     return f"{cents / 100:,.2f} {currency}"
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    """A request and its result, pinned to the price book it was priced from."""
+
+    id: str
+    name: str
+    notes: str
+    request: dict[str, Any]
+    response: dict[str, Any]
+    catalog: dict[str, str]
+    created_at: datetime
+    updated_at: datetime
+    repriced_from: str | None = None
+
+
+class ScenarioNotFound(AdvisorError):
+    """No saved scenario has that id (or it was deleted)."""
+
+    def __init__(self, scenario_id: str):
+        super().__init__(f"no saved scenario {scenario_id!r}")
+        self.scenario_id = scenario_id

@@ -186,3 +186,20 @@ def test_picking_an_architecture_with_no_design_exits_2_naming_the_pick(
 ) -> None:
     assert main(["recommend", write(tmp_path, make_request()), "--format", "csv", "--pick", "dag_only"]) == 2
     assert "picks.0" in capsys.readouterr().err
+
+
+def test_db_upgrade_creates_the_sqlite_database_in_the_instance_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ADVISOR_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("ADVISOR_DATABASE_URL", raising=False)
+    assert main(["db", "upgrade"]) == 0
+    assert "revision 0001" in capsys.readouterr().out
+    assert (tmp_path / "instance" / "advisor.sqlite3").exists()
+
+
+def test_db_upgrade_of_a_corrupt_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"garbage" * 200)
+    assert main(["db", "upgrade", "--database-url", f"sqlite:///{bad}"]) == 2
+    assert "file is not a database" in capsys.readouterr().err

@@ -1,0 +1,277 @@
+"""Saved scenarios: SQLite by default (a WAL file in the instance folder), PostgreSQL by URL."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from advisor.domain import AdvisorError, SavedScenario, ScenarioNotFound
+from advisor.storage.models import ScenarioRow
+
+__all__ = [
+    "ScenarioPage",
+    "ScenarioStore",
+    "StorageError",
+    "configured_url",
+    "default_instance_path",
+    "default_url",
+    "new_id",
+    "open_store",
+]
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+# Any fixed number: every instance that migrates one PostgreSQL database takes the same lock.
+_MIGRATION_LOCK = 0x4144_5649  # "ADVI"
+
+
+class StorageError(AdvisorError):
+    """The database cannot be opened, migrated or written: a problem for the operator."""
+
+
+def new_id() -> str:
+    """128 random bits, URL-safe: unguessable, so a link is the only way to find a scenario."""
+    return secrets.token_urlsafe(16)
+
+
+ENV_DATABASE_URL = "ADVISOR_DATABASE_URL"
+ENV_INSTANCE_PATH = "ADVISOR_INSTANCE_PATH"
+
+
+def default_url(instance_path: str | Path) -> str:
+    return f"sqlite:///{Path(instance_path) / 'advisor.sqlite3'}"
+
+
+def default_instance_path() -> Path:
+    """$ADVISOR_INSTANCE_PATH, else the project's instance/ folder (where Flask puts it too)."""
+    configured = os.environ.get(ENV_INSTANCE_PATH)
+    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "instance"
+
+
+def configured_url(instance_path: str | Path | None = None) -> str:
+    """$ADVISOR_DATABASE_URL (PostgreSQL for more than one instance), else the SQLite file."""
+    return os.environ.get(ENV_DATABASE_URL) or default_url(instance_path or default_instance_path())
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers run beside one writer; busy_timeout makes concurrent writers wait
+    # their turn instead of failing; synchronous=FULL keeps every acknowledged commit on disk.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            folder = Path(path).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StorageError(f"cannot create the database folder {folder}: {err.strerror}") from None
+        engine = create_engine(url, connect_args={"timeout": 15}, pool_pre_ping=True)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def upgrade(engine: Engine) -> str:
+    """Apply every migration not yet applied; return the schema revision now in place."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            revision = MigrationContext.configure(connection).get_current_revision()
+    except (DatabaseError, OperationalError) as err:
+        raise StorageError(
+            f"the database at {_safe(engine)} cannot be opened or migrated: {_reason(err)}"
+        ) from None
+    return revision or ""
+
+
+def head_revision() -> str:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head() or ""
+
+
+def _safe(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _reason(err: Exception) -> str:
+    original = getattr(err, "orig", None)
+    return str(original or err).strip().splitlines()[0]
+
+
+@dataclass(frozen=True)
+class ScenarioPage:
+    items: list[SavedScenario]
+    total: int
+    limit: int
+    offset: int
+
+
+def _record(row: ScenarioRow) -> SavedScenario:
+    return SavedScenario(
+        id=row.id,
+        name=row.name,
+        notes=row.notes,
+        request=row.request,
+        response=row.response,
+        catalog={
+            "id": row.catalog_id,
+            "version": row.catalog_version,
+            "as_of": row.catalog_as_of,
+            "currency": row.catalog_currency,
+        },
+        created_at=row.created_at.replace(tzinfo=UTC) if row.created_at.tzinfo is None else row.created_at,
+        updated_at=row.updated_at.replace(tzinfo=UTC) if row.updated_at.tzinfo is None else row.updated_at,
+        repriced_from=row.repriced_from,
+    )
+
+
+class ScenarioStore:
+    """Saved scenarios; every write is one transaction, and a stored result never changes."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except OperationalError as err:
+            raise StorageError(f"the database is unavailable: {_reason(err)}") from None
+
+    def add(
+        self,
+        name: str,
+        notes: str,
+        request: dict[str, Any],
+        response: dict[str, Any],
+        repriced_from: str | None = None,
+    ) -> SavedScenario:
+        now = datetime.now(UTC)
+        catalog = response["catalog"]
+        row = ScenarioRow(
+            id=new_id(),
+            name=name,
+            notes=notes,
+            request=request,
+            response=response,
+            catalog_id=catalog["id"],
+            catalog_version=catalog["version"],
+            catalog_as_of=catalog["as_of"],
+            catalog_currency=catalog["currency"],
+            created_at=now,
+            updated_at=now,
+            repriced_from=repriced_from,
+        )
+        with self._transaction() as session:
+            session.add(row)
+        return _record(row)
+
+    def get(self, scenario_id: str) -> SavedScenario:
+        if not _ID.match(scenario_id):
+            raise ScenarioNotFound(scenario_id)
+        with self._transaction() as session:
+            row = session.get(ScenarioRow, scenario_id)
+            if row is None:
+                raise ScenarioNotFound(scenario_id)
+            return _record(row)
+
+    def list(self, limit: int = 20, offset: int = 0, name: str | None = None) -> ScenarioPage:
+        """Newest first; `name` filters by a case-insensitive part of the name."""
+        query = select(ScenarioRow)
+        count = select(func.count()).select_from(ScenarioRow)
+        if name:
+            pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(ScenarioRow.name.ilike(pattern, escape="\\"))
+            count = count.where(ScenarioRow.name.ilike(pattern, escape="\\"))
+        query = (
+            query.order_by(ScenarioRow.created_at.desc(), ScenarioRow.id.desc()).limit(limit).offset(offset)
+        )
+        with self._transaction() as session:
+            rows = session.scalars(query).all()
+            total = session.scalar(count) or 0
+            return ScenarioPage([_record(r) for r in rows], total, limit, offset)
+
+    def update(self, scenario_id: str, name: str | None = None, notes: str | None = None) -> SavedScenario:
+        """Rename or annotate; the request and the stored result are never changed."""
+        if not _ID.match(scenario_id):
+            raise ScenarioNotFound(scenario_id)
+        with self._transaction() as session:
+            row = session.get(ScenarioRow, scenario_id, with_for_update=True)
+            if row is None:
+                raise ScenarioNotFound(scenario_id)
+            if name is not None:
+                row.name = name
+            if notes is not None:
+                row.notes = notes
+            row.updated_at = datetime.now(UTC)
+            return _record(row)
+
+    def delete(self, scenario_id: str) -> None:
+        if not _ID.match(scenario_id):
+            raise ScenarioNotFound(scenario_id)
+        with self._transaction() as session:
+            row = session.get(ScenarioRow, scenario_id)
+            if row is None:
+                raise ScenarioNotFound(scenario_id)
+            session.delete(row)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def check(self) -> None:
+        """Fail now, with a clear message, if the database is unreadable or not migrated."""
+        try:
+            with self.engine.connect() as connection:
+                current = MigrationContext.configure(connection).get_current_revision()
+                connection.execute(select(func.count()).select_from(ScenarioRow)).scalar()
+        except (DatabaseError, OperationalError) as err:
+            raise StorageError(
+                f"the database at {_safe(self.engine)} is unreadable: {_reason(err)}"
+            ) from None
+        if current != head_revision():
+            raise StorageError(
+                f"the database at {_safe(self.engine)} is at schema revision {current!r}, "
+                f"not {head_revision()!r}: run `advisor db upgrade`"
+            )
+
+
+def open_store(url: str, migrate: bool = True) -> ScenarioStore:
+    """Open (and by default migrate) the database at `url`, checking it is usable."""
+    engine = make_engine(url)
+    if migrate:
+        upgrade(engine)
+    store = ScenarioStore(engine)
+    store.check()
+    return store

@@ -1,0 +1,83 @@
+"""Scenario use cases: save runs the request, re-pricing shows what a new price book changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.catalog import CatalogRegistry
+from advisor.domain import InvalidInput
+from advisor.scenarios import Scenarios, differences
+from advisor.service import Advisor
+from advisor.storage import ScenarioStore
+from tests.conftest import make_request
+
+
+@pytest.fixture
+def scenarios(store: ScenarioStore, registry: CatalogRegistry) -> Scenarios:
+    return Scenarios(Advisor(registry), store)
+
+
+def test_saving_runs_the_request_and_keeps_its_result(scenarios: Scenarios) -> None:
+    saved = scenarios.save({"name": "Contoso", "request": make_request()})
+    assert saved.response["recommendations"][0]["architecture"] == "dag_cas_array_single_lb"
+    assert saved.catalog["id"] == "default"
+    assert scenarios.get(saved.id).response == saved.response
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"request": make_request()}, "name"),
+        ({"name": "", "request": make_request()}, "name"),
+        ({"name": "x", "request": make_request(mailboxes=0)}, "request.mailboxes"),
+        ({"name": "x", "request": make_request(), "colour": 1}, "colour"),
+        ({"name": "x", "notes": "n" * 5001, "request": make_request()}, "notes"),
+        ({"name": "x", "request": "budget 30000"}, "request"),
+    ],
+)
+def test_a_bad_scenario_is_refused_naming_the_field(
+    scenarios: Scenarios, data: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        scenarios.save(data)
+    assert field in [p.field for p in caught.value.problems]
+
+
+def test_a_patch_needs_a_name_or_notes_and_nothing_else(scenarios: Scenarios) -> None:
+    saved = scenarios.save({"name": "x", "request": make_request()})
+    with pytest.raises(InvalidInput):
+        scenarios.update(saved.id, {})
+    with pytest.raises(InvalidInput) as caught:
+        scenarios.update(saved.id, {"response": {}})
+    assert caught.value.problems[0].field == "response"
+    assert scenarios.update(saved.id, {"notes": "ok"}).notes == "ok"
+
+
+def test_a_stored_result_does_not_change_when_the_catalog_changes_and_repricing_shows_it(
+    store: ScenarioStore, registry: CatalogRegistry, catalog_copy: Path
+) -> None:
+    saved = Scenarios(Advisor(registry), store).save({"name": "before", "request": make_request()})
+    licences = catalog_copy / "licences.toml"
+    licences.write_text(licences.read_text().replace("price = 3999.00", "price = 4999.00"))
+    header = catalog_copy / "catalog.toml"
+    header.write_text(header.read_text().replace('version = "2026.11.1"', 'version = "2027.01.1"'))
+    newer = Scenarios(Advisor(CatalogRegistry(own=catalog_copy)), store)
+    assert newer.get(saved.id).response == saved.response
+    fresh, changes = newer.reprice(saved.id)
+    assert fresh.id != saved.id and fresh.repriced_from == saved.id
+    assert fresh.catalog["version"] == "2027.01.1" and store.get(saved.id).catalog["version"] == "2026.11.1"
+    assert changes["catalog"]["before"]["version"] == "2026.11.1"
+    pair = next(a for a in changes["architectures"] if a["architecture"] == "dag_cas_array_lb_pair")
+    assert pair["cost_change"]["upfront"] == pytest.approx(2 * 1000.0)
+
+
+def test_differences_of_a_response_with_itself_are_empty(advisor: Advisor) -> None:
+    response = advisor.recommend(make_request())
+    changes = differences(response, response)
+    assert all(
+        a["cost_change"] in (None, {"upfront": 0, "annual": 0, "total": 0}) for a in changes["architectures"]
+    )
+    assert all(not a["design_changes"] for a in changes["architectures"])

@@ -1,0 +1,123 @@
+"""Saved scenarios in the database: round trips, listing, updates, ids and bad databases."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.domain import ScenarioNotFound
+from advisor.storage import ScenarioStore, StorageError, default_url, head_revision, make_engine, open_store
+from advisor.storage import upgrade as migrate
+
+RESPONSE: dict[str, Any] = {
+    "catalog": {"id": "default", "version": "2026.11.1", "currency": "USD", "as_of": "2026-11-25"},
+    "recommendations": [{"rank": 1, "architecture": "dag_cas_array_lb_pair", "cost": {"total": 30312.2}}],
+    "weighed": [],
+    "minimum_budget": None,
+}
+
+
+def test_a_saved_scenario_reads_back_exactly(store: ScenarioStore) -> None:
+    request = {"budget": {"amount": 30000}, "goals": [], "project": {"name": "Müller & Söhne"}}
+    saved = store.add("Mail HA", "first try", request, RESPONSE)
+    again = store.get(saved.id)
+    assert again.request == request and again.response == RESPONSE
+    assert again.name == "Mail HA" and again.notes == "first try"
+    assert again.catalog == {
+        "id": "default",
+        "version": "2026.11.1",
+        "as_of": "2026-11-25",
+        "currency": "USD",
+    }
+    assert again.created_at.tzinfo is not None
+
+
+def test_ids_are_url_safe_and_carry_128_random_bits(store: ScenarioStore) -> None:
+    ids = {store.add(f"s{i}", "", {}, RESPONSE).id for i in range(50)}
+    assert len(ids) == 50
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", i) for i in ids)
+
+
+def test_the_list_is_newest_first_and_paginated(store: ScenarioStore) -> None:
+    names = [store.add(f"plan {i}", "", {}, RESPONSE).name for i in range(5)]
+    page = store.list(limit=2, offset=0)
+    assert page.total == 5
+    assert [s.name for s in page.items] == names[::-1][:2]
+    assert [s.name for s in store.list(limit=2, offset=4).items] == [names[0]]
+
+
+def test_the_list_filters_by_part_of_the_name_ignoring_case_and_wildcards(store: ScenarioStore) -> None:
+    store.add("Contoso HA", "", {}, RESPONSE)
+    store.add("contoso budget", "", {}, RESPONSE)
+    store.add("Fabrikam 100%_done", "", {}, RESPONSE)
+    assert {s.name for s in store.list(name="CONTOSO").items} == {"Contoso HA", "contoso budget"}
+    assert [s.name for s in store.list(name="%_").items] == ["Fabrikam 100%_done"]
+    assert store.list(name="_").total == 1
+
+
+def test_an_update_changes_name_and_notes_but_never_the_result(store: ScenarioStore) -> None:
+    saved = store.add("old", "", {"x": 1}, RESPONSE)
+    updated = store.update(saved.id, name="new", notes="spoke to the customer")
+    assert (updated.name, updated.notes) == ("new", "spoke to the customer")
+    assert updated.updated_at >= saved.updated_at
+    assert store.get(saved.id).response == RESPONSE and store.get(saved.id).request == {"x": 1}
+
+
+def test_a_deleted_scenario_is_gone(store: ScenarioStore) -> None:
+    saved = store.add("gone", "", {}, RESPONSE)
+    store.delete(saved.id)
+    with pytest.raises(ScenarioNotFound):
+        store.get(saved.id)
+    with pytest.raises(ScenarioNotFound):
+        store.delete(saved.id)
+
+
+@pytest.mark.parametrize("scenario_id", ["nope", "", "../../etc/passwd", "A" * 22 + "'", "A" * 22])
+def test_an_unknown_or_malformed_id_is_not_found(store: ScenarioStore, scenario_id: str) -> None:
+    with pytest.raises(ScenarioNotFound):
+        store.get(scenario_id)
+
+
+def test_migrations_are_idempotent_and_reach_the_head(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        assert migrate(engine) == head_revision()
+        assert migrate(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_the_sqlite_database_is_created_on_first_start_in_wal_mode(tmp_path: Path) -> None:
+    url = default_url(tmp_path / "fresh" / "instance")
+    store = open_store(url)
+    try:
+        assert (tmp_path / "fresh" / "instance" / "advisor.sqlite3").exists()
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        store.close()
+
+
+def test_a_corrupt_database_file_is_a_clear_error_at_start(tmp_path: Path) -> None:
+    path = tmp_path / "advisor.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StorageError) as caught:
+        open_store(f"sqlite:///{path}")
+    assert "file is not a database" in str(caught.value)
+
+
+def test_an_unmigrated_database_is_refused_when_migrations_are_off(tmp_path: Path) -> None:
+    with pytest.raises(StorageError) as caught:
+        open_store(default_url(tmp_path), migrate=False)
+    assert "advisor db upgrade" in str(caught.value) or "unreadable" in str(caught.value)
+
+
+def test_a_database_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StorageError) as caught:
+        open_store(f"sqlite:///{blocker}/sub/advisor.sqlite3")
+    assert "cannot create the database folder" in str(caught.value)
