@@ -31,7 +31,7 @@ from advisor.exports.model import (
     SinglePoint,
 )
 
-PICKABLE = ("recommended", "feasible", "over_budget")
+PICKABLE = ("recommended", "feasible", "over_budget", "misses_required_goal")
 
 
 def _cents(value: Any) -> int:

@@ -12,7 +12,7 @@ from advisor.domain import ARCHITECTURES, Design, Request, format_money
 from advisor.failures import SERVICE_LABELS, Analysis
 from advisor.optimizer.model import Model, SizingCache, Unsizable, build_model, extract_design
 from advisor.optimizer.solve import SOLVERS, SolverStats, solve
-from advisor.optimizer.variants import Forbidden, Variant, allowed, enumerate_variants
+from advisor.optimizer.variants import Forbidden, Options, Variant, allowed, enumerate_variants
 from advisor.pricing import Quote, bill_of_materials
 
 __all__ = ["SOLVERS", "ArchitectureResult", "Optimization", "optimize"]
@@ -91,8 +91,8 @@ def _weigh(
     variants = enumerate_variants(architecture, request, catalog)
     qualifying = [v for v in variants if v.meets_required]
     if not qualifying:
-        return ArchitectureResult(
-            architecture, "misses_required_goal", _missed(request, variants[0]), analysis=variants[0].analysis
+        return _cheapest_missing(
+            architecture, request, catalog, options, variants, stats, solver, time_limit, sizings
         )
 
     try:
@@ -137,6 +137,45 @@ def _weigh(
     )
     return ArchitectureResult(
         architecture, "over_budget", [reason], design, quote, variant.analysis, variant.weight
+    )
+
+
+def _cheapest_missing(
+    architecture: str,
+    request: Request,
+    catalog: Catalog,
+    options: Options,
+    variants: list[Variant],
+    stats: SolverStats,
+    solver: str,
+    time_limit: float,
+    sizings: SizingCache,
+) -> ArchitectureResult:
+    """No structure meets the required goals: still price the cheapest design of the
+    architecture, so a planner can show what the savings would leave exposed."""
+    try:
+        model = build_model(
+            architecture, request, catalog, options, variants, with_budget=False, cache=sizings
+        )
+    except Unsizable:
+        return ArchitectureResult(
+            architecture, "misses_required_goal", _missed(request, variants[0]), analysis=variants[0].analysis
+        )
+    model.problem.setObjective(model.total - _epsilon(request) * model.weight)
+    if not solve(model.problem, stats, solver, time_limit):
+        return ArchitectureResult(
+            architecture, "misses_required_goal", _missed(request, variants[0]), analysis=variants[0].analysis
+        )
+    design, variant = extract_design(model)
+    quote = _priced(model, design, request, catalog)
+    return ArchitectureResult(
+        architecture,
+        "misses_required_goal",
+        _missed(request, variant),
+        design,
+        quote,
+        variant.analysis,
+        variant.weight,
     )
 
 

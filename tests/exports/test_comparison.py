@@ -90,13 +90,19 @@ def test_a_picked_weighed_design_is_priced_like_the_optimizer_priced_it(advisor:
 
 
 def test_a_pick_without_a_design_is_refused_naming_the_pick(advisor: Any) -> None:
+    request = {**small_business(30_000), "windows": {"version": "2008R2", "edition": "standard"}}
     with pytest.raises(InvalidInput) as caught:
-        comparison_from_request(
-            advisor, small_business(30_000), ["dag_cas_array_single_lb", "dag_only", "nope"]
-        )
+        comparison_from_request(advisor, request, ["single_server", "dag_only", "nope"])
     found = fields_of(caught)
-    assert "misses_required_goal" in found["picks.1"]
+    assert "not_allowed" in found["picks.1"]
     assert "unknown architecture" in found["picks.2"]
+
+
+def test_a_design_that_misses_a_required_goal_can_be_compared_with_its_gaps(advisor: Any) -> None:
+    comparison = comparison_from_request(
+        advisor, small_business(30_000), ["dag_cas_array_single_lb", "dag_only"]
+    )
+    assert [d.architecture for d in comparison.designs] == ["dag_cas_array_single_lb", "dag_only"]
 
 
 def test_nothing_recommended_and_no_picks_says_what_the_cheapest_design_costs(advisor: Any) -> None:

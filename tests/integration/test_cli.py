@@ -184,8 +184,26 @@ def test_a_binary_export_without_an_output_file_exits_2(
 def test_picking_an_architecture_with_no_design_exits_2_naming_the_pick(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["recommend", write(tmp_path, make_request()), "--format", "csv", "--pick", "dag_only"]) == 2
+    request = make_request(windows={"version": "2008R2", "edition": "standard"})
+    assert main(["recommend", write(tmp_path, request), "--format", "csv", "--pick", "dag_only"]) == 2
     assert "picks.0" in capsys.readouterr().err
+
+
+def test_a_cheaper_design_that_misses_a_required_goal_can_be_put_beside_the_recommendations(
+    tmp_path: Path,
+) -> None:
+    result = run(
+        "recommend",
+        write(tmp_path, make_request()),
+        "--format",
+        "csv-summary",
+        "--pick",
+        "dag_cas_array_lb_pair",
+        "--pick",
+        "dag_only",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "dag_only" in result.stdout and "ex-1" in result.stdout
 
 
 def test_db_upgrade_creates_the_sqlite_database_in_the_instance_folder(

@@ -44,10 +44,16 @@ def test_the_single_load_balancer_is_named_as_the_remaining_single_point_of_fail
 
 
 def test_the_dag_only_design_is_ruled_out_by_the_rpc_client_access_server(advisor: Any) -> None:
-    entry = weighed(advisor.recommend(make_request()))["dag_only"]
+    response = advisor.recommend(make_request())
+    entry = weighed(response)["dag_only"]
     assert any("rule ex2010.rpc_client_access" in r for r in entry["reasons"])
     assert any("server/outlook" in r for r in entry["reasons"])
     assert {s["component"] for s in entry["single_points_of_failure"]} >= {"ex-1"}
+    # Its cheapest design is still priced, so a planner can show what the savings leave exposed,
+    # but it never sets the minimum budget for the required goals.
+    assert entry["design"]["exchange_servers"] == 2 and entry["cost"]["upfront"] > 0
+    assert entry["cost"]["upfront"] < weighed(response)["dag_cas_array_single_lb"]["cost"]["upfront"]
+    assert response["minimum_budget"]["architecture"] == "dag_cas_array_single_lb"
 
 
 def test_a_recommendations_cost_is_the_sum_of_its_bill_of_materials(advisor: Any) -> None:
