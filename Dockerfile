@@ -2,7 +2,9 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-RUN useradd --create-home --uid 10001 advisor
+# DejaVu gives the PDF quotes their fonts (ReportLab falls back to its own otherwise).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 10001 advisor
 WORKDIR /app
 COPY --chown=advisor:advisor . /app
 USER advisor

@@ -46,9 +46,24 @@ def output(command: str) -> str:
         result: Any = advisor.analyze(data)
     elif verb == "recommend-summary":
         result = summary(advisor.recommend(data))
+    elif verb == "api-post":
+        result = _api_post(command.split()[2], data)
     else:
         raise SystemExit(f"unknown example command {command!r}")
     return json.dumps(result, indent=2)
+
+
+def _api_post(path: str, data: Any) -> Any:
+    """POST through the real app (Flask's test client): what curl would print."""
+    import tempfile
+
+    from advisor.app import create_app
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"ADVISOR_DATABASE_URL": f"sqlite:///{folder}/readme.sqlite3", "ADVISOR_CATALOG": ""})
+        answer = app.test_client().post(path, json=data, headers={"X-Request-ID": "readme-example"})
+        app.extensions["scenarios"].store.close()
+        return answer.get_json()
 
 
 def render(text: str) -> str:

@@ -73,3 +73,19 @@ def catalog_copy(tmp_path: Path) -> Path:
     target = tmp_path / "catalog"
     shutil.copytree(shipped_catalogs_dir() / "default", target)
     return target
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _instance_folder(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Apps built by tests keep their SQLite file in a temporary instance folder, never the repo's."""
+    import os
+
+    saved = {k: os.environ.get(k) for k in ("ADVISOR_INSTANCE_PATH", "ADVISOR_DATABASE_URL")}
+    os.environ["ADVISOR_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    os.environ.pop("ADVISOR_DATABASE_URL", None)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

@@ -1,0 +1,30 @@
+"""The JSON API under /api/v1 plus /healthz and /readyz: blueprints, OpenAPI, problems, request logs."""
+
+from __future__ import annotations
+
+from flask import Flask
+from markupsafe import Markup, escape
+
+from advisor.api import advice, docs, health, reference
+from advisor.api.middleware import register_middleware
+from advisor.api.openapi import AdvisorApi, init_api
+from advisor.api.settings import SETTINGS
+
+__all__ = ["register"]
+
+
+def _code(text: str) -> Markup:
+    """Escape text and show `backticked` words as code: the OpenAPI descriptions' only markup."""
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
+def register(app: Flask) -> AdvisorApi:
+    """Add the API to an app whose `extensions["advisor"]` holds the service."""
+    register_middleware(app)
+    api = init_api(app)
+    for blueprint in (advice.blp, reference.blp, health.blp, docs.blp):
+        api.register_blueprint(blueprint)
+    app.add_template_filter(_code, "code")
+    app.jinja_env.globals["settings"] = SETTINGS
+    return api

@@ -1,0 +1,148 @@
+"""Words for the OpenAPI document: the API's description, the request fields' meaning, examples.
+
+The request schemas live in advisor/schemas.py and carry only rules; what each field means
+for a planner is written here and added to the document, and a test fails when a field of
+those schemas has no words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+API_DESCRIPTION = """\
+Which Exchange high-availability architecture to buy for a budget, what it costs line by line,
+and which single points of failure remain.
+
+`POST /api/v1/recommendations` weighs every architecture for a request and returns the best
+designs; `POST /api/v1/analyses` prices and fails one concrete design without optimising.
+The reference endpoints list the architectures and the price books (each price with its basis).
+
+Every error is an RFC 9457 `application/problem+json` document with `type`, `title`, `status`,
+`detail`, `instance` and `request_id`; invalid input adds `errors`, keyed by field path
+(`budget.amount`, `goals.0.services.1`, `(body)` for the body as a whole). Bodies must be
+`application/json` objects no larger than the configured limit (1 MiB by default).
+"""
+
+_EDITION_ANY = "or `any` to let the advisor choose"
+
+REQUEST_FIELDS: dict[str, dict[str, str]] = {
+    "Request": {
+        "budget": "What the planner may spend; required.",
+        "horizon_years": "Years the total cost covers (support and Software Assurance each year). Default 3.",
+        "exchange": "The Exchange version and edition. Default 2010, any edition.",
+        "windows": "The Windows Server version and edition. Default 2008R2, any edition.",
+        "mailboxes": "Mailboxes to carry. Default 300.",
+        "databases": "Mailbox databases. Default 4.",
+        "environment": "What the organisation already has.",
+        "goals": "Redundancy goals: which failure each service must survive; required (may be empty).",
+        "objective": "`min_cost` (cheapest design meeting the required goals) or `max_goals` (most "
+        "preferred-goal weight, then cheapest). Default min_cost.",
+        "alternatives": "How many designs to return at most, each of a different architecture. Default 3.",
+        "catalog": "The price book to use, by id (GET /api/v1/catalogs). Default `default`.",
+        "project": "Optional free text that quotes and exports print.",
+    },
+    "Analysis": {
+        "architecture": "The architecture of the design; required.",
+        "design": "The design's fields as a recommendation gives them; any left out take the "
+        "architecture's smallest valid value.",
+        "goals": "Goals to report as met or missed. Default none.",
+        "budget": "Optional: when given, the cost says whether it fits.",
+        "horizon_years": "Years the total cost covers. Default 3.",
+        "exchange": "The Exchange version and edition. Default 2010, any edition.",
+        "windows": "The Windows Server version and edition. Default 2008R2, any edition.",
+        "mailboxes": "Mailboxes to carry. Default 300.",
+        "databases": "Mailbox databases. Default 4.",
+        "environment": "What the organisation already has.",
+        "catalog": "The price book to use, by id. Default `default`.",
+        "project": "Optional free text that quotes and exports print.",
+    },
+    "Budget": {
+        "amount": "The money available, in the catalog's currency; required.",
+        "currency": "ISO 4217 code; must be the catalog's currency. Default USD.",
+        "applies_to": "`upfront` (purchase price only) or `total` (upfront plus horizon_years of annual "
+        "costs). Default upfront.",
+    },
+    "Exchange": {
+        "version": "Exchange Server version. Default 2010.",
+        "edition": f"`standard` or `enterprise`, {_EDITION_ANY}. Default any.",
+    },
+    "Windows": {
+        "version": "Windows Server version. Default 2008R2.",
+        "edition": f"`standard`, `enterprise` or `datacenter`, {_EDITION_ANY}. Default any.",
+    },
+    "Environment": {
+        "domain_controllers": "Domain controllers / global catalogs already running. Default 2.",
+        "witness_host": "`existing` (a server to host the DAG witness exists) or `buy`. Default existing.",
+        "sites": "Datacenter sites; only 1 is modelled. Default 1.",
+        "cals_owned": "Exchange Standard CALs already owned, not bought again. Default 0.",
+    },
+    "Goal": {
+        "failure": "The failure to survive (database, server, load_balancer, witness, ...).",
+        "services": "The client services that must not have an outage when it happens.",
+        "priority": "`required` (a design that misses it is not offered) or `preferred`. Default required.",
+        "weight": "How much a preferred goal counts. Default 1.",
+    },
+    "Project": {
+        "name": "Project name, at most 200 characters.",
+        "customer": "Customer, at most 200 characters.",
+        "prepared_by": "Who prepared the quote, at most 200 characters.",
+    },
+    "Design": {
+        "exchange_servers": "Exchange servers holding mailboxes (1 for single_server; 2 to 16 DAG members).",
+        "dedicated_cas_servers": "Dedicated Client Access servers (2 or more, dedicated_cas_wnlb only).",
+        "dag": "Whether the servers form a DAG; fixed by the architecture.",
+        "cas_array": "Whether clients use a CAS array; fixed by the architecture.",
+        "load_balancers": "Load-balancer units; fixed by the architecture (0, 1 or 2).",
+        "witness": "`existing`, `buy`, `cas_server` (Windows NLB designs) or `none`.",
+        "windows_edition": "Windows edition of the Exchange servers.",
+        "exchange_edition": "Exchange edition of the Exchange servers.",
+        "server_model": "Hardware SKU of the Exchange servers (see the catalog).",
+        "database_copies": "Copies of each database, at most one per server.",
+        "domain_controllers_added": "Domain controllers to buy.",
+        "load_balancer_model": "Load-balancer SKU (architectures with a load balancer only).",
+        "cas_server_model": "Hardware SKU of the dedicated Client Access servers.",
+        "cas_windows_edition": "Windows edition of the dedicated Client Access servers.",
+        "cas_exchange_edition": "Exchange edition of the dedicated Client Access servers.",
+    },
+}
+
+RECOMMENDATION_EXAMPLE: dict[str, Any] = {
+    "budget": {"amount": 30000, "currency": "USD", "applies_to": "upfront"},
+    "horizon_years": 3,
+    "exchange": {"version": "2010", "edition": "any"},
+    "windows": {"version": "2008R2", "edition": "any"},
+    "mailboxes": 300,
+    "databases": 4,
+    "environment": {"domain_controllers": 2, "witness_host": "existing", "sites": 1, "cals_owned": 300},
+    "goals": [
+        {"failure": "database", "services": ["outlook", "owa"], "priority": "required"},
+        {"failure": "server", "services": ["outlook", "owa", "smtp_inbound"], "priority": "required"},
+        {"failure": "load_balancer", "services": ["outlook"], "priority": "preferred", "weight": 5},
+    ],
+    "objective": "min_cost",
+    "alternatives": 3,
+    "catalog": "default",
+    "project": {"name": "Mail HA refresh", "customer": "Contoso Ltd", "prepared_by": "A. Planner"},
+}
+
+ANALYSIS_EXAMPLE: dict[str, Any] = {
+    "architecture": "dag_only",
+    "exchange": {"version": "2010", "edition": "standard"},
+    "windows": {"version": "2008R2", "edition": "enterprise"},
+    "mailboxes": 300,
+    "databases": 4,
+    "environment": {"domain_controllers": 2, "witness_host": "existing", "sites": 1},
+    "design": {
+        "exchange_servers": 2,
+        "dag": True,
+        "cas_array": False,
+        "load_balancers": 0,
+        "witness": "existing",
+        "windows_edition": "enterprise",
+        "exchange_edition": "standard",
+    },
+    "goals": [
+        {"failure": "database", "services": ["outlook"], "priority": "required"},
+        {"failure": "server", "services": ["outlook", "owa"], "priority": "required"},
+    ],
+}

@@ -1,0 +1,73 @@
+"""GET /healthz (the process answers) and GET /readyz (the catalogs are loaded and a tiny solve works)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from advisor.api.advice import advisor
+from advisor.api.problems import NOT_READY, problem
+from advisor.api.reference_schemas import HealthSchema, ReadySchema
+
+blp = Blueprint(
+    "health", __name__, description="Liveness and readiness for load balancers and orchestrators."
+)
+log = logging.getLogger("advisor.api")
+
+
+def readiness_request(currency: str) -> dict[str, Any]:
+    """A request only the single server can answer (Windows Standard cannot cluster on 2008 R2): one solve."""
+    return {
+        "budget": {"amount": 100_000_000, "currency": currency},
+        "windows": {"version": "2008R2", "edition": "standard"},
+        "goals": [],
+        "alternatives": 1,
+    }
+
+
+@blp.route("/healthz")
+class Health(MethodView):
+    @blp.response(200, HealthSchema)
+    def get(self) -> dict[str, Any]:
+        """Liveness
+
+        Answers as long as the process serves requests; it touches neither catalog nor solver.
+        """
+        return {"status": "ok"}
+
+
+@blp.route("/readyz")
+class Ready(MethodView):
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.response(200, ReadySchema)
+    def get(self) -> Any:
+        """Readiness
+
+        Prices and solves a tiny request on the default catalog. Ready (200) when the solver
+        proves an optimal design; otherwise a 503 problem saying what failed.
+        """
+        started = time.perf_counter()
+        service = advisor()
+        try:
+            answer = service.recommend(readiness_request(service.catalogs.get("default").currency))
+            if not answer["recommendations"]:
+                raise RuntimeError("the readiness request got no design")
+        except Exception as err:  # any failure means not ready; the reason goes to the log and the body
+            log.warning("readiness check failed: %s: %s", type(err).__name__, err)
+            return problem(
+                503,
+                f"The readiness check failed: {type(err).__name__}: {err}",
+                type_=NOT_READY,
+                title="Not ready",
+                headers={"Retry-After": "5"},
+            )
+        return {
+            "status": "ready",
+            "catalogs": service.catalogs.ids(),
+            "solver": answer["solver"],
+            "check_ms": round((time.perf_counter() - started) * 1000, 3),
+        }

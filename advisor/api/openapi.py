@@ -1,0 +1,86 @@
+"""The flask-smorest Api with problem+json errors, and the finishing touches on its OpenAPI document."""
+
+from __future__ import annotations
+
+import copy
+import http
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+
+from advisor.api.descriptions import API_DESCRIPTION, REQUEST_FIELDS
+from advisor.api.problems import PROBLEM_JSON, ProblemSchema, register_error_handlers
+
+REQUEST_ID = "X-Request-ID"
+REQUEST_ID_TEXT = (
+    "Correlates the request with its log line. Sent back as it came when it is printable ASCII of at "
+    "most 128 characters; otherwise (or when absent) the service makes one up."
+)
+
+API_CONFIG: dict[str, Any] = {
+    "API_TITLE": "Exchange HA design-cost advisor",
+    "API_VERSION": "1",
+    "OPENAPI_VERSION": "3.1.0",
+    # The document and the docs page are served by advisor.api.docs, which documents them too.
+    "OPENAPI_URL_PREFIX": None,
+    "API_SPEC_OPTIONS": {"info": {"description": API_DESCRIPTION}},
+}
+
+
+class AdvisorApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api whose errors, documented and answered, are RFC 9457 problems."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        register_error_handlers(self._app)
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Any other error, as a problem document", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+
+def init_api(app: Flask) -> AdvisorApi:
+    for key, value in API_CONFIG.items():
+        app.config.setdefault(key, value)
+    return AdvisorApi(app)
+
+
+def finished(document: dict[str, Any]) -> dict[str, Any]:
+    """The spec as served: request fields described, X-Request-ID documented on every operation."""
+    doc = copy.deepcopy(document)
+    schemas = doc.get("components", {}).get("schemas", {})
+    for component, described in REQUEST_FIELDS.items():
+        properties = schemas.get(component, {}).get("properties", {})
+        for field, text in described.items():
+            if field in properties:
+                properties[field]["description"] = text
+    header = {"description": REQUEST_ID_TEXT, "schema": {"type": "string"}, "required": True}
+    for response in doc.get("components", {}).get("responses", {}).values():
+        response.setdefault("headers", {})[REQUEST_ID] = header
+    for item in doc.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            operation.setdefault("parameters", []).append(
+                {
+                    "name": REQUEST_ID,
+                    "in": "header",
+                    "required": False,
+                    "description": REQUEST_ID_TEXT,
+                    "schema": {"type": "string"},
+                }
+            )
+            for response in operation.get("responses", {}).values():
+                if "$ref" not in response:
+                    response.setdefault("headers", {})[REQUEST_ID] = header
+    return doc

@@ -1,0 +1,185 @@
+"""Every error the API answers, as one RFC 9457 application/problem+json shape."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, current_app, g, json, request
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException
+
+from advisor.domain import FieldProblem, InvalidInput, SolverFailed, UnknownCatalog
+from advisor.schemas import problems_from
+
+PROBLEM_JSON = "application/problem+json"
+DOCS = "/api/v1/docs"
+
+# Problem types the API defines; their anchors are sections of the docs page.
+INVALID_INPUT = f"{DOCS}#problem-invalid-input"
+UNKNOWN_CATALOG = f"{DOCS}#problem-unknown-catalog"
+SOLVER_FAILED = f"{DOCS}#problem-solver-failed"
+NOT_READY = f"{DOCS}#problem-not-ready"
+INTERNAL = f"{DOCS}#problem-internal"
+
+PROBLEM_TYPES: dict[str, str] = {
+    INVALID_INPUT: "The body breaks the request contract; `errors` names every field that is wrong, by its "
+    "JSON path (`budget.amount`, `goals.0.services.1`, `(body)` for the body as a whole), with "
+    "the messages for it. Schema rules and the advisor's own rules (a budget currency the catalog "
+    "does not price in, a design field a product rule forbids, a catalog the service does not "
+    "have) come back the same way. Status 422.",
+    UNKNOWN_CATALOG: "The catalog named in the URL does not exist; `detail` lists the catalogs there are. "
+    "Status 404. (A catalog named inside a request body is a field of that body and comes back as "
+    "an invalid-input problem naming `catalog`.)",
+    SOLVER_FAILED: "The optimisation solver stopped without proving the best design, for example at its "
+    "time limit. The request itself is valid; retrying later or with fewer alternatives may help. "
+    "Status 503 with Retry-After.",
+    NOT_READY: "The readiness check could not price and solve a tiny request. Status 503.",
+    INTERNAL: "Something unexpected went wrong on the server; quote `request_id` when reporting it. "
+    "Status 500.",
+    "about:blank": "A plain HTTP error (malformed JSON 400, unknown route 404, method not allowed 405, "
+    "body too large 413, wrong content type 415); `title` is the HTTP status phrase.",
+}
+
+log = logging.getLogger("advisor.api")
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem document."""
+
+    type = fields.String(
+        required=True,
+        metadata={"description": "A URI reference naming the kind of problem; `about:blank` for plain HTTP."},
+    )
+    title = fields.String(required=True, metadata={"description": "A short summary of the kind of problem."})
+    status = fields.Integer(required=True, metadata={"description": "The HTTP status code."})
+    detail = fields.String(
+        required=True, metadata={"description": "What went wrong with this request, in words."}
+    )
+    instance = fields.String(required=True, metadata={"description": "The path of the request."})
+    request_id = fields.String(
+        required=True, metadata={"description": "The X-Request-ID of the request, for support."}
+    )
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "For invalid input: each field path and what is wrong with it."},
+    )
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    type_: str = "about:blank",
+    title: str | None = None,
+    errors: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A problem+json response; `title` defaults to the status phrase."""
+    body: dict[str, Any] = {
+        "type": type_,
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        "request_id": g.get("request_id", ""),
+    }
+    if errors is not None:
+        body["errors"] = errors
+    response = current_app.response_class(
+        json.dumps(body), status=status, mimetype=PROBLEM_JSON, headers=headers
+    )
+    return response
+
+
+def grouped(problems: list[FieldProblem]) -> dict[str, list[str]]:
+    """Problems as the `errors` member: field path -> messages, in the order found."""
+    out: dict[str, list[str]] = {}
+    for p in problems:
+        out.setdefault(p.field, []).append(p.message)
+    return out
+
+
+def invalid_input(problems: list[FieldProblem]) -> Response:
+    errors = grouped(problems)
+    names = list(errors)
+    fields_named = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    return problem(
+        422,
+        f"The request has {len(problems)} problem(s): {fields_named}.",
+        type_=INVALID_INPUT,
+        title="Invalid input",
+        errors=errors,
+    )
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    data = getattr(error, "data", None)
+    if status == 422 and isinstance(data, dict) and "messages" in data:
+        # webargs (flask-smorest @arguments) found schema errors; its messages are keyed by location.
+        messages = data["messages"]
+        body_messages = messages.get("json", messages) if isinstance(messages, dict) else messages
+        return invalid_input(problems_from(body_messages))
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    return problem(status, _detail(error), headers=headers)
+
+
+def _detail(error: HTTPException) -> str:
+    if error.code == 404:
+        return f"There is no resource at {request.path}; the API is described at {DOCS}."
+    if error.code == 405:
+        allowed = error.valid_methods if hasattr(error, "valid_methods") else None
+        tail = f"; use {', '.join(sorted(allowed))}" if allowed else ""
+        return f"{request.method} is not allowed on {request.path}{tail}."
+    if error.code == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        return f"The body is larger than the limit of {limit} bytes."
+    return str(error.description or HTTPStatus(error.code or 500).phrase)
+
+
+def _invalid_input(error: InvalidInput) -> Response:
+    return invalid_input(error.problems)
+
+
+def _unknown_catalog(error: UnknownCatalog) -> Response:
+    known = ", ".join(error.known)
+    if (request.view_args or {}).get("catalog_id") is not None:  # named in the URL: no such resource
+        detail = f"There is no catalog {error.catalog_id!r}; the catalogs are: {known}."
+        return problem(404, detail, type_=UNKNOWN_CATALOG, title="Unknown catalog")
+    return invalid_input([FieldProblem("catalog", f"unknown catalog {error.catalog_id!r}; known: {known}")])
+
+
+def _solver_failed(error: SolverFailed) -> Response:
+    return problem(
+        503,
+        f"The solver could not finish: {error}.",
+        type_=SOLVER_FAILED,
+        title="Solver failed",
+        headers={"Retry-After": "5"},
+    )
+
+
+def _unexpected(error: Exception) -> Response:
+    if isinstance(error, HTTPException):  # pragma: no cover - Flask routes these to _http_error
+        return _http_error(error)
+    log.exception(
+        "unhandled error on %s %s (request id %s)", request.method, request.path, g.get("request_id")
+    )
+    return problem(
+        500,
+        "Something went wrong on the server. It has been logged; quote the request id when reporting it.",
+        type_=INTERNAL,
+        title="Internal server error",
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Route every error to one problem shape; registered after flask-smorest's own handler."""
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InvalidInput, _invalid_input)
+    app.register_error_handler(UnknownCatalog, _unknown_catalog)
+    app.register_error_handler(SolverFailed, _solver_failed)
+    app.register_error_handler(Exception, _unexpected)

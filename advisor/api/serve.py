@@ -1,0 +1,101 @@
+"""Run the service: gunicorn in production, the Flask development server only when asked (`dev=True`)."""
+
+from __future__ import annotations
+
+import logging
+import logging.config
+import sys
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from advisor.api.settings import InvalidSetting
+from advisor.catalog import InvalidCatalog
+from advisor.storage import StorageError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# One JSON object per request on stdout (`advisor.access`; gunicorn's access log is off); everything
+# else (gunicorn's own messages, unexpected errors) on stderr with a timestamp.
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "bare": {"format": "%(message)s"},
+        "generic": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "access": {"class": "logging.StreamHandler", "formatter": "bare", "stream": "ext://sys.stdout"},
+        "errors": {"class": "logging.StreamHandler", "formatter": "generic", "stream": "ext://sys.stderr"},
+    },
+    "root": {"level": "WARNING", "handlers": ["errors"]},
+    "loggers": {
+        "advisor.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        "advisor.api": {"handlers": ["errors"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["errors"], "level": "INFO", "propagate": False},
+    },
+}
+
+
+def gunicorn_options(host: str, port: int, workers: int, time_limit: float) -> dict[str, Any]:
+    """gunicorn settings for the advisor: sync workers for CPU-bound solves, a worker timeout
+    well past the solver's own time limit (a request may run a few dozen solves)."""
+    return {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "sync",
+        "timeout": int(30 + 20 * time_limit),
+        "graceful_timeout": 30,
+        "preload_app": True,  # build the app (catalogs) once, before forking; a bad catalog stops here
+        "max_requests": 20_000,  # recycle now and then (the failure simulator caches analyses) but rarely:
+        "max_requests_jitter": 2_000,  # a fresh worker answers its first requests cold
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "logconfig_dict": LOGGING,
+        "proc_name": "advisor",
+    }
+
+
+class AdvisorServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn serving an app that is already built."""
+
+    def __init__(self, app: Flask, options: dict[str, Any]):
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def serve(host: str, port: int, workers: int, dev: bool) -> int:
+    """Serve `advisor.create_app()` until stopped; the exit status for `advisor serve`."""
+    from advisor.app import create_app
+
+    try:
+        app = create_app()
+    except (InvalidSetting, InvalidCatalog, StorageError) as err:
+        problems = getattr(err, "problems", None)
+        for line in [str(p) for p in problems] if problems else [str(err)]:
+            print(f"advisor: serve: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    if workers < 1 or not 0 < port < 65536:
+        print("advisor: serve: --workers must be at least 1 and --port between 1 and 65535", file=sys.stderr)
+        return EXIT_USAGE
+    if dev:
+        logging.config.dictConfig(LOGGING)
+        print("advisor: serve: Flask development server; use it for development only", file=sys.stderr)
+        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        return EXIT_OK
+    options = gunicorn_options(host, port, workers, float(app.config["ADVISOR_TIME_LIMIT"]))
+    try:
+        AdvisorServer(app, options).run()
+    except SystemExit as stop:  # gunicorn's arbiter exits through sys.exit
+        return stop.code if isinstance(stop.code, int) else EXIT_FAILED
+    return EXIT_OK

@@ -1,0 +1,41 @@
+"""GET /healthz and /readyz: alive, and ready only when a tiny solve works."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.api.conftest import SolverThatTimesOut
+
+
+def test_healthz_says_ok(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.content_type == "application/json"
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_readyz_solves_a_tiny_request(client: FlaskClient) -> None:
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.content_type == "application/json"
+    body = response.get_json()
+    assert body["status"] == "ready"
+    assert body["catalogs"] == ["default"]
+    assert body["solver"]["status"] == "optimal"
+    assert body["solver"]["solves"] >= 1
+
+
+def test_readyz_is_a_503_problem_when_the_solver_fails(fresh_app: Flask) -> None:
+    fresh_app.extensions["advisor"] = SolverThatTimesOut(fresh_app.extensions["advisor"])
+
+    response = fresh_app.test_client().get("/readyz")
+
+    assert response.status_code == 503
+    assert response.content_type == "application/problem+json"
+    body = response.get_json(force=True)
+    assert body["type"] == "/api/v1/docs#problem-not-ready"
+    assert "SolverFailed" in body["detail"] and "time limit" in body["detail"]
+    assert response.headers["Retry-After"] == "5"

@@ -1,0 +1,95 @@
+"""serve(): gunicorn on loopback answers, logs JSON lines, and stops cleanly; bad settings stop it early."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from advisor.api.serve import EXIT_USAGE, gunicorn_options, serve
+from tests.conftest import make_request
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_until_up(port: int, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+        finally:
+            connection.close()
+    raise AssertionError(f"the service did not answer on port {port}")
+
+
+def test_gunicorn_runs_sync_workers_with_a_timeout_past_the_solver_limit() -> None:
+    options = gunicorn_options("0.0.0.0", 8000, 2, 5.0)
+
+    assert options["bind"] == "0.0.0.0:8000"
+    assert options["workers"] == 2
+    assert options["worker_class"] == "sync"
+    assert options["timeout"] > 20 * 5.0
+    assert options["preload_app"] is True
+    assert gunicorn_options("::1", 8000, 1, 1.0)["bind"] == "[::1]:8000"
+
+
+def test_a_bad_setting_stops_serve_with_status_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ADVISOR_SOLVER", "gurobi")
+
+    assert serve("127.0.0.1", free_port(), 1, dev=False) == EXIT_USAGE
+    assert "ADVISOR_SOLVER" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_serve_answers_over_http_and_stops_on_sigterm() -> None:
+    port = free_port()
+    code = f"from advisor.api.serve import serve; raise SystemExit(serve('127.0.0.1', {port}, 1, False))"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
+    server = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        wait_until_up(port)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        body = json.dumps(make_request())
+        connection.request(
+            "POST",
+            "/api/v1/recommendations",
+            body,
+            {"Content-Type": "application/json", "X-Request-ID": "served-1"},
+        )
+        response = connection.getresponse()
+        assert response.status == 200
+        assert json.loads(response.read())["recommendations"]
+        assert response.getheader("X-Request-ID") == "served-1"
+        connection.close()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=30)
+    assert server.returncode == 0, err.decode()
+    lines = [json.loads(line) for line in out.decode().splitlines() if line.startswith("{")]
+    assert {
+        "method": "POST",
+        "path": "/api/v1/recommendations",
+        "status": 200,
+        "request_id": "served-1",
+    }.items() <= next(line for line in lines if line["path"] == "/api/v1/recommendations").items()
