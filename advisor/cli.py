@@ -211,8 +211,13 @@ def main(argv: list[str] | None = None) -> int:
     except SolverFailed as err:
         print(f"advisor: solver: {err}", file=sys.stderr)
         return EXIT_FAILED
-    json.dump(out, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    try:
+        json.dump(out, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (`| head`) left early: not an error of ours, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 

@@ -118,9 +118,16 @@ class _Evaluator:
 
     def __init__(self, topology: Topology):
         self.t = topology
+        members = topology.dag_members
+        witness = [topology.witness] if topology.witness and len(members) % 2 == 0 else []
+        self.voters = frozenset([*members, *witness])
+        self.copies = frozenset(c for c in topology.components if "@" in c)
 
     def evaluate(self, down: frozenset[str]) -> dict[str, Effect]:
         t = self.t
+        if down <= self.copies:
+            # Only database copies are down: no server, path or vote is, so only the data matters.
+            return self._data_only(self._mailbox_data(down))
         if t.site in down:
             site = Effect(
                 "outage",
@@ -132,16 +139,7 @@ class _Evaluator:
         mailbox = self._mailbox_data(down)
         front = self._front(down)
         inbound, outbound = self._transport(down)
-        queued = (
-            Effect(
-                "unaffected",
-                "transport servers accept mail for the unavailable databases "
-                "and queue it until they mount again",
-                "transport.queueing",
-            )
-            if mailbox.outcome != "unaffected"
-            else UNAFFECTED
-        )
+        queued = self._queued if mailbox.outcome != "unaffected" else UNAFFECTED
         effects = {service: _pick(directory, front[service], mailbox) for service in CLIENT_SERVICES}
         effects["smtp_inbound"] = _pick(directory, inbound)
         if effects["smtp_inbound"].outcome == "unaffected" and queued.reason:
@@ -164,13 +162,22 @@ class _Evaluator:
             )
         return UNAFFECTED
 
+    def _data_only(self, mailbox: Effect) -> dict[str, Effect]:
+        effects = dict.fromkeys(CLIENT_SERVICES, mailbox)
+        effects["smtp_inbound"] = self._queued if mailbox.outcome != "unaffected" else UNAFFECTED
+        effects["smtp_outbound"] = UNAFFECTED
+        return effects
+
+    _queued = Effect(
+        "unaffected",
+        "transport servers accept mail for the unavailable databases and queue it until they mount again",
+        "transport.queueing",
+    )
+
     def _quorum(self, down: frozenset[str]) -> tuple[bool, int, int]:
-        members = self.t.dag_members
-        voters = list(members)
-        if self.t.witness and len(members) % 2 == 0:
-            voters.append(self.t.witness)
-        alive = sum(1 for v in voters if v not in down)
-        return alive * 2 > len(voters), alive, len(voters)
+        total = len(self.voters)
+        alive = total - len(self.voters & down)
+        return alive * 2 > total, alive, total
 
     def _mailbox_data(self, down: frozenset[str]) -> Effect:
         t = self.t
@@ -353,7 +360,17 @@ def simulate(topology: Topology) -> Analysis:
     return Analysis(topology, tuple(scenarios), tuple(spofs), coverage)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=64)
 def analyze_shape(shape: Shape) -> Analysis:
-    """Simulate a shape once per process: shapes are immutable, so their analysis is too."""
+    """The full analysis of a shape (every scenario), kept for the few designs being reported."""
     return simulate(build(shape))
+
+
+@lru_cache(maxsize=8192)
+def coverage_of(shape: Shape) -> dict[tuple[str, str], str]:
+    """The worst outcome per (failure kind, service), from the simulation of the shape.
+
+    The optimizer scores hundreds of shapes; keeping only this small table per shape bounds
+    the memory a process spends on them, while the full analysis is rebuilt on demand.
+    """
+    return {key: outcome for key, (outcome, _) in analyze_shape(shape).coverage.items()}

@@ -35,9 +35,9 @@ class Advisor:
         self.solver = solver
         self.time_limit = time_limit
 
-    def catalog_for(self, request: Request) -> Catalog:
+    def catalog_for(self, request: Request, budget_given: bool = True) -> Catalog:
         catalog = self.catalogs.get(request.catalog)
-        if request.budget.currency != catalog.currency:
+        if budget_given and request.budget.currency != catalog.currency:
             raise InvalidInput(
                 [
                     FieldProblem(
@@ -93,7 +93,7 @@ class Advisor:
 
     def analyze(self, data: Any) -> dict[str, Any]:
         request, architecture, given, budget_given = parse_analysis(data)
-        catalog = self.catalog_for(request)
+        catalog = self.catalog_for(request, budget_given)
         design, warnings = complete_design(architecture, given, request, catalog)
         shape = Shape.of(
             design, request.environment.domain_controllers, request.databases, request.environment.sites

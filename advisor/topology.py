@@ -86,16 +86,17 @@ class Topology:
     site: str
     copies: dict[str, tuple[str, ...]]  # database -> servers, activation order (first active)
     copies_on: dict[str, tuple[str, ...]] = field(default_factory=dict)  # server -> databases
+    _hosted: dict[str, list[str]] = field(default_factory=dict, repr=False)  # host -> what it hosts
 
     def failed_by(self, component_id: str) -> frozenset[str]:
         """Everything that goes down with a component: what it hosts, or the whole site."""
         if component_id == self.site:
             return frozenset(self.components)
-        down = {component_id}
-        for other in self.components.values():
-            if other.hosted_on == component_id:
-                down.add(other.id)
-        return frozenset(down)
+        if not self._hosted:
+            for other in self.components.values():
+                if other.hosted_on:
+                    self._hosted.setdefault(other.hosted_on, []).append(other.id)
+        return frozenset([component_id, *self._hosted.get(component_id, ())])
 
 
 def copy_id(database: str, server: str) -> str:

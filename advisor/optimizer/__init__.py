@@ -89,6 +89,8 @@ def _weigh(
     if isinstance(options, Forbidden):
         return ArchitectureResult(architecture, "not_allowed", [options.reason])
     variants = enumerate_variants(architecture, request, catalog)
+    if not variants:
+        return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
     qualifying = [v for v in variants if v.meets_required]
     if not qualifying:
         return _cheapest_missing(

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from advisor.catalog import Catalog
 from advisor.domain import Request
-from advisor.failures import Analysis, analyze_shape
+from advisor.failures import Analysis, analyze_shape, coverage_of
 from advisor.topology import DAG_ARCHITECTURES, LOAD_BALANCERS_BY_ARCHITECTURE, Shape
 
 
@@ -27,9 +27,12 @@ class Variant:
 
     shape: Shape
     domain_controllers_added: int
-    analysis: Analysis
     meets_required: bool
     weight: float  # preferred weight met, per the simulator
+
+    @property
+    def analysis(self) -> Analysis:
+        return analyze_shape(self.shape)
 
     @property
     def key(self) -> str:
@@ -121,6 +124,14 @@ def enumerate_variants(architecture: str, request: Request, catalog: Catalog) ->
     existing = env.domain_controllers
     dc_options = sorted({max(0, 1 - existing), max(0, 2 - existing)})
     dc_options = [a for a in dc_options if a <= catalog.policy.max_added_domain_controllers]
+    # A count no server model can carry, or whose copies no edition can mount, is no design at
+    # all: skip it before simulating it (the simulation of a large shape is the costly part).
+    most = max(s.mailboxes for s in catalog.exchange_servers_models())
+    limit = max(catalog.exchange[request.platform.exchange_version].mounted_databases.values(), default=0)
+    copies_for = {n: min(catalog.policy.database_copies, n) if n > 1 else 1 for n in counts}
+    counts = [
+        n for n in counts if most * n >= request.mailboxes and copies_for[n] * request.databases <= limit * n
+    ]
     variants: list[Variant] = []
     for n in counts:
         for m in cas_counts:
@@ -132,11 +143,11 @@ def enumerate_variants(architecture: str, request: Request, catalog: Catalog) ->
                     witness=default_witness(architecture, n, env.witness_host),
                     domain_controllers=existing + added,
                     databases=request.databases,
-                    database_copies=min(catalog.policy.database_copies, n) if n > 1 else 1,
+                    database_copies=copies_for[n],
                     sites=env.sites,
                 )
                 required, weight = _score(shape, goals)
-                variants.append(Variant(shape, added, analyze_shape(shape), required, weight))
+                variants.append(Variant(shape, added, required, weight))
     return variants
 
 
@@ -146,9 +157,9 @@ GoalsKey = tuple[tuple[str, str, str, float], ...]
 @lru_cache(maxsize=16384)
 def _score(shape: Shape, goals: GoalsKey) -> tuple[bool, float]:
     """Whether the simulator says a shape meets every required goal, and its preferred weight."""
-    analysis = analyze_shape(shape)
-    required = all(analysis.meets(f, s) for f, s, priority, _ in goals if priority == "required")
-    weight = sum(w for f, s, priority, w in goals if priority == "preferred" and analysis.meets(f, s))
+    worst = coverage_of(shape)
+    required = all(worst[(f, s)] != "outage" for f, s, priority, _ in goals if priority == "required")
+    weight = sum(w for f, s, priority, w in goals if priority == "preferred" and worst[(f, s)] != "outage")
     return required, weight
 
 

@@ -235,3 +235,25 @@ def test_the_cbc_fallback_reaches_the_same_answer(registry: Any) -> None:
     cbc = Advisor(registry, solver="cbc").recommend(make_request())
     assert cbc["solver"]["name"] == "CBC"
     assert [r["cost"] for r in cbc["recommendations"]] == [r["cost"] for r in highs["recommendations"]]
+
+
+def test_a_request_no_dag_can_carry_is_answered_at_once_with_the_limit_cited(advisor: Any) -> None:
+    response = advisor.recommend(make_request(mailboxes=100_000, databases=200, budget={"amount": 10**8}))
+    assert {w["status"] for w in response["weighed"]} == {"not_allowed"}
+    assert "rule dag.limits" in weighed(response)["dag_only"]["reasons"][0]
+
+
+def test_an_analysis_without_a_budget_works_on_a_catalog_in_another_currency(
+    catalog_copy: Any, registry: Any
+) -> None:
+    from advisor.catalog import CatalogRegistry
+    from advisor.service import Advisor
+
+    header = catalog_copy / "catalog.toml"
+    header.write_text(
+        header.read_text()
+        .replace('currency = "USD"', 'currency = "EUR"')
+        .replace('id = "default"', 'id = "eur"')
+    )
+    result = Advisor(CatalogRegistry(own=catalog_copy)).analyze({"architecture": "dag_only"})
+    assert result["cost"]["currency"] == "EUR"
