@@ -360,7 +360,7 @@ def simulate(topology: Topology) -> Analysis:
     return Analysis(topology, tuple(scenarios), tuple(spofs), coverage)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def analyze_shape(shape: Shape) -> Analysis:
     """The full analysis of a shape (every scenario), kept for the few designs being reported."""
     return simulate(build(shape))

@@ -8,11 +8,11 @@ from pathlib import Path
 import pulp
 
 from advisor.catalog import Catalog
-from advisor.domain import ARCHITECTURES, Design, Request, format_money
+from advisor.domain import ARCHITECTURES, Design, Request, SolverFailed, format_money
 from advisor.failures import SERVICE_LABELS, Analysis
 from advisor.optimizer.model import Model, SizingCache, Unsizable, build_model, extract_design
-from advisor.optimizer.solve import SOLVERS, SolverStats, solve
-from advisor.optimizer.variants import Forbidden, Options, Variant, allowed, enumerate_variants
+from advisor.optimizer.solve import SOLVERS, SolverStats, solve_many
+from advisor.optimizer.variants import Forbidden, Variant, allowed, enumerate_variants
 from advisor.pricing import Quote, bill_of_materials
 
 __all__ = ["SOLVERS", "ArchitectureResult", "Optimization", "optimize"]
@@ -53,12 +53,84 @@ def optimize(
     write_lp: Path | None = None,
     time_limit: float = 10.0,
 ) -> Optimization:
-    """Weigh every architecture the Exchange version knows; rank the ones that fit."""
+    """Weigh every architecture the Exchange version knows; rank the ones that fit.
+
+    Each architecture has its own model; the models are solved in stages, every stage one
+    batched solve over the architectures still open (see `solve_many`):
+
+    A. without the budget, each model's cheapest design by the budget's measure (by total for
+       an architecture that misses a required goal, reported for comparison only); one whose
+       cheapest design breaks the budget is `over_budget`, and that design says by how much;
+    B. with the budget, the objective: for `min_cost` the lowest total (A already found it when
+       the budget applies to the total), for `max_goals` the most preferred weight, then
+       C. the lowest total that keeps it.
+    """
     stats = SolverStats()
     sizings: SizingCache = {}
-    results = {
-        a: _weigh(a, request, catalog, stats, solver, write_lp, time_limit, sizings) for a in ARCHITECTURES
-    }
+    results: dict[str, ArchitectureResult] = {}
+    models: dict[str, Model] = {}
+    missing: set[str] = set()
+    for architecture in ARCHITECTURES:
+        built = _build(architecture, request, catalog, sizings)
+        if isinstance(built, ArchitectureResult):
+            results[architecture] = built
+            continue
+        model, misses = built
+        models[architecture] = model
+        if misses:
+            missing.add(architecture)
+
+    eps = _epsilon(request)
+    by_total = request.budget.applies_to == "total"
+    for architecture, model in models.items():
+        model.lift_budget()
+        measure = model.total if by_total or architecture in missing else model.upfront
+        _objective(model, pulp.LpMinimize, measure - eps * model.weight)
+    _solve_stage(models, stats, solver, time_limit)
+    open_: dict[str, Model] = {}
+    for architecture, model in models.items():
+        design, variant = extract_design(model)
+        quote = _priced(model, design, request, catalog)
+        if architecture in missing:
+            results[architecture] = ArchitectureResult(
+                architecture,
+                "misses_required_goal",
+                _missed(request, variant),
+                design,
+                quote,
+                variant.analysis,
+                variant.weight,
+            )
+        elif quote.cost.measure(request.budget.applies_to) > request.budget.amount_cents:
+            results[architecture] = _over_budget(architecture, request, catalog, design, variant, quote)
+        elif request.objective == "min_cost" and by_total:
+            results[architecture] = _feasible(architecture, request, catalog, design, variant, quote)
+        else:
+            open_[architecture] = model
+
+    for model in open_.values():
+        model.enforce_budget()
+        if request.objective == "min_cost":
+            _objective(model, pulp.LpMinimize, model.total - eps * model.weight)
+        else:
+            _objective(model, pulp.LpMaximize, model.weight)
+    _solve_stage(open_, stats, solver, time_limit)
+    if request.objective == "max_goals" and open_:
+        for model in open_.values():
+            best = pulp.value(model.weight) or 0.0
+            model.problem.addConstraint(model.weight >= best - 1e-6, "keep_best_preferred_weight")
+            _objective(model, pulp.LpMinimize, model.total)
+        _solve_stage(open_, stats, solver, time_limit)
+    for architecture, model in open_.items():
+        design, variant = extract_design(model)
+        quote = _priced(model, design, request, catalog)
+        results[architecture] = _feasible(architecture, request, catalog, design, variant, quote)
+
+    if write_lp is not None:
+        write_lp.mkdir(parents=True, exist_ok=True)
+        for architecture, model in models.items():
+            model.problem.writeLP(str(write_lp / f"{architecture}.lp"))
+    results = {a: results[a] for a in ARCHITECTURES}
     feasible = [r for r in results.values() if r.status == "feasible"]
 
     def order(r: ArchitectureResult) -> tuple[float, float, int]:
@@ -75,16 +147,10 @@ def optimize(
     return Optimization(results, ranking, stats)
 
 
-def _weigh(
-    architecture: str,
-    request: Request,
-    catalog: Catalog,
-    stats: SolverStats,
-    solver: str,
-    write_lp: Path | None,
-    time_limit: float,
-    sizings: SizingCache,
-) -> ArchitectureResult:
+def _build(
+    architecture: str, request: Request, catalog: Catalog, sizings: SizingCache
+) -> ArchitectureResult | tuple[Model, bool]:
+    """The architecture's model (and whether it misses a required goal), or why there is none."""
     options = allowed(architecture, request, catalog)
     if isinstance(options, Forbidden):
         return ArchitectureResult(architecture, "not_allowed", [options.reason])
@@ -92,43 +158,52 @@ def _weigh(
     if not variants:
         return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
     qualifying = [v for v in variants if v.meets_required]
-    if not qualifying:
-        return _cheapest_missing(
-            architecture, request, catalog, options, variants, stats, solver, time_limit, sizings
-        )
-
     try:
         model = build_model(
-            architecture, request, catalog, options, qualifying, with_budget=True, cache=sizings
+            architecture, request, catalog, options, qualifying or variants, with_budget=True, cache=sizings
         )
     except Unsizable:
-        return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
-    fits = _solve_objective(model, request, stats, solver, time_limit)
-    if write_lp is not None:
-        write_lp.mkdir(parents=True, exist_ok=True)
-        model.problem.writeLP(str(write_lp / f"{architecture}.lp"))
-    if fits:
-        design, variant = extract_design(model)
-        quote = _priced(model, design, request, catalog)
+        if qualifying:
+            return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
         return ArchitectureResult(
-            architecture,
-            "feasible",
-            _fits(request, quote, variant, catalog),
-            design,
-            quote,
-            variant.analysis,
-            variant.weight,
+            architecture, "misses_required_goal", _missed(request, variants[0]), analysis=variants[0].analysis
         )
+    return model, not qualifying
 
-    # Nothing fits the budget: find what the cheapest qualifying design costs instead.
-    model.lift_budget()
-    measure = model.total if request.budget.applies_to == "total" else model.upfront
-    model.problem.sense = pulp.LpMinimize
-    model.problem.setObjective(measure - _epsilon(request) * model.weight)
-    if not solve(model.problem, stats, solver, time_limit):
-        return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
-    design, variant = extract_design(model)
-    quote = _priced(model, design, request, catalog)
+
+def _objective(model: Model, sense: int, objective: pulp.LpAffineExpression) -> None:
+    model.problem.sense = sense
+    model.problem.setObjective(objective)
+
+
+def _solve_stage(models: dict[str, Model], stats: SolverStats, solver: str, time_limit: float) -> None:
+    """One batched solve; every model here is feasible by construction (columns exist, and
+    the budget is enforced only where stage A showed a design within it)."""
+    problems = [m.problem for m in models.values()]
+    for solved, (architecture, _) in zip(
+        solve_many(problems, stats, solver, time_limit), models.items(), strict=True
+    ):
+        if not solved:
+            raise SolverFailed(f"the model for {architecture} turned infeasible, which should not happen")
+
+
+def _feasible(
+    architecture: str, request: Request, catalog: Catalog, design: Design, variant: Variant, quote: Quote
+) -> ArchitectureResult:
+    return ArchitectureResult(
+        architecture,
+        "feasible",
+        _fits(request, quote, variant, catalog),
+        design,
+        quote,
+        variant.analysis,
+        variant.weight,
+    )
+
+
+def _over_budget(
+    architecture: str, request: Request, catalog: Catalog, design: Design, variant: Variant, quote: Quote
+) -> ArchitectureResult:
     figure = quote.cost.measure(request.budget.applies_to)
     short = figure - request.budget.amount_cents
     reason = (
@@ -142,66 +217,10 @@ def _weigh(
     )
 
 
-def _cheapest_missing(
-    architecture: str,
-    request: Request,
-    catalog: Catalog,
-    options: Options,
-    variants: list[Variant],
-    stats: SolverStats,
-    solver: str,
-    time_limit: float,
-    sizings: SizingCache,
-) -> ArchitectureResult:
-    """No structure meets the required goals: still price the cheapest design of the
-    architecture, so a planner can show what the savings would leave exposed."""
-    try:
-        model = build_model(
-            architecture, request, catalog, options, variants, with_budget=False, cache=sizings
-        )
-    except Unsizable:
-        return ArchitectureResult(
-            architecture, "misses_required_goal", _missed(request, variants[0]), analysis=variants[0].analysis
-        )
-    model.problem.setObjective(model.total - _epsilon(request) * model.weight)
-    if not solve(model.problem, stats, solver, time_limit):
-        return ArchitectureResult(
-            architecture, "misses_required_goal", _missed(request, variants[0]), analysis=variants[0].analysis
-        )
-    design, variant = extract_design(model)
-    quote = _priced(model, design, request, catalog)
-    return ArchitectureResult(
-        architecture,
-        "misses_required_goal",
-        _missed(request, variant),
-        design,
-        quote,
-        variant.analysis,
-        variant.weight,
-    )
-
-
 def _epsilon(request: Request) -> float:
     """Weight's worth in cents for tie-breaks: less than one cent over all preferred goals."""
     total = sum(g.weight for g in request.goal_pairs().values() if g.priority == "preferred")
     return 1.0 / (1.0 + total)
-
-
-def _solve_objective(
-    model: Model, request: Request, stats: SolverStats, solver: str, time_limit: float
-) -> bool:
-    if request.objective == "min_cost":
-        model.problem.setObjective(model.total - _epsilon(request) * model.weight)
-        return solve(model.problem, stats, solver, time_limit)
-    model.problem.sense = pulp.LpMaximize
-    model.problem.setObjective(model.weight)
-    if not solve(model.problem, stats, solver, time_limit):
-        return False
-    best = pulp.value(model.weight) or 0.0
-    model.problem.sense = pulp.LpMinimize
-    model.problem += model.weight >= best - 1e-6, "keep_best_preferred_weight"
-    model.problem.setObjective(model.total)
-    return solve(model.problem, stats, solver, time_limit)
 
 
 def _priced(model: Model, design: Design, request: Request, catalog: Catalog) -> Quote:

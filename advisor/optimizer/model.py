@@ -17,6 +17,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pulp
 
@@ -26,9 +27,13 @@ from advisor.optimizer.variants import Options, Variant
 from advisor.pricing import cals_to_buy, domain_controller_items, witness_items
 from advisor.topology import LOAD_BALANCERS_BY_ARCHITECTURE
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
+
+@lru_cache(maxsize=4096)
 def _name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+    """An LP-safe name (letters, digits, underscores); names repeat across requests, so cached."""
+    return _UNSAFE.sub("_", text)
 
 
 def _sum(terms: list[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> pulp.LpAffineExpression:
@@ -83,6 +88,10 @@ class Model:
         """Let the cost exceed the budget, to find what the cheapest qualifying design costs."""
         if self.budget_overrun is not None:
             self.budget_overrun.upBound = None
+
+    def enforce_budget(self) -> None:
+        if self.budget_overrun is not None:
+            self.budget_overrun.upBound = 0
 
 
 class Unsizable(Exception):

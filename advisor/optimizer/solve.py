@@ -72,39 +72,51 @@ class _Outcome:
     OPTIMAL, INFEASIBLE, TIME_LIMIT, FAILED = "optimal", "infeasible", "time_limit", "failed"
 
 
-def _solve_highs(problem: pulp.LpProblem, time_limit: float) -> str:
-    """Solve with highspy in one call; set every PuLP variable's value on success."""
+def _solve_highs(problems: list[pulp.LpProblem], time_limit: float) -> str:
+    """Solve independent models as one HiGHS run; set every PuLP variable's value on success.
+
+    The models share no variable or constraint, so the best of their summed objectives is each
+    one's own best: one run instead of one per architecture.
+    """
     import highspy
 
     _silence_highs_banner()
-    variables = problem.variables()
-    position = {v.name: i for i, v in enumerate(variables)}
-    lp = highspy.HighsLp()
-    lp.model_name_ = problem.name
-    lp.num_col_ = len(variables)
-    objective = problem.objective or pulp.LpAffineExpression()
-    costs = [0.0] * len(variables)
-    for var, coefficient in objective.items():
-        costs[position[var.name]] = float(coefficient)
-    lp.col_cost_ = costs
-    lp.offset_ = float(objective.constant)
-    lp.sense_ = highspy.ObjSense.kMaximize if problem.sense == pulp.LpMaximize else highspy.ObjSense.kMinimize
     inf = highspy.kHighsInf
-    lp.col_lower_ = [inf * -1 if v.lowBound is None else float(v.lowBound) for v in variables]
+    variables: list[pulp.LpVariable] = []
+    costs: list[float] = []
+    offset = 0.0
+    starts, indices, values, lower, upper = [0], [], [], [], []
+    for problem in problems:
+        own = problem.variables()
+        base = len(variables)
+        position = {v.name: base + i for i, v in enumerate(own)}
+        variables += own
+        costs += [0.0] * len(own)
+        objective = problem.objective or pulp.LpAffineExpression()
+        for var, coefficient in objective.items():
+            costs[position[var.name]] = float(coefficient)
+        offset += float(objective.constant)
+        for constraint in problem.constraints():
+            for var, coefficient in constraint.items():
+                indices.append(position[var.name])
+                values.append(float(coefficient))
+            starts.append(len(indices))
+            bound = -float(constraint.constant)
+            lower.append(bound if constraint.sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -inf)
+            upper.append(bound if constraint.sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else inf)
+    lp = highspy.HighsLp()
+    lp.model_name_ = "+".join(p.name for p in problems)[:200]
+    lp.num_col_ = len(variables)
+    lp.col_cost_ = costs
+    lp.offset_ = offset
+    maximize = problems[0].sense == pulp.LpMaximize
+    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+    lp.col_lower_ = [-inf if v.lowBound is None else float(v.lowBound) for v in variables]
     lp.col_upper_ = [inf if v.upBound is None else float(v.upBound) for v in variables]
     lp.integrality_ = [
         highspy.HighsVarType.kInteger if v.cat == pulp.LpInteger else highspy.HighsVarType.kContinuous
         for v in variables
     ]
-    starts, indices, values, lower, upper = [0], [], [], [], []
-    for constraint in problem.constraints():
-        for var, coefficient in constraint.items():
-            indices.append(position[var.name])
-            values.append(float(coefficient))
-        starts.append(len(indices))
-        bound = -float(constraint.constant)
-        lower.append(bound if constraint.sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -inf)
-        upper.append(bound if constraint.sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else inf)
     lp.num_row_ = len(lower)
     lp.row_lower_ = lower
     lp.row_upper_ = upper
@@ -155,7 +167,15 @@ def _solve_cbc(problem: pulp.LpProblem, time_limit: float) -> str:
     return _Outcome.FAILED
 
 
-_RUNNERS = {"highs": ("HiGHS", _solve_highs), "cbc": ("CBC", _solve_cbc)}
+def _solve_each_cbc(problems: list[pulp.LpProblem], time_limit: float) -> str:
+    outcomes = [_solve_cbc(p, time_limit) for p in problems]
+    for worst in (_Outcome.FAILED, _Outcome.TIME_LIMIT, _Outcome.INFEASIBLE):
+        if worst in outcomes:
+            return worst
+    return _Outcome.OPTIMAL
+
+
+_RUNNERS = {"highs": ("HiGHS", _solve_highs), "cbc": ("CBC", _solve_each_cbc)}
 
 
 def solve(
@@ -164,18 +184,31 @@ def solve(
     solver: str = "highs",
     time_limit: float = DEFAULT_TIME_LIMIT_S,
 ) -> bool:
-    """Solve; True when optimal, False when infeasible; SolverFailed for anything else.
+    """Solve one model; True when optimal, False when infeasible; SolverFailed otherwise."""
+    return solve_many([problem], stats, solver, time_limit)[0]
+
+
+def solve_many(
+    problems: list[pulp.LpProblem],
+    stats: SolverStats,
+    solver: str = "highs",
+    time_limit: float = DEFAULT_TIME_LIMIT_S,
+) -> list[bool]:
+    """Solve independent models of the same sense together; per model, optimal or infeasible.
 
     A solver that cannot run at all (not installed, crashed) hands over to the other one; a
-    solver that ran and ran out of time is reported, not retried.
+    solver that ran and ran out of time is reported, not retried. When the batch is
+    infeasible, each model is solved alone to tell which.
     """
+    if not problems:
+        return []
     order = [solver] + [s for s in SOLVERS if s != solver]
     errors: list[str] = []
     for name in order:
         label, runner = _RUNNERS[name]
         started = time.perf_counter()
         try:
-            outcome = runner(problem, time_limit)
+            outcome = runner(problems, time_limit)
         except (ImportError, pulp.PulpSolverError, RuntimeError) as err:
             errors.append(f"{label}: {err}")
             stats.fell_back.append(errors[-1])
@@ -185,9 +218,11 @@ def solve(
         stats.solves += 1
         stats.name = label
         if outcome == _Outcome.OPTIMAL:
-            return True
+            return [True] * len(problems)
         if outcome == _Outcome.INFEASIBLE:
-            return False
+            if len(problems) == 1:
+                return [False]
+            return [solve_many([p], stats, name, time_limit)[0] for p in problems]
         stats.status = outcome
         if outcome == _Outcome.TIME_LIMIT:
             raise SolverFailed(

@@ -92,7 +92,14 @@ def test_write_lp_writes_each_architectures_model_with_named_constraints(tmp_pat
     result = run("recommend", write(tmp_path, make_request()), "--write-lp", str(out))
     assert result.returncode == 0, result.stderr
     written = {p.stem for p in out.glob("*.lp")}
-    assert written == {"dag_cas_array_single_lb", "dag_cas_array_lb_pair", "dedicated_cas_wnlb"}
+    assert written == {
+        "single_server",
+        "dag_only",
+        "dag_cas_array_dns",
+        "dag_cas_array_single_lb",
+        "dag_cas_array_lb_pair",
+        "dedicated_cas_wnlb",
+    }
     text = (out / "dag_cas_array_lb_pair.lp").read_text()
     for name in (
         "choose_one_design",
