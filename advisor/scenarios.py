@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from advisor.domain import ARCHITECTURES, FieldProblem, InvalidInput, SavedScenario
-from advisor.schemas import problems_from
+from advisor.schemas import load
 from advisor.service import Advisor
 from advisor.storage import ScenarioPage, ScenarioStore
 
@@ -37,17 +37,6 @@ class ScenarioListSchema(_Strict):
     name = fields.String(load_default=None, validate=validate.Length(max=200))
 
 
-def _load(schema: Schema, data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise InvalidInput([FieldProblem("(body)", "must be a JSON object")])
-    try:
-        loaded: dict[str, Any] = schema.load(data)
-    except ValidationError as err:
-        messages = err.normalized_messages()  # type: ignore[no-untyped-call]
-        raise InvalidInput(problems_from(messages)) from None
-    return loaded
-
-
 def _prefixed(err: InvalidInput, prefix: str) -> InvalidInput:
     return InvalidInput(
         [
@@ -66,7 +55,7 @@ class Scenarios:
 
     def save(self, data: Any) -> SavedScenario:
         """Run the request now and keep it with its result and the catalog it was priced from."""
-        loaded = _load(ScenarioCreateSchema(), data)
+        loaded = load(ScenarioCreateSchema(), data)
         try:
             response = self.advisor.recommend(loaded["request"])
         except InvalidInput as err:
@@ -77,11 +66,11 @@ class Scenarios:
         return self.store.get(scenario_id)
 
     def list(self, query: Any) -> ScenarioPage:
-        loaded = _load(ScenarioListSchema(), query)
+        loaded = load(ScenarioListSchema(), query)
         return self.store.list(loaded["limit"], loaded["offset"], loaded["name"])
 
     def update(self, scenario_id: str, data: Any) -> SavedScenario:
-        loaded = _load(ScenarioPatchSchema(), data)
+        loaded = load(ScenarioPatchSchema(), data)
         if not loaded:
             raise InvalidInput(
                 [FieldProblem("(body)", "give a new name or notes; a stored result never changes")]

@@ -165,7 +165,8 @@ def _friendly(text: str) -> str:
     return "unknown field" if text == "Unknown field." else text.rstrip(".")
 
 
-def _load(schema: Schema, data: Any) -> dict[str, Any]:
+def load(schema: Schema, data: Any) -> dict[str, Any]:
+    """Validate a JSON object with a schema; InvalidInput names every field that is wrong."""
     if not isinstance(data, dict):
         raise InvalidInput([FieldProblem("(body)", "must be a JSON object")])
     try:
@@ -208,7 +209,7 @@ def _budget(data: dict[str, Any] | None) -> Budget:
 
 def parse_request(data: Any) -> Request:
     """A request from its JSON form; InvalidInput names every field that is wrong."""
-    loaded = _load(RequestSchema(), data)
+    loaded = load(RequestSchema(), data)
     return Request(
         budget=_budget(loaded["budget"]),
         goals=_goals(loaded),
@@ -227,7 +228,7 @@ def parse_request(data: Any) -> Request:
 def parse_analysis(data: Any) -> tuple[Request, str, dict[str, Any], bool]:
     """An analysis input: the request part, the architecture, the design fields given, and
     whether a budget was given."""
-    loaded = _load(AnalysisSchema(), data)
+    loaded = load(AnalysisSchema(), data)
     request = Request(
         budget=_budget(loaded["budget"]),
         goals=_goals(loaded),
