@@ -12,6 +12,7 @@ from advisor.catalog import CatalogRegistry
 from advisor.scenarios import Scenarios
 from advisor.service import Advisor
 from advisor.storage import default_instance_path, default_url, open_store
+from advisor.web import init_app as init_web
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -35,4 +36,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     store = open_store(url)
     app.extensions["scenarios"] = Scenarios(app.extensions["advisor"], store)
     register(app)
+    init_web(app)
     return app

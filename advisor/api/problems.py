@@ -10,8 +10,9 @@ from flask import Flask, Response, current_app, g, json, request
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from advisor.domain import FieldProblem, InvalidInput, SolverFailed, UnknownCatalog
+from advisor.domain import FieldProblem, InvalidInput, ScenarioNotFound, SolverFailed, UnknownCatalog
 from advisor.schemas import problems_from
+from advisor.storage import StorageError
 
 PROBLEM_JSON = "application/problem+json"
 DOCS = "/api/v1/docs"
@@ -22,6 +23,9 @@ UNKNOWN_CATALOG = f"{DOCS}#problem-unknown-catalog"
 SOLVER_FAILED = f"{DOCS}#problem-solver-failed"
 NOT_READY = f"{DOCS}#problem-not-ready"
 INTERNAL = f"{DOCS}#problem-internal"
+SCENARIO_NOT_FOUND = f"{DOCS}#problem-scenario-not-found"
+STORAGE_UNAVAILABLE = f"{DOCS}#problem-storage-unavailable"
+LISTING_OFF = f"{DOCS}#problem-listing-off"
 
 PROBLEM_TYPES: dict[str, str] = {
     INVALID_INPUT: "The body breaks the request contract; `errors` names every field that is wrong, by its "
@@ -38,6 +42,13 @@ PROBLEM_TYPES: dict[str, str] = {
     NOT_READY: "The readiness check could not price and solve a tiny request. Status 503.",
     INTERNAL: "Something unexpected went wrong on the server; quote `request_id` when reporting it. "
     "Status 500.",
+    SCENARIO_NOT_FOUND: "No saved scenario has the id in the URL: it was deleted, or the link is incomplete "
+    "or mistyped. Status 404. (A scenario named inside a request body, as in a comparison, is a field of "
+    "that body and comes back as an invalid-input problem naming it.)",
+    STORAGE_UNAVAILABLE: "The database of saved scenarios cannot be reached or written just now; nothing was "
+    "saved or changed. Retrying later may help. Status 503 with Retry-After.",
+    LISTING_OFF: "This service does not list saved scenarios (its ADVISOR_SCENARIO_LISTING setting is off, "
+    "as on shared deployments): a scenario's link is the only way to it. Status 403.",
     "about:blank": "A plain HTTP error (malformed JSON 400, unknown route 404, method not allowed 405, "
     "body too large 413, wrong content type 415); `title` is the HTTP status phrase.",
 }
@@ -115,7 +126,19 @@ def invalid_input(problems: list[FieldProblem]) -> Response:
     )
 
 
-def _http_error(error: HTTPException) -> Response:
+def _wants_html() -> bool:
+    """A browser on a page outside the API (it asks for HTML before JSON)."""
+    if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"):
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "application/problem+json", "text/html"])
+    return best == "text/html"
+
+
+def _http_error(error: HTTPException) -> Response | Any:
+    html = current_app.extensions.get("html_errors")
+    if html is not None and _wants_html():
+        # The web pages register an HTML error page; a browser gets that, not a problem document.
+        return html(error)
     status = error.code or 500
     data = getattr(error, "data", None)
     if status == 422 and isinstance(data, dict) and "messages" in data:
@@ -162,6 +185,28 @@ def _solver_failed(error: SolverFailed) -> Response:
     )
 
 
+def _scenario_not_found(error: ScenarioNotFound) -> Response:
+    shown = error.scenario_id if len(error.scenario_id) <= 64 else error.scenario_id[:64] + "…"
+    return problem(
+        404,
+        f"There is no saved scenario {shown!r}: it was deleted, or the link is incomplete.",
+        type_=SCENARIO_NOT_FOUND,
+        title="Scenario not found",
+    )
+
+
+def _storage_unavailable(error: StorageError) -> Response:
+    # The reason names the database and its driver's words: for the log, not for the caller.
+    log.error("saved scenarios unavailable on %s %s: %s", request.method, request.path, error)
+    return problem(
+        503,
+        "The database of saved scenarios cannot be reached just now; nothing was changed. Retry shortly.",
+        type_=STORAGE_UNAVAILABLE,
+        title="Storage unavailable",
+        headers={"Retry-After": "5"},
+    )
+
+
 def _unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):  # pragma: no cover - Flask routes these to _http_error
         return _http_error(error)
@@ -182,4 +227,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(InvalidInput, _invalid_input)
     app.register_error_handler(UnknownCatalog, _unknown_catalog)
     app.register_error_handler(SolverFailed, _solver_failed)
+    app.register_error_handler(ScenarioNotFound, _scenario_not_found)
+    app.register_error_handler(StorageError, _storage_unavailable)
     app.register_error_handler(Exception, _unexpected)

@@ -104,6 +104,14 @@ SETTINGS: tuple[Setting, ...] = (
         "more than one instance; by default a SQLite file in the instance folder (`ADVISOR_INSTANCE_PATH`).",
     ),
     Setting(
+        "SECRET_KEY",
+        "ADVISOR_SECRET_KEY",
+        None,
+        _path,
+        "The key that signs the web form's CSRF tokens; set the same value on every host. Without it "
+        "each start makes a random one, so a form left open across a restart is asked for again.",
+    ),
+    Setting(
         "ADVISOR_SCENARIO_LISTING",
         "ADVISOR_SCENARIO_LISTING",
         True,

@@ -196,7 +196,7 @@ def test_an_unsupported_method_is_a_405_problem_with_allow(
     assert method.upper() in body["detail"]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v2/recommendations", "/", "/api/v1/catalogs/"])
+@pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v2/recommendations", "/nothing", "/api/v1/catalogs/"])
 def test_an_unknown_route_is_a_404_problem(client: FlaskClient, path: str) -> None:
     body = problem_of(client.get(path), 404)
 
@@ -241,3 +241,12 @@ def test_a_body_with_many_unknown_fields_names_each_in_errors_and_a_few_in_detai
 
     assert len(body["errors"]) == 50
     assert body["detail"].endswith("and 40 more.")
+
+
+def test_a_browser_on_an_unknown_page_gets_an_html_page_not_a_problem(client: FlaskClient) -> None:
+    response = client.get("/nothing", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 404
+    assert response.content_type.startswith("text/html")
+    assert "Not Found" in response.get_data(as_text=True)
+    api = client.get("/api/v1/nothing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.content_type == "application/problem+json"

@@ -23,6 +23,7 @@ def test_the_defaults_apply_without_environment_variables() -> None:
         "ADVISOR_TIME_LIMIT": 5.0,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "ADVISOR_DATABASE_URL": None,
+        "SECRET_KEY": None,
         "ADVISOR_SCENARIO_LISTING": True,
     }
 

@@ -1,0 +1,21 @@
+"""The web form for people: the form at /, the result page, its exports and diagrams; CSRF; headers."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from advisor.web.security import init_csrf, init_headers
+from advisor.web.views import bp, html_error
+
+__all__ = ["init_app"]
+
+
+def init_app(app: Flask) -> None:
+    """Add the web form to an app whose `extensions["advisor"]` holds the service: the "web"
+    blueprint, CSRF protection of its posts, and security headers on every response."""
+    init_csrf(app)
+    app.register_blueprint(bp)
+    init_headers(app)
+    # Pages outside any blueprint route (an unknown URL, a wrong method on /) answer browsers
+    # with this HTML page; the API's own paths keep their problem documents.
+    app.extensions["html_errors"] = html_error

@@ -1,0 +1,388 @@
+"""A design drawn as SVG on the server: clients, the client front, servers, DAG, witness, DCs, the site.
+
+The boxes come from the failure simulator's scenarios, so the drawing shows what was simulated;
+single points of failure get a red outline AND a "SPOF" tag (readable without colour), and
+every box has a <title>. Drawn with presentation attributes only (no <style>, no style=""),
+so a strict Content Security Policy allows it inline and as a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from advisor.web.present import kind_label, services_text
+
+WIDTH = 720
+MARGIN = 16
+GAP = 14
+PER_ROW = 5
+INK = "#1b1f24"
+LINE = "#4a5560"
+SPOF = "#b3261e"
+FILLS = {
+    "server": "#e8f0fa",
+    "cas": "#e6f4f1",
+    "load_balancer": "#efe6f7",
+    "witness": "#eef0f2",
+    "domain_controller": "#eef0f2",
+    "front": "#fff4e0",
+    "clients": "#ffffff",
+}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def top(self) -> tuple[float, float]:
+        return (self.x + self.w / 2, self.y)
+
+    @property
+    def bottom(self) -> tuple[float, float]:
+        return (self.x + self.w / 2, self.y + self.h)
+
+
+def _fit(text: str, size: float, width: float) -> str:
+    """The text cut with an ellipsis to about `width` (no font metrics on the server)."""
+    room = max(1, int(width / (size * 0.56)))
+    return text if len(text) <= room else text[: room - 1].rstrip() + "…"
+
+
+def _row(count: int, y: float, h: float, x0: float, x1: float, max_w: float = 180) -> list[Box]:
+    """`count` boxes centred between x0 and x1, PER_ROW to a line."""
+    boxes: list[Box] = []
+    columns = max(1, min(PER_ROW, count))
+    w = min(max_w, (x1 - x0 - GAP * (columns - 1)) / columns)
+    for start in range(0, count, PER_ROW):
+        n = min(PER_ROW, count - start)
+        left = x0 + (x1 - x0 - (n * w + GAP * (n - 1))) / 2
+        line_y = y + (start // PER_ROW) * (h + GAP + 8)
+        boxes.extend(Box(left + i * (w + GAP), line_y, w, h) for i in range(n))
+    return boxes
+
+
+def _rows_height(count: int, h: float) -> float:
+    lines = max(1, -(-count // PER_ROW))
+    return lines * h + (lines - 1) * (GAP + 8)
+
+
+class _Svg:
+    def __init__(self, spofs: Mapping[str, Mapping[str, Any]]):
+        self.parts: list[str] = []
+        self.spofs = spofs
+
+    def add(self, markup: str) -> None:
+        self.parts.append(markup)
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float = 12,
+        *,
+        bold: bool = False,
+        anchor: str = "middle",
+        fill: str = INK,
+    ) -> None:
+        weight = ' font-weight="700"' if bold else ""
+        self.add(
+            f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{weight}>'
+            f"{escape(text)}</text>"
+        )
+
+    def line(self, a: tuple[float, float], b: tuple[float, float], dashed: bool = False) -> None:
+        dash = ' stroke-dasharray="5 4"' if dashed else ""
+        self.add(
+            f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0]:.1f}" y2="{b[1]:.1f}" stroke="{LINE}" '
+            f'stroke-width="1.5"{dash}/>'
+        )
+
+    def box(
+        self, box: Box, title: str, lines: Sequence[str], fill: str, component: str = "", hint: str = ""
+    ) -> None:
+        spof = self.spofs.get(component)
+        tip = f"{title}: {hint}" if hint else title
+        if spof is not None:
+            tip += f". Single point of failure: {spof.get('explanation', '')}"
+        stroke = (SPOF, "3") if spof is not None else (LINE, "1.2")
+        self.add(f'<g class="part{" spof" if spof is not None else ""}"><title>{escape(tip)}</title>')
+        self.add(
+            f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="6" '
+            f'fill="{fill}" stroke="{stroke[0]}" stroke-width="{stroke[1]}"/>'
+        )
+        centre = box.x + box.w / 2
+        self.text(centre, box.y + 17, _fit(title, 12, box.w - 10), 12, bold=True)
+        for i, line in enumerate(lines):
+            self.text(centre, box.y + 32 + 13 * i, _fit(line, 10.5, box.w - 10), 10.5)
+        if spof is not None:
+            self.tag(box)
+        self.add("</g>")
+
+    def tag(self, box: Box) -> None:
+        x = box.x + box.w - 58
+        self.add(f'<rect x="{x:.1f}" y="{box.y - 9:.1f}" width="54" height="17" rx="3" fill="{SPOF}"/>')
+        self.text(x + 27, box.y + 4, "⚠ SPOF", 10.5, bold=True, fill="#ffffff")
+
+    def frame(self, box: Box, label: str, component: str = "", dashed: bool = True) -> None:
+        spof = self.spofs.get(component)
+        colour, width = (SPOF, "2.5") if spof is not None else (LINE, "1.2")
+        dash = ' stroke-dasharray="6 4"' if dashed else ""
+        tip = label + (f". Single point of failure: {spof.get('explanation', '')}" if spof else "")
+        self.add(f"<g><title>{escape(tip)}</title>")
+        self.add(
+            f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="8" '
+            f'fill="none" stroke="{colour}" stroke-width="{width}"{dash}/>'
+        )
+        self.text(
+            box.x + 10, box.y + 16, label, 11.5, bold=True, anchor="start", fill=colour if spof else INK
+        )
+        if spof is not None:
+            self.tag(box)
+        self.add("</g>")
+
+
+@dataclass
+class _Parts:
+    mailbox: list[str]
+    cas: list[str]
+    load_balancers: list[str]
+    witness: list[str]
+    controllers: list[str]
+    sites: list[str]
+    copies: dict[str, tuple[int, int]]  # server -> (active, passive)
+    described: dict[str, str]
+
+    @classmethod
+    def of(cls, scenarios: Sequence[Mapping[str, Any]]) -> _Parts:
+        parts = cls([], [], [], [], [], [], {}, {})
+        for s in scenarios:
+            name, kind = str(s["component"]), str(s["kind"])
+            parts.described[name] = str(s.get("description") or name)
+            if kind == "database":
+                server = name.partition("@")[2]
+                active, passive = parts.copies.get(server, (0, 0))
+                is_active = str(s.get("description", "")).startswith("active")
+                parts.copies[server] = (active + is_active, passive + (not is_active))
+            elif kind == "server":
+                (parts.cas if name.startswith("cas-") else parts.mailbox).append(name)
+            elif kind == "load_balancer":
+                parts.load_balancers.append(name)
+            elif kind == "witness":
+                parts.witness.append(name)
+            elif kind == "domain_controller":
+                parts.controllers.append(name)
+            elif kind == "site":
+                parts.sites.append(name)
+        return parts
+
+
+def render_svg(recommendation: Mapping[str, Any], id_prefix: str, heading: str = "") -> Markup:
+    """The design of one recommendation as an accessible SVG element."""
+    design: Mapping[str, Any] = recommendation.get("design", {})
+    parts = _Parts.of(recommendation.get("failure_scenarios", []))
+    spofs = {str(s["component"]): s for s in recommendation.get("single_points_of_failure", [])}
+    svg = _Svg(spofs)
+    inner_x0, inner_x1 = MARGIN + 14, WIDTH - MARGIN - 14
+
+    clients = Box(WIDTH / 2 - 170, MARGIN, 340, 46)
+    svg.box(
+        clients,
+        "Clients",
+        ["Outlook, OWA, ActiveSync · Internet mail"],
+        FILLS["clients"],
+        hint="the users' clients and mail from the Internet",
+    )
+    site_top = clients.y + clients.h + 24
+    y = site_top + 32
+    reach: list[Box] = []  # the boxes clients go through first
+
+    front = _front(design, parts)
+    if parts.load_balancers:
+        boxes = _row(len(parts.load_balancers), y, 48, inner_x0, inner_x1, 170)
+        model = str(design.get("load_balancer_model") or "")
+        for box, name in zip(boxes, parts.load_balancers, strict=False):
+            role = parts.described.get(name, "")
+            state = "active" if "(active)" in role else "standby" if "(standby)" in role else ""
+            svg.box(
+                box,
+                f"Load balancer {name}",
+                [" · ".join(p for p in (model, state) if p)],
+                FILLS["load_balancer"],
+                name,
+                role,
+            )
+        if len(boxes) == 2:
+            svg.line((boxes[0].x + boxes[0].w, boxes[0].y + 24), (boxes[1].x, boxes[1].y + 24), dashed=True)
+            svg.text(WIDTH / 2, boxes[0].y + 62, "HA pair sharing one virtual IP", 10.5)
+        reach = boxes
+        y = boxes[-1].y + boxes[-1].h + (40 if len(boxes) == 2 else 30)
+    elif front:
+        box = Box(WIDTH / 2 - 190, y, 380, 44)
+        svg.box(box, front[0], [front[1]], FILLS["front"], hint=front[1])
+        reach = [box]
+        y = box.y + box.h + 30
+    for target in reach:
+        svg.line(clients.bottom, target.top)
+
+    cas_boxes: list[Box] = []
+    if parts.cas:
+        height = _rows_height(len(parts.cas), 62)
+        frame = Box(inner_x0 - 6, y, inner_x1 - inner_x0 + 12, height + 36)
+        svg.frame(frame, "Windows NLB cluster · CAS array (dedicated Client Access servers)")
+        cas_boxes = _row(len(parts.cas), y + 28, 62, inner_x0, inner_x1)
+        model = str(design.get("cas_server_model") or "")
+        for box, name in zip(cas_boxes, parts.cas, strict=False):
+            svg.box(
+                box, name, ["Client Access + Hub", model], FILLS["cas"], name, parts.described.get(name, "")
+            )
+            if reach:
+                for source in reach:
+                    svg.line(source.bottom, box.top)
+            else:
+                svg.line(clients.bottom, box.top)
+        y = frame.y + frame.h + 30
+
+    height = _rows_height(len(parts.mailbox), 76)
+    frame = Box(inner_x0 - 6, y, inner_x1 - inner_x0 + 12, height + 36)
+    dag_label = _servers_label(design, bool(parts.cas))
+    if dag_label:
+        svg.frame(frame, dag_label)
+    boxes = _row(len(parts.mailbox), y + 28, 76, inner_x0, inner_x1)
+    roles = "Mailbox" if parts.cas else "Mailbox + CAS + Hub"
+    fixed = front is not None and front[2]
+    for i, (box, name) in enumerate(zip(boxes, parts.mailbox, strict=False)):
+        active, passive = parts.copies.get(name, (0, 0))
+        copies = f"{active} active + {passive} passive copies" if passive else f"{active} database copies"
+        svg.box(
+            box,
+            name,
+            [roles, str(design.get("server_model") or ""), copies],
+            FILLS["server"],
+            name,
+            parts.described.get(name, ""),
+        )
+        sources = cas_boxes or reach
+        if cas_boxes:
+            continue
+        for source in sources:
+            if not fixed or i == 0:
+                svg.line(source.bottom, box.top)
+    if cas_boxes:
+        svg.line((WIDTH / 2, cas_boxes[-1].y + cas_boxes[-1].h + 6), frame.top)
+    y = frame.y + frame.h + 28
+
+    bottom = [*parts.witness, *parts.controllers]
+    if bottom:
+        boxes = _row(len(bottom), y, 50, inner_x0, inner_x1)
+        for box, name in zip(boxes, bottom, strict=False):
+            if name in parts.witness:
+                where = {
+                    "existing": "on an existing server",
+                    "buy": "on a server bought for it",
+                    "cas_server": "on a Client Access server",
+                }.get(str(design.get("witness")), "")
+                svg.box(
+                    box,
+                    "Witness",
+                    ["file share", where],
+                    FILLS["witness"],
+                    name,
+                    parts.described.get(name, ""),
+                )
+                svg.line(frame.bottom, box.top, dashed=True)
+            else:
+                svg.box(
+                    box,
+                    name,
+                    ["domain controller, GC"],
+                    FILLS["domain_controller"],
+                    name,
+                    parts.described.get(name, ""),
+                )
+        y = boxes[-1].y + boxes[-1].h + 20
+
+    site = parts.sites[0] if parts.sites else "site"
+    svg.frame(
+        Box(MARGIN, site_top, WIDTH - 2 * MARGIN, y - site_top),
+        f"Site {site} (one datacenter)",
+        site,
+        dashed=False,
+    )
+    height = y + MARGIN
+    legend_y = height + 4
+    svg.add(
+        f'<rect x="{MARGIN}" y="{legend_y - 12:.1f}" width="22" height="14" rx="3" fill="#ffffff" '
+        f'stroke="{SPOF}" stroke-width="3"/>'
+    )
+    svg.text(
+        MARGIN + 30, legend_y, "red outline and ⚠ SPOF tag: a single point of failure", 11, anchor="start"
+    )
+    total = legend_y + MARGIN
+
+    title, desc = _words(recommendation, parts, spofs, heading)
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {total:.0f}" width="{WIDTH}" '
+        f'height="{total:.0f}" role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
+        f'class="diagram" font-family="{FONT}">'
+        f'<title id="{id_prefix}-title">{escape(title)}</title>'
+        f'<desc id="{id_prefix}-desc">{escape(desc)}</desc>'
+        f'<rect x="0" y="0" width="{WIDTH}" height="{total:.0f}" fill="#ffffff"/>'
+    )
+    return Markup(head + "".join(svg.parts) + "</svg>")
+
+
+def _front(design: Mapping[str, Any], parts: _Parts) -> tuple[str, str, bool] | None:
+    """How clients reach Client Access when there is no load balancer: (title, line, fixed?)."""
+    if parts.load_balancers or parts.cas:
+        return None
+    if design.get("cas_array"):
+        return ("DNS name of the CAS array", "resolves to every server; no health checks", False)
+    first = parts.mailbox[0] if parts.mailbox else "the server"
+    return (f"RpcClientAccessServer = {first}", "no CAS array: Outlook goes to this one server", True)
+
+
+def _servers_label(design: Mapping[str, Any], dedicated_cas: bool) -> str:
+    if design.get("dag"):
+        copies = design.get("database_copies")
+        tail = "" if dedicated_cas or not design.get("cas_array") else " · CAS array members"
+        return f"Database availability group (DAG), {copies} copies of each database{tail}"
+    return ""
+
+
+def _words(
+    recommendation: Mapping[str, Any], parts: _Parts, spofs: Mapping[str, Mapping[str, Any]], heading: str
+) -> tuple[str, str]:
+    title = f"Diagram of {recommendation.get('title') or recommendation.get('architecture')}"
+    if heading:
+        title = f"{heading}: {title}"
+    pieces = []
+    for label, names in (
+        ("Load balancers", parts.load_balancers),
+        ("Dedicated Client Access servers", parts.cas),
+        ("Exchange servers", parts.mailbox),
+        ("Witness", parts.witness),
+        ("Domain controllers", parts.controllers),
+        ("Site", parts.sites),
+    ):
+        if names:
+            pieces.append(f"{label}: {', '.join(names)}")
+    if spofs:
+        marked = "; ".join(
+            f"{name} ({kind_label(str(s.get('kind', ''))).lower()}, "
+            f"cuts off {services_text(s.get('services', []))})"
+            for name, s in spofs.items()
+        )
+        pieces.append(f"Single points of failure, marked in red with a SPOF tag: {marked}")
+    else:
+        pieces.append("No single point of failure")
+    return title, ". ".join(pieces) + "."

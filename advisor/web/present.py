@@ -1,0 +1,201 @@
+"""The result in words for the page: money, plain-language designs, grouped failure scenarios, statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.domain import SERVICES
+from advisor.web.controls import KIND_LABELS, SERVICE_LABELS, SERVICE_SHORT
+
+STATUS_LABELS: dict[str, str] = {
+    "recommended": "Recommended",
+    "feasible": "Meets the goals",
+    "over_budget": "Over budget",
+    "misses_required_goal": "Misses a required goal",
+    "not_allowed": "Not allowed",
+}
+STATUS_MARKS: dict[str, str] = {
+    "recommended": "★",
+    "feasible": "✓",
+    "over_budget": "$",
+    "misses_required_goal": "✗",
+    "not_allowed": "⊘",
+}
+OUTCOME_LABELS: dict[str, str] = {"unaffected": "Unaffected", "failover": "Failover", "outage": "Outage"}
+OUTCOME_MARKS: dict[str, str] = {"unaffected": "✓", "failover": "↻", "outage": "✗"}
+OUTCOME_HELP: dict[str, str] = {
+    "unaffected": "the service keeps running",
+    "failover": "an automatic switch with a brief interruption",
+    "outage": "down until someone acts or the part is repaired",
+}
+WITNESS_WORDS: dict[str, str] = {
+    "existing": "a file share witness on an existing server",
+    "buy": "a file share witness on a server bought for it",
+    "cas_server": "a file share witness on a Client Access server",
+    "none": "",
+}
+
+
+def money(amount: float | int | None, currency: str) -> str:
+    """17286.0, USD -> '17,286.00 USD'."""
+    if amount is None:
+        return "—"
+    return f"{float(amount):,.2f} {currency}"
+
+
+def service_label(service: str, short: bool = False) -> str:
+    return (SERVICE_SHORT if short else SERVICE_LABELS).get(service, service)
+
+
+def services_text(services: Sequence[str]) -> str:
+    names = [service_label(s, short=True) for s in services]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.replace("_", " "))
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _title(word: Any) -> str:
+    return str(word or "").capitalize()
+
+
+def design_words(design: Mapping[str, Any], request: Mapping[str, Any]) -> str:
+    """A design as a sentence a planner can read out: what to buy and how it fits together."""
+    exchange_version = request.get("exchange", {}).get("version", "2010")
+    windows_version = str(request.get("windows", {}).get("version", "2008R2")).replace("R2", " R2")
+    n = int(design.get("exchange_servers", 1))
+    servers = _count(n, "Exchange server")
+    roles = "mailbox" if design.get("dedicated_cas_servers") else "multi-role"
+    parts = [
+        f"{servers} ({roles}, {design.get('server_model')}) running Exchange {exchange_version} "
+        f"{_title(design.get('exchange_edition'))} on Windows Server {windows_version} "
+        f"{_title(design.get('windows_edition'))}"
+    ]
+    if design.get("dag"):
+        parts.append(
+            "in a database availability group (DAG) with "
+            f"{_count(int(design.get('database_copies', 1)), 'copy', 'copies')} of each database"
+        )
+    cas = int(design.get("dedicated_cas_servers") or 0)
+    units = int(design.get("load_balancers") or 0)
+    if cas:
+        parts.append(
+            f"{_count(cas, 'dedicated Client Access and Hub Transport server')} "
+            f"({design.get('cas_server_model')}, Windows {_title(design.get('cas_windows_edition'))}) "
+            "in a Windows NLB cluster behind the CAS array name"
+        )
+    elif units == 2:
+        parts.append(
+            f"a CAS array behind an active/standby load-balancer pair ({design.get('load_balancer_model')})"
+        )
+    elif units == 1:
+        parts.append(f"a CAS array behind one load balancer ({design.get('load_balancer_model')})")
+    elif design.get("cas_array"):
+        parts.append("a CAS array whose name DNS resolves to the servers (no load balancer)")
+    elif n > 1:
+        parts.append("no CAS array, so Outlook connects to the one server named in RpcClientAccessServer")
+    witness = WITNESS_WORDS.get(str(design.get("witness")), "")
+    if witness:
+        parts.append(witness)
+    added = int(design.get("domain_controllers_added") or 0)
+    if added:
+        parts.append(f"{_count(added, 'new domain controller')}")
+    return "; ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    """One row of the failure-scenario grid: one component, or database copies that fare alike."""
+
+    label: str
+    kind: str
+    components: tuple[str, ...]
+    outcomes: dict[str, str]
+    explanation: str
+    spof: bool
+
+    @property
+    def worst(self) -> str:
+        found = set(self.outcomes.values())
+        return next((o for o in ("outage", "failover") if o in found), "unaffected")
+
+
+def scenario_rows(recommendation: Mapping[str, Any]) -> list[ScenarioRow]:
+    """The failure scenarios as grid rows. Database copies that fare alike (every active copy,
+    every passive copy) share a row, so 200 databases do not make 400 rows."""
+    spofs = {s["component"] for s in recommendation.get("single_points_of_failure", [])}
+    entries: list[ScenarioRow | tuple[str, tuple[str, ...]]] = []
+    groups: dict[tuple[str, tuple[str, ...]], list[Mapping[str, Any]]] = {}
+    for scenario in recommendation.get("failure_scenarios", []):
+        outcomes = {s: scenario["outcomes"].get(s, "unaffected") for s in SERVICES}
+        if scenario["kind"] == "database":
+            state = "active" if str(scenario.get("description", "")).startswith("active") else "passive"
+            key = (state, tuple(outcomes[s] for s in SERVICES))
+            if key not in groups:
+                groups[key] = []
+                entries.append(key)
+            groups[key].append(scenario)
+            continue
+        description = str(scenario.get("description") or scenario["component"])
+        entries.append(
+            ScenarioRow(
+                description[:1].upper() + description[1:],
+                scenario["kind"],
+                (scenario["component"],),
+                outcomes,
+                str(scenario.get("explanation", "")),
+                scenario["component"] in spofs,
+            )
+        )
+    return [e if isinstance(e, ScenarioRow) else _database_row(e, groups[e], spofs) for e in entries]
+
+
+def _database_row(
+    key: tuple[str, tuple[str, ...]], scenarios: list[Mapping[str, Any]], spofs: set[str]
+) -> ScenarioRow:
+    state, _ = key
+    components = tuple(str(s["component"]) for s in scenarios)
+    if len(scenarios) == 1:
+        description = str(scenarios[0].get("description") or components[0])
+        label = description[:1].upper() + description[1:]
+        explanation = str(scenarios[0].get("explanation", ""))
+    else:
+        label = f"Any {state} database copy ({len(scenarios)}: {_shortlist(components)})"
+        explanation = "For example: " + str(scenarios[0].get("explanation", ""))
+    outcomes = {s: scenarios[0]["outcomes"].get(s, "unaffected") for s in SERVICES}
+    return ScenarioRow(
+        label, "database", components, outcomes, explanation, any(c in spofs for c in components)
+    )
+
+
+def _shortlist(names: Sequence[str], limit: int = 4) -> str:
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f", … {len(names) - limit} more"
+
+
+def budget_words(cost: Mapping[str, Any], budget: Mapping[str, Any]) -> str:
+    """How the cost stands against the budget, in words."""
+    currency = str(cost.get("currency", budget.get("currency", "")))
+    applies = "total" if cost.get("budget_applies_to", budget.get("applies_to")) == "total" else "upfront"
+    left = cost.get("budget_left")
+    amount = money(budget.get("amount"), currency)
+    if left is None:
+        return ""
+    if cost.get("within_budget"):
+        return f"{money(left, currency)} of the {amount} {applies} budget left"
+    return f"{money(-float(left), currency)} over the {amount} {applies} budget"
+
+
+def goal_tally(goals: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
+    """How many goals a design meets, out of how many."""
+    return sum(1 for g in goals if g.get("met")), len(goals)

@@ -1,0 +1,113 @@
+"""The form: every request field labelled, the seed case as defaults, help beside each choice."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+
+from advisor.domain import FAILURE_KINDS, SERVICES
+from advisor.web.controls import CONTROLS, control_id, goal_name, weight_name
+from advisor.web.forms import parse_amount, parse_integer, values_from_request
+from tests.web.conftest import seed_form
+
+
+def labelled(page: str, name: str) -> bool:
+    return f'for="{control_id(name)}"' in page or f'for="{control_id(name)}-' in page
+
+
+def test_the_form_has_a_labelled_control_for_every_request_field(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    names = [
+        *CONTROLS,
+        *(goal_name(f, s) for f in FAILURE_KINDS for s in SERVICES),
+        *map(weight_name, FAILURE_KINDS),
+    ]
+    for name in names:
+        assert f'name="{name}"' in page, name
+        assert labelled(page, name), name
+    for field in (
+        "budget.amount",
+        "budget.currency",
+        "budget.applies_to",
+        "horizon_years",
+        "exchange.version",
+        "exchange.edition",
+        "windows.version",
+        "windows.edition",
+        "mailboxes",
+        "databases",
+        "environment.domain_controllers",
+        "environment.witness_host",
+        "environment.sites",
+        "environment.cals_owned",
+        "objective",
+        "alternatives",
+        "catalog",
+        "project.name",
+        "project.customer",
+        "project.prepared_by",
+    ):
+        assert field in CONTROLS
+
+
+def test_the_form_starts_from_the_seed_case(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert 'name="budget.amount" value="30000"' in page
+    assert re.search(r'<option value="2008R2" selected>', page)
+    assert re.search(r'<option value="2010" selected>', page)
+    assert 'name="mailboxes" value="300"' in page
+    assert 'name="databases" value="4"' in page
+    assert 'name="environment.domain_controllers" value="2"' in page
+    assert re.search(r'value="existing"\s+checked', page)
+    assert 'name="weight.load_balancer" value="5"' in page
+    cell = re.search(r'name="goal\.server\.outlook".*?</select>', page, re.S)
+    assert cell and '<option value="required" selected>' in cell.group(0)
+
+
+def test_each_choice_says_what_it_changes(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert "2008 R2 Standard have no failover clustering, so a DAG needs Enterprise" in page
+    assert "A single load balancer is a single point of failure" in page
+    assert "Standard also supports a DAG" in page
+    assert page.count('class="help"') >= 30
+
+
+def test_the_form_is_a_post_with_a_csrf_token_and_no_script_or_inline_style(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert re.search(r'<form method="post" action="/" novalidate', page)
+    assert 'name="csrf_token"' in page
+    assert "<script" not in page
+    assert not re.search(r"\sstyle=", page)
+    assert not re.search(r"\son[a-z]+=", page)
+
+
+def test_amounts_are_read_as_people_type_them() -> None:
+    assert parse_amount("30000") == 30000
+    assert parse_amount("30,000") == 30000
+    assert parse_amount(" $30 000.50 ") == 30000.5
+    assert parse_amount("1,5") is None
+    assert parse_amount("lots") is None
+    assert parse_integer("1,000") == 1000
+    assert parse_integer("2.5") is None
+
+
+def test_a_request_fills_the_form_back_in() -> None:
+    values = values_from_request(
+        {
+            "budget": {"amount": 12345.5, "applies_to": "total"},
+            "goals": [
+                {"failure": "witness", "services": ["owa"], "priority": "preferred", "weight": 7},
+                {"failure": "witness", "services": ["owa", "smtp_inbound"], "priority": "required"},
+            ],
+            "project": {"name": "Refresh"},
+        }
+    )
+    assert values["budget.amount"] == "12345.5"
+    assert values["budget.applies_to"] == "total"
+    assert values[goal_name("witness", "owa")] == "required"
+    assert values[goal_name("witness", "smtp_inbound")] == "required"
+    assert values[goal_name("server", "outlook")] == "none"
+    assert values[weight_name("witness")] == "7"
+    assert values["project.name"] == "Refresh"
+    assert values["mailboxes"] == seed_form()["mailboxes"]
