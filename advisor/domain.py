@@ -49,6 +49,21 @@ Outcome = Literal["unaffected", "failover", "outage"]
 OUTCOME_SEVERITY: dict[str, int] = {"unaffected": 0, "failover": 1, "outage": 2}
 
 
+def windows_name(version: str) -> str:
+    """How people write a Windows Server version: 2008R2 -> "2008 R2"."""
+    return version.replace("R2", " R2")
+
+
+FAILURE_WORDS: dict[str, str] = {
+    "database": "a database copy fails",
+    "server": "an Exchange server shuts down",
+    "load_balancer": "a load balancer fails",
+    "witness": "the witness fails",
+    "domain_controller": "a domain controller fails",
+    "site": "the datacenter is lost",
+}
+
+
 def worst(a: str, b: str) -> str:
     """The more severe of two outcomes."""
     return a if OUTCOME_SEVERITY[a] >= OUTCOME_SEVERITY[b] else b

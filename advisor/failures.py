@@ -297,11 +297,10 @@ class _Evaluator:
         if not dead:
             return UNAFFECTED, UNAFFECTED
         if not alive:
+            only = "is the only transport server" if len(dead) == 1 else "are all the transport servers"
             inbound = Effect(
                 "outage",
-                f"{_names(dead)} {'is' if len(dead) == 1 else 'are'} the only "
-                "transport server(s), so inbound mail waits on the senders' queues until "
-                "one is back",
+                f"{_names(dead)} {only}, so inbound mail waits on the senders' queues until one is back",
                 "transport.redundancy",
             )
             outbound = Effect(

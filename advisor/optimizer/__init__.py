@@ -8,7 +8,7 @@ from pathlib import Path
 import pulp
 
 from advisor.catalog import Catalog
-from advisor.domain import ARCHITECTURES, Design, Request, SolverFailed, format_money
+from advisor.domain import ARCHITECTURES, FAILURE_WORDS, Design, Request, SolverFailed, format_money
 from advisor.failures import SERVICE_LABELS, Analysis
 from advisor.optimizer.model import Model, SizingCache, Unsizable, build_model, extract_design
 from advisor.optimizer.solve import SOLVERS, SolverStats, solve_many
@@ -269,7 +269,7 @@ def _missed(request: Request, variant: Variant) -> list[str]:
         if goal.priority == "required" and not variant.analysis.meets(failure, service):
             why = variant.analysis.why_not(failure, service)
             reasons.append(
-                f"Required goal {failure}/{service} is missed: "
+                f"Required goal missed ({failure}/{service}): when {FAILURE_WORDS[failure]}, "
                 f"{SERVICE_LABELS[service]} has an outage because {why}."
             )
     return reasons

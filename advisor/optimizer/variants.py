@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from advisor.catalog import Catalog
-from advisor.domain import Request
+from advisor.domain import Request, windows_name
 from advisor.failures import Analysis, analyze_shape, coverage_of
 from advisor.topology import DAG_ARCHITECTURES, LOAD_BALANCERS_BY_ARCHITECTURE, Shape
 
@@ -60,8 +60,8 @@ def allowed(architecture: str, request: Request, catalog: Catalog) -> Options | 
         return Forbidden(
             "windows.version",
             f"Exchange {p.exchange_version} does not run on Windows Server "
-            f"{p.windows_version}; it runs on {', '.join(facts.windows_versions)} "
-            f"(rule {facts.windows_rule}).",
+            f"{windows_name(p.windows_version)}; it runs on "
+            f"{', '.join(windows_name(v) for v in facts.windows_versions)} (rule {facts.windows_rule}).",
         )
     priced = catalog.windows_editions_for(p.windows_version)
     if p.windows_edition != "any" and p.windows_edition not in priced:
@@ -73,7 +73,8 @@ def allowed(architecture: str, request: Request, catalog: Catalog) -> Options | 
         )
         return Forbidden(
             "windows.edition",
-            f"Windows Server {p.windows_version} {p.windows_edition} cannot be used: {why}.",
+            f"Windows Server {windows_name(p.windows_version)} {p.windows_edition.title()} cannot be used: "
+            f"{why}.",
         )
     editions = priced if p.windows_edition == "any" else (p.windows_edition,)
     cas_editions = editions
@@ -81,12 +82,12 @@ def allowed(architecture: str, request: Request, catalog: Catalog) -> Options | 
         clustering = catalog.clustering_editions(p.windows_version)
         editions = tuple(e for e in editions if e in clustering)
         if not editions:
-            fixed = p.windows_edition if p.windows_edition != "any" else "any priced edition"
+            fixed = p.windows_edition.title() if p.windows_edition != "any" else "in any priced edition"
             return Forbidden(
                 "windows.edition",
                 f"Every DAG member needs Windows failover clustering, which Windows "
-                f"Server {p.windows_version} {fixed} does not include; it needs "
-                f"{' or '.join(clustering) or 'an edition the catalog lacks'} "
+                f"Server {windows_name(p.windows_version)} {fixed} does not include; it needs "
+                f"{' or '.join(e.title() for e in clustering) or 'an edition the catalog lacks'} "
                 f"(rule {catalog.windows_clustering_rule}).",
             )
     ex_editions = tuple(e for e in facts.editions if (p.exchange_version, e) in catalog.exchange_servers)
