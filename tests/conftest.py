@@ -75,16 +75,27 @@ def catalog_copy(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _instance_folder(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Apps built by tests keep their SQLite file in a temporary instance folder, never the repo's."""
-    import os
+_SAVED_ENV: dict[str, str | None] = {}
 
-    saved = {k: os.environ.get(k) for k in ("ADVISOR_INSTANCE_PATH", "ADVISOR_DATABASE_URL")}
-    os.environ["ADVISOR_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Apps built by tests (even at collection time) keep their SQLite file in a temporary
+    instance folder, never the repository's."""
+    import os
+    import tempfile
+
+    for key in ("ADVISOR_INSTANCE_PATH", "ADVISOR_DATABASE_URL"):
+        _SAVED_ENV[key] = os.environ.get(key)
+    os.environ["ADVISOR_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="advisor-test-instance-")
     os.environ.pop("ADVISOR_DATABASE_URL", None)
-    yield
-    for key, value in saved.items():
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import os
+    import shutil
+
+    shutil.rmtree(os.environ.get("ADVISOR_INSTANCE_PATH", ""), ignore_errors=True)
+    for key, value in _SAVED_ENV.items():
         if value is None:
             os.environ.pop(key, None)
         else:

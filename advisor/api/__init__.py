@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from markupsafe import Markup, escape
 
-from advisor.api import advice, docs, health, reference
+from advisor.api import advice, docs, health, quotes, reference, scenarios
 from advisor.api.middleware import register_middleware
 from advisor.api.openapi import AdvisorApi, init_api
 from advisor.api.settings import SETTINGS
@@ -23,7 +23,7 @@ def register(app: Flask) -> AdvisorApi:
     """Add the API to an app whose `extensions["advisor"]` holds the service."""
     register_middleware(app)
     api = init_api(app)
-    for blueprint in (advice.blp, reference.blp, health.blp, docs.blp):
+    for blueprint in (advice.blp, quotes.blp, scenarios.blp, reference.blp, health.blp, docs.blp):
         api.register_blueprint(blueprint)
     app.add_template_filter(_code, "code")
     app.jinja_env.globals["settings"] = SETTINGS

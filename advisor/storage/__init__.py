@@ -18,7 +18,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, func, select, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from advisor.domain import AdvisorError, SavedScenario, ScenarioNotFound
@@ -167,7 +167,10 @@ class ScenarioStore:
         try:
             with self._sessions.begin() as session:
                 yield session
-        except OperationalError as err:
+        except IntegrityError:
+            raise
+        except DBAPIError as err:
+            # Lost connections, a locked or malformed file: the operator's problem, not the caller's.
             raise StorageError(f"the database is unavailable: {_reason(err)}") from None
 
     def add(
@@ -274,4 +277,7 @@ def open_store(url: str, migrate: bool = True) -> ScenarioStore:
         upgrade(engine)
     store = ScenarioStore(engine)
     store.check()
+    # No pooled connection may cross a fork: gunicorn preloads the app and forks its workers,
+    # and each must open connections of its own (SQLite forbids sharing one across a fork).
+    engine.dispose()
     return store

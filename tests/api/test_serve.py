@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -60,10 +61,11 @@ def test_a_bad_setting_stops_serve_with_status_2(
 
 
 @pytest.mark.slow
-def test_serve_answers_over_http_and_stops_on_sigterm() -> None:
+def test_serve_answers_over_http_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     code = f"from advisor.api.serve import serve; raise SystemExit(serve('127.0.0.1', {port}, 1, False))"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
+    env["ADVISOR_INSTANCE_PATH"] = str(tmp_path / "instance")
     server = subprocess.Popen(
         [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )

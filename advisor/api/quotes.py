@@ -1,0 +1,190 @@
+"""POST /api/v1/quotes: a request and the designs to compare in, the comparison as a file out.
+
+It also holds what the API's file endpoints share (advisor.api.scenarios exports saved scenarios
+the same way): a blueprint whose argument errors name the field alone, the JSON-body check, the
+documented file responses and the download response itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from http import HTTPStatus
+from typing import Any, NoReturn, TypeVar
+
+from flask import Response, current_app, g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from advisor.api.advice import advisor
+from advisor.api.descriptions import RECOMMENDATION_EXAMPLE
+from advisor.api.schemas import QuoteDocumentSchema, QuoteOrderSchema
+from advisor.domain import FieldProblem, InvalidInput, UnknownCatalog
+from advisor.exports import Rendered, comparison_from_request, render
+from advisor.schemas import problems_from
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_TYPES: dict[str, dict[str, Any]] = {
+    "text/csv": {"type": "string", "description": "`csv` and `csv-summary`: UTF-8, RFC 4180."},
+    XLSX: {"type": "string", "format": "binary", "description": "`xlsx`: a workbook."},
+    "application/pdf": {"type": "string", "format": "binary", "description": "`pdf`: a paginated document."},
+}
+CONTENT_DISPOSITION = {
+    "Content-Disposition": {
+        "description": '`attachment; filename="..."`: the customer, project and date, as a safe ASCII name.',
+        "schema": {"type": "string"},
+        "required": True,
+    }
+}
+
+
+class FieldParser(FlaskParser):
+    """webargs' parser whose errors are invalid-input problems keyed by the field alone (`limit`,
+    `picks.0`, `request.budget.amount`) rather than by where it was sent (`query.limit`)."""
+
+    def handle_error(
+        self,
+        error: ValidationError,
+        req: Any,
+        schema: Schema,
+        *,
+        error_status_code: int | None,
+        error_headers: Mapping[str, str] | None,
+    ) -> NoReturn:
+        messages = error.messages
+        if isinstance(messages, dict) and len(messages) == 1:  # {location: {...}}
+            messages = next(iter(messages.values()))
+        raise InvalidInput(problems_from(messages))
+
+
+class FieldBlueprint(Blueprint):  # type: ignore[misc]
+    ARGUMENTS_PARSER = FieldParser()
+
+
+def require_json_object() -> None:
+    """The body as a JSON object in g.json_body, or the problem saying why not (415, 413, 400, 422)."""
+    if request.method not in ("POST", "PATCH"):
+        return
+    if not request.is_json:
+        raise UnsupportedMediaType(
+            f"Send the body as application/json, not {request.mimetype or 'no content type'}."
+        )
+    raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: RequestEntityTooLarge (413)
+    try:
+        body = json.loads(raw)
+    except ValueError as err:
+        raise BadRequest(f"The body is not valid JSON: {err}.") from None
+    except RecursionError:
+        raise BadRequest("The body is not valid JSON: it nests too deeply.") from None
+    if not isinstance(body, dict):
+        raise InvalidInput([FieldProblem("(body)", "must be a JSON object")])
+    g.json_body = body
+
+
+def within(prefix: str, error: InvalidInput) -> InvalidInput:
+    """The same problems with fields named inside `prefix`: `budget.amount` -> `request.budget.amount`."""
+    return InvalidInput(
+        [
+            FieldProblem(prefix if p.field == "(body)" else f"{prefix}.{p.field}", p.message)
+            for p in error.problems
+        ]
+    )
+
+
+@contextmanager
+def problems_in_request(*, named_already: bool = False) -> Iterator[None]:
+    """Name the advisor's problems with a body's `request` inside it (`request.catalog`,
+    `request.budget.currency`); `named_already` when the use case names them so itself."""
+    try:
+        yield
+    except InvalidInput as err:
+        if named_already:
+            raise
+        raise within("request", err) from None
+    except UnknownCatalog as err:
+        known = ", ".join(err.known)
+        raise InvalidInput(
+            [FieldProblem("request.catalog", f"unknown catalog {err.catalog_id!r}; known: {known}")]
+        ) from None
+
+
+def download(rendered: Rendered) -> Response:
+    """The rendered file as an attachment under its sanitised name."""
+    response: Response = current_app.response_class(rendered.content, status=200, headers=rendered.headers())
+    return response
+
+
+def documents_problems(blp: Blueprint, *statuses: int) -> Callable[[View], View]:
+    """Document the problems a view answers besides 422 (which @arguments documents)."""
+
+    def decorate(view: View) -> View:
+        for status in statuses:
+            view = blp.alt_response(status, response=HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
+
+
+def answers_a_file(blp: Blueprint, description: str) -> Callable[[View], View]:
+    """Document a 200 that is one of the export files (JSON, CSV, XLSX or PDF) with its filename."""
+    description += " JSON (the fields below), CSV, XLSX or PDF, as `format` asks."
+
+    def decorate(view: View) -> View:
+        for media_type, schema in FILE_TYPES.items():
+            view = blp.alt_response(
+                200, schema=schema, content_type=media_type, description=description, success=True
+            )(view)
+        documented: View = blp.response(
+            200,
+            QuoteDocumentSchema,
+            content_type="application/json",
+            description=description,
+            headers=CONTENT_DISPOSITION,
+        )(view)
+        return documented
+
+    return decorate
+
+
+blp = FieldBlueprint(
+    "quotes",
+    __name__,
+    url_prefix="/api/v1",
+    description="Quote comparisons as files (JSON, CSV, XLSX, PDF) for a request's designs.",
+)
+blp.before_request(require_json_object)
+
+QUOTE_EXAMPLE = {
+    "request": RECOMMENDATION_EXAMPLE,
+    "format": "xlsx",
+    "picks": ["dag_cas_array_single_lb", "dag_cas_array_lb_pair"],
+    "paper": "A4",
+}
+
+
+@blp.route("/quotes")
+class Quotes(MethodView):
+    @documents_problems(blp, 400, 413, 415, 503)
+    @blp.arguments(QuoteOrderSchema, example=QUOTE_EXAMPLE)
+    @answers_a_file(blp, "The comparison as a file to download.")
+    def post(self, order: dict[str, Any]) -> Response:
+        """Export a quote comparison
+
+        Runs the request as POST /api/v1/recommendations does and renders its designs side by
+        side: every recommendation by default, or the `picks` in their order (a weighed
+        architecture that is not recommended is priced as POST /api/v1/analyses would). The
+        answer is the file, with its media type and a `Content-Disposition` attachment name.
+        Problems name the field: `request.budget.amount`, `format`, `picks.0`.
+        """
+        service = advisor()
+        sent = g.json_body["request"]  # as sent; the advisor validates it again and fills defaults
+        with problems_in_request():
+            response = service.recommend(sent)
+        comparison = comparison_from_request(service, sent, order.get("picks"), response=response)
+        return download(render(order["format"], comparison, paper=order["paper"]))

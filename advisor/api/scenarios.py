@@ -1,0 +1,315 @@
+"""Saved scenarios under /api/v1/scenarios: save, list, read, rename, delete, re-price, export, compare.
+
+The use cases live in advisor.scenarios and the comparisons of stored results in
+advisor.exports.multi; this module only translates between HTTP and them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, current_app, g, jsonify, request, url_for
+from flask.views import MethodView
+
+from advisor.api.advice import advisor
+from advisor.api.descriptions import RECOMMENDATION_EXAMPLE
+from advisor.api.problems import LISTING_OFF, problem
+from advisor.api.quotes import (
+    FieldBlueprint,
+    answers_a_file,
+    documents_problems,
+    download,
+    problems_in_request,
+    require_json_object,
+)
+from advisor.api.schemas import (
+    ExportQuerySchema,
+    NewScenarioSchema,
+    RepricedScenarioSchema,
+    ScenarioChangesSchema,
+    ScenarioComparisonSchema,
+    ScenarioPageSchema,
+    ScenarioQuerySchema,
+    ScenarioSchema,
+)
+from advisor.domain import FieldProblem, InvalidInput, SavedScenario, ScenarioNotFound
+from advisor.exports import render
+from advisor.exports.multi import StoredDesign, comparison_across, stored_comparison
+from advisor.scenarios import Scenarios as ScenarioUseCases
+
+blp = FieldBlueprint(
+    "scenarios",
+    __name__,
+    url_prefix="/api/v1",
+    description="Saved scenarios: a request and its result kept with the price book it used, to share by "
+    "link, re-price against the current catalog, export, and compare with other scenarios' designs.",
+)
+
+LISTING = "scenarios.Scenarios"
+BODYLESS = {"scenarios.Reprice"}
+LOCATION = {
+    "Location": {
+        "description": "The new scenario's path (`/api/v1/scenarios/{id}`).",
+        "schema": {"type": "string"},
+        "required": True,
+    }
+}
+_SCENARIO_ID = {
+    "in": "path",
+    "name": "scenario_id",
+    "description": "A saved scenario's id: 22 URL-safe characters, as in its link.",
+    "example": "Zx8qv3Tq0cS1yJ5b2uYw7A",
+}
+SCENARIO_EXAMPLE = {
+    "name": "Contoso, 30k upfront",
+    "notes": "First draft.",
+    "request": RECOMMENDATION_EXAMPLE,
+}
+
+
+def scenarios() -> ScenarioUseCases:
+    """The app's saved-scenario use cases."""
+    found: ScenarioUseCases = current_app.extensions["scenarios"]
+    return found
+
+
+@blp.before_request
+def _listing_switch_and_body() -> Response | None:
+    listing = request.endpoint == LISTING and request.method == "GET"
+    if listing and not current_app.config["ADVISOR_SCENARIO_LISTING"]:
+        return problem(
+            403,
+            "This service does not list saved scenarios; open a scenario by its link.",
+            type_=LISTING_OFF,
+            title="Listing is off",
+        )
+    if request.endpoint not in BODYLESS:
+        require_json_object()
+    return None
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _links(saved: SavedScenario) -> dict[str, Any]:
+    return {
+        "self": url_for("scenarios.Scenario", scenario_id=saved.id),
+        "export": url_for("scenarios.Export", scenario_id=saved.id),
+        "reprice": url_for("scenarios.Reprice", scenario_id=saved.id),
+        "repriced_from": url_for("scenarios.Scenario", scenario_id=saved.repriced_from)
+        if saved.repriced_from
+        else None,
+    }
+
+
+def _fields(saved: SavedScenario) -> dict[str, Any]:
+    return {
+        "id": saved.id,
+        "name": saved.name,
+        "notes": saved.notes,
+        "catalog": saved.catalog,
+        "created_at": _when(saved.created_at),
+        "updated_at": _when(saved.updated_at),
+        "repriced_from": saved.repriced_from,
+        "links": _links(saved),
+    }
+
+
+def scenario_json(saved: SavedScenario) -> dict[str, Any]:
+    """A scenario with its request and its result exactly as stored."""
+    return {**_fields(saved), "request": saved.request, "response": saved.response}
+
+
+def brief_json(saved: SavedScenario) -> dict[str, Any]:
+    """A listed scenario: no request or full result, its recommendations in brief."""
+    return {
+        **_fields(saved),
+        "recommendations": [
+            {k: r[k] for k in ("rank", "architecture", "title", "cost")}
+            for r in saved.response.get("recommendations", ())
+        ],
+        "minimum_budget": saved.response.get("minimum_budget"),
+    }
+
+
+def _created(body: dict[str, Any], saved: SavedScenario) -> Response:
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = url_for("scenarios.Scenario", scenario_id=saved.id)
+    return response
+
+
+def _page_link(limit: int, offset: int, name: str | None) -> str:
+    query: dict[str, Any] = {"limit": limit, "offset": offset}
+    if name:
+        query["name"] = name
+    return url_for(LISTING, **query)
+
+
+@blp.route("/scenarios")
+class Scenarios(MethodView):
+    @documents_problems(blp, 403, 503)
+    @blp.arguments(ScenarioQuerySchema, location="query")
+    @blp.response(200, ScenarioPageSchema)
+    def get(self, query: dict[str, Any]) -> Response:
+        """List saved scenarios
+
+        Newest first, `limit` at a time from `offset`, optionally only those whose name contains
+        `name`. Each item leaves out the request and the full result for brevity and gives the
+        stored recommendations in brief (rank, architecture, cost): what a comparison picks from.
+        `links` holds the next and previous pages. When the service's ADVISOR_SCENARIO_LISTING
+        setting is off (shared deployments), this answers a 403 problem: a link is then the only
+        way to a scenario.
+        """
+        page = scenarios().list(query)
+        name = query.get("name")
+        following = page.offset + page.limit
+        return jsonify(
+            {
+                "items": [brief_json(s) for s in page.items],
+                "total": page.total,
+                "limit": page.limit,
+                "offset": page.offset,
+                "links": {
+                    "self": _page_link(page.limit, page.offset, name),
+                    "next": _page_link(page.limit, following, name) if following < page.total else None,
+                    "prev": _page_link(page.limit, max(0, page.offset - page.limit), name)
+                    if page.offset > 0
+                    else None,
+                },
+            }
+        )
+
+    @documents_problems(blp, 400, 413, 415, 503)
+    @blp.arguments(NewScenarioSchema, example=SCENARIO_EXAMPLE)
+    @blp.response(201, ScenarioSchema, headers=LOCATION)
+    def post(self, _valid: dict[str, Any]) -> Response:
+        """Save a scenario
+
+        Runs the request as POST /api/v1/recommendations does and keeps it, its result and the
+        price book it was priced from (id, version, date) under a new unguessable id. Answers
+        201 with the scenario and its `Location`. Problems in the request are named inside it:
+        `request.budget.amount`.
+        """
+        with problems_in_request(named_already=True):
+            saved = scenarios().save(g.json_body)
+        return _created(scenario_json(saved), saved)
+
+
+@blp.route("/scenarios/<scenario_id>", parameters=[_SCENARIO_ID])
+class Scenario(MethodView):
+    @documents_problems(blp, 404, 503)
+    @blp.response(200, ScenarioSchema)
+    def get(self, scenario_id: str) -> Response:
+        """Show a saved scenario
+
+        Its request and its result exactly as saved (a stored result never changes), the
+        price book it was priced from and its links. An unknown id is a 404 problem.
+        """
+        return jsonify(scenario_json(scenarios().get(scenario_id)))
+
+    @documents_problems(blp, 400, 404, 413, 415, 503)
+    @blp.arguments(ScenarioChangesSchema, example={"notes": "Sent to Contoso on Monday."})
+    @blp.response(200, ScenarioSchema)
+    def patch(self, _valid: dict[str, Any], scenario_id: str) -> Response:
+        """Rename or annotate a saved scenario
+
+        Only `name` and `notes` change; any other field is invalid input (422), because a
+        stored result never changes: re-price the scenario for a fresh one.
+        """
+        return jsonify(scenario_json(scenarios().update(scenario_id, g.json_body)))
+
+    @documents_problems(blp, 404, 503)
+    @blp.response(204, description="Deleted.")
+    def delete(self, scenario_id: str) -> Response:
+        """Delete a saved scenario
+
+        Its link stops working (404) and scenarios re-priced from it no longer point to it.
+        """
+        scenarios().delete(scenario_id)
+        return current_app.response_class(status=204)
+
+
+@blp.route("/scenarios/<scenario_id>/reprice", parameters=[_SCENARIO_ID])
+class Reprice(MethodView):
+    @documents_problems(blp, 404, 503)
+    @blp.response(201, RepricedScenarioSchema, headers=LOCATION)
+    def post(self, scenario_id: str) -> Response:
+        """Re-price a saved scenario
+
+        Runs the scenario's request against the current catalog and saves the result as a new
+        scenario (`repriced_from` names the original, which stays as it was). Answers 201 with
+        the new scenario, its `Location`, and `differences`: the price book, the ranking, the
+        minimum budget and each architecture's status, cost and design, before and after.
+        """
+        with problems_in_request():
+            fresh, differences = scenarios().reprice(scenario_id)
+        return _created({**scenario_json(fresh), "differences": differences}, fresh)
+
+
+@blp.route("/scenarios/<scenario_id>/export", parameters=[_SCENARIO_ID])
+class Export(MethodView):
+    @documents_problems(blp, 404, 503)
+    @blp.arguments(ExportQuerySchema, location="query")
+    @answers_a_file(blp, "The saved scenario's designs as a file to download.")
+    def get(self, query: dict[str, Any], scenario_id: str) -> Response:
+        """Export a saved scenario
+
+        Its stored recommendations side by side (or the `picks` among them, in that order) in
+        any export format, with the figures exactly as saved: nothing is solved or priced again.
+        A pick that was not a stored recommendation is invalid input naming `picks.N`.
+        """
+        saved = scenarios().get(scenario_id)
+        comparison = stored_comparison(saved.request, saved.response, advisor().catalogs, query.get("picks"))
+        return download(render(query["format"], comparison, paper=query["paper"]))
+
+
+@blp.route("/scenarios/compare")
+class Comparison(MethodView):
+    @documents_problems(blp, 400, 413, 415, 503)
+    @blp.arguments(
+        ScenarioComparisonSchema,
+        example={
+            "designs": [
+                {"scenario": "Zx8qv3Tq0cS1yJ5b2uYw7A", "architecture": "dag_cas_array_single_lb"},
+                {"scenario": "Q4m1c9Lr5Hs0Kp2Vd8Ne3g", "architecture": "dag_cas_array_lb_pair"},
+            ],
+            "format": "xlsx",
+        },
+    )
+    @answers_a_file(blp, "The designs side by side as a file to download.")
+    def post(self, order: dict[str, Any]) -> Response:
+        """Compare designs across saved scenarios
+
+        Each design is one of a saved scenario's stored recommendations, taken exactly as
+        saved; the header is the first scenario's, and a design from another scenario says
+        under which budget and price book it was priced. An unknown scenario is invalid input
+        naming `designs.N.scenario`; a design that was not a stored recommendation names
+        `designs.N.architecture`; designs priced in different currencies cannot be compared.
+        """
+        found: dict[str, SavedScenario] = {}
+        problems = []
+        for i, pick in enumerate(order["designs"]):
+            if pick["scenario"] in found:
+                continue
+            try:
+                found[pick["scenario"]] = scenarios().get(pick["scenario"])
+            except ScenarioNotFound:
+                problems.append(FieldProblem(f"designs.{i}.scenario", "no saved scenario has this id"))
+        if problems:
+            raise InvalidInput(problems)
+        designs = [
+            StoredDesign(
+                saved.request,
+                saved.response,
+                pick["architecture"],
+                f'saved scenario "{saved.name}"',
+                key=saved.id,
+            )
+            for pick in order["designs"]
+            for saved in (found[pick["scenario"]],)
+        ]
+        comparison = comparison_across(designs, advisor().catalogs)
+        return download(render(order["format"], comparison, paper=order["paper"]))

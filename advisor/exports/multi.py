@@ -1,0 +1,208 @@
+"""Comparisons of stored results: designs taken exactly as they were saved, from one result or several.
+
+A saved scenario keeps its request and its response; these build the comparison every
+renderer takes from them without running the solver or re-pricing anything, so an export of
+a scenario shows the figures that were saved, whatever the catalog says today.
+
+    comparison = stored_comparison(request, response, advisor.catalogs, picks=["dag_only"])
+    comparison = comparison_across([StoredDesign(request, response, "dag_only", "scenario A"), ...],
+                                   advisor.catalogs)
+    render("xlsx", comparison)
+
+Only a result's recommendations carry a full design report (bill of materials, failure
+scenarios), so only they can be picked; other weighed architectures would have to be priced
+again, which a stored result never is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from advisor.domain import FieldProblem, InvalidInput, UnknownCatalog
+from advisor.exports.build import build_comparison
+from advisor.exports.model import (
+    Assumption,
+    Comparison,
+    DesignColumn,
+    Header,
+    PriceBasis,
+    PriceBook,
+    PriceBooks,
+)
+
+__all__ = ["StoredDesign", "StoredPriceBook", "comparison_across", "price_book_for", "stored_comparison"]
+
+
+@dataclass(frozen=True)
+class StoredDesign:
+    """One design to compare: an architecture recommended in a stored result, and where it is from."""
+
+    request: Mapping[str, Any]
+    response: Mapping[str, Any]
+    architecture: str
+    origin: str  # words for the comparison, e.g. 'saved scenario "Budget 30k"'
+    key: str = ""  # identifies the stored result (designs with one key share a result); origin if empty
+
+    @property
+    def result(self) -> str:
+        return self.key or self.origin
+
+
+@dataclass(frozen=True)
+class _StoredItem:
+    description: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class _NoPolicy:
+    bases: Mapping[str, str]
+
+
+class StoredPriceBook:
+    """Stands in for the price book a result was priced from when that version is not loaded any
+    more: descriptions come from the stored bill of materials, and each basis says where the
+    figures come from instead of quoting today's price book for yesterday's prices."""
+
+    def __init__(self, response: Mapping[str, Any]):
+        named = response["catalog"]
+        self._named = f"{named['id']} version {named['version']} as of {named['as_of']}"
+        self.title = f"price book {self._named} (no longer loaded; figures as stored)"
+        self.rates: Mapping[str, Any] = {}
+        self.policy = _NoPolicy({})
+        self._descriptions = {
+            str(line["sku"]): str(line["description"])
+            for report in response.get("recommendations", ())
+            for line in report.get("bill_of_materials", ())
+        }
+
+    def item(self, sku: str) -> _StoredItem:
+        if sku not in self._descriptions:
+            raise KeyError(sku)
+        return _StoredItem(self._descriptions[sku], f"as priced from {self._named} when the result was saved")
+
+
+def price_book_for(catalogs: PriceBooks, response: Mapping[str, Any]) -> PriceBook:
+    """The loaded price book a stored result names when its version is the one loaded now;
+    otherwise a stand-in, so bases and rates of a newer version never describe older figures."""
+    named = response["catalog"]
+    try:
+        loaded = catalogs.get(str(named["id"]))
+    except UnknownCatalog:
+        return StoredPriceBook(response)
+    if str(getattr(loaded, "version", "")) != str(named["version"]):
+        return StoredPriceBook(response)
+    return loaded
+
+
+def _unrecommended(response: Mapping[str, Any], architecture: str) -> str | None:
+    """Why an architecture cannot be taken from a stored result, or None when it can."""
+    recommended = [str(r["architecture"]) for r in response.get("recommendations", ())]
+    if architecture in recommended:
+        return None
+    shown = ", ".join(recommended) if recommended else "none"
+    return (
+        f"{architecture} is not among the stored recommendations ({shown}); a saved result is "
+        "exported as it was stored and never priced again"
+    )
+
+
+def stored_comparison(
+    request: Mapping[str, Any],
+    response: Mapping[str, Any],
+    catalogs: PriceBooks,
+    picks: Sequence[str] | None = None,
+    *,
+    today: date | None = None,
+) -> Comparison:
+    """One stored result's recommendations side by side (or the picked ones, in that order).
+    A pick that is not a stored recommendation is InvalidInput naming `picks.N`."""
+    if picks is not None:
+        problems = [
+            FieldProblem(f"picks.{i}", why)
+            for i, name in enumerate(picks)
+            if (why := _unrecommended(response, name)) is not None
+        ]
+        if problems:
+            raise InvalidInput(problems)
+    return build_comparison(request, response, price_book_for(catalogs, response), picks, today=today)
+
+
+def _label(index: int) -> str:
+    return f"Option {chr(ord('A') + index)}" if index < 26 else f"Option {index + 1}"
+
+
+def _problems(designs: Sequence[StoredDesign], field: str) -> list[FieldProblem]:
+    problems = []
+    currency = str(designs[0].response["catalog"]["currency"]) if designs else ""
+    seen: dict[tuple[str, str], int] = {}
+    for i, design in enumerate(designs):
+        why = _unrecommended(design.response, design.architecture)
+        if why is not None:
+            problems.append(FieldProblem(f"{field}.{i}.architecture", why))
+        priced_in = str(design.response["catalog"]["currency"])
+        if priced_in != currency:
+            problems.append(
+                FieldProblem(
+                    f"{field}.{i}", f"priced in {priced_in}; the designs compared must all be in {currency}"
+                )
+            )
+        key = (design.result, design.architecture)
+        if key in seen:
+            problems.append(FieldProblem(f"{field}.{i}", f"the same design as {field}.{seen[key]}"))
+        seen.setdefault(key, i)
+    return problems
+
+
+def _terms(label: str, header: Header, origin: str) -> Assumption:
+    """What a design of another result was priced under: its budget, horizon, size and price book."""
+    return Assumption(
+        f"{label} terms",
+        f"budget {header.money(header.budget_cents)} for the {header.budget_applies_to} cost; "
+        f"total over {header.horizon_years} year(s); {header.mailboxes} mailboxes, {header.databases} "
+        f"databases; price book {header.catalog_id} {header.catalog_version} as of {header.catalog_as_of}",
+        origin,
+    )
+
+
+def comparison_across(
+    designs: Sequence[StoredDesign],
+    catalogs: PriceBooks,
+    *,
+    field: str = "designs",
+    today: date | None = None,
+) -> Comparison:
+    """Designs from several stored results side by side, each exactly as stored.
+
+    The header is the first design's result's; a design from any other result adds an
+    assumption stating the terms it was priced under (its own budget decides its "within
+    budget"). Every design must be a stored recommendation, all in one currency, none twice;
+    otherwise InvalidInput names `{field}.N` or `{field}.N.architecture`.
+    """
+    problems = _problems(designs, field)
+    if not designs:
+        problems.append(FieldProblem(field, "pick at least one design"))
+    if problems:
+        raise InvalidInput(problems)
+    first = designs[0]
+    columns: list[DesignColumn] = []
+    bases: dict[str, PriceBasis] = {}
+    assumptions: list[Assumption] = []
+    header: Header | None = None
+    for index, design in enumerate(designs):
+        book = price_book_for(catalogs, design.response)
+        single = build_comparison(design.request, design.response, book, [design.architecture], today=today)
+        (column,) = single.designs
+        label = _label(index)
+        columns.append(replace(column, label=label, source=f"{design.origin}, {column.source}"))
+        for basis in single.price_bases:
+            bases.setdefault(basis.sku, basis)
+        if header is None:
+            header, assumptions = single.header, list(single.assumptions)
+        elif design.result != first.result:
+            assumptions.append(_terms(label, single.header, design.origin))
+    assert header is not None
+    return Comparison(header, tuple(columns), tuple(bases.values()), tuple(assumptions))
