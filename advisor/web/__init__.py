@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from advisor.web import scenario_views as _scenario_views  # noqa: F401  (registers the scenario pages on bp)
 from advisor.web.security import init_csrf, init_headers
 from advisor.web.views import bp, html_error
 
