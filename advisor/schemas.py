@@ -209,7 +209,11 @@ def _budget(data: dict[str, Any] | None) -> Budget:
 
 def parse_request(data: Any) -> Request:
     """A request from its JSON form; InvalidInput names every field that is wrong."""
-    loaded = load(RequestSchema(), data)
+    return request_from(load(RequestSchema(), data))
+
+
+def request_from(loaded: dict[str, Any]) -> Request:
+    """A request from what RequestSchema loaded (for callers that validated with it already)."""
     return Request(
         budget=_budget(loaded["budget"]),
         goals=_goals(loaded),

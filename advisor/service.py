@@ -50,7 +50,11 @@ class Advisor:
         return catalog
 
     def recommend(self, data: Any, write_lp: Path | None = None) -> dict[str, Any]:
-        request = parse_request(data)
+        """The response for a request in its JSON form (validated here)."""
+        return self.recommend_request(parse_request(data), write_lp)
+
+    def recommend_request(self, request: Request, write_lp: Path | None = None) -> dict[str, Any]:
+        """The response for an already validated request."""
         catalog = self.catalog_for(request)
         result = optimize(request, catalog, self.solver, write_lp, self.time_limit)
         recommendations = []

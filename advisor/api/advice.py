@@ -14,7 +14,7 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from advisor.api.descriptions import ANALYSIS_EXAMPLE, RECOMMENDATION_EXAMPLE
 from advisor.api.schemas import AnalysisResponseSchema, RecommendationsResponseSchema
 from advisor.domain import FieldProblem, InvalidInput
-from advisor.schemas import AnalysisSchema, RequestSchema
+from advisor.schemas import AnalysisSchema, RequestSchema, request_from
 from advisor.service import Advisor
 
 blp = Blueprint(
@@ -79,7 +79,8 @@ class Recommendations(MethodView):
         An unknown catalog or a budget currency the catalog does not price in is invalid
         input (422) naming the field; a solver that stops without an answer is a 503.
         """
-        return _answer(advisor().recommend(g.json_body))
+        # The body was validated by @arguments with the service's own schema: no second pass.
+        return _answer(advisor().recommend_request(request_from(_valid)))
 
 
 @blp.route("/analyses")

@@ -40,6 +40,7 @@ class SolverThatTimesOut:
         raise SolverFailed("the solver reached its 5 s time limit before proving the best design")
 
     analyze = recommend
+    recommend_request = recommend
 
 
 class AdvisorWithABug:
@@ -52,3 +53,4 @@ class AdvisorWithABug:
         raise KeyError("secret internal detail")
 
     analyze = recommend
+    recommend_request = recommend

@@ -196,7 +196,9 @@ def test_an_unsupported_method_is_a_405_problem_with_allow(
     assert method.upper() in body["detail"]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v2/recommendations", "/nothing", "/api/v1/catalogs/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing", "/api/v2/recommendations", "/nothing", "/api/v1/catalogs/"]
+)
 def test_an_unknown_route_is_a_404_problem(client: FlaskClient, path: str) -> None:
     body = problem_of(client.get(path), 404)
 
