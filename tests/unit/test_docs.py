@@ -58,8 +58,11 @@ def test_the_dockerfile_checks_health_on_healthz() -> None:
 
 
 def test_the_readme_examples_are_real_current_output() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "readme_examples.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "readme_examples.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -88,7 +91,9 @@ def test_the_readme_documents_every_command_and_option_the_cli_has() -> None:
 
 def test_every_option_the_readme_shows_exists() -> None:
     usage = README.split("## The command line", 1)[1].split("\n## ", 1)[0]
-    known = {o for sub in _subcommands(build_parser()).values() for a in sub._actions for o in a.option_strings}
+    known = {
+        o for sub in _subcommands(build_parser()).values() for a in sub._actions for o in a.option_strings
+    }
     for option in set(re.findall(r"(--[a-z-]+)", usage)):
         assert option in known, option
 
