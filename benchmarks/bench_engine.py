@@ -44,15 +44,19 @@ def varied_requests(count: int, seed: int = 2010) -> list[dict[str, Any]]:
         windows = rng.choice([("2008R2", "any"), ("2012R2", "any"), ("2012R2", "standard"), ("2008", "any")])
         requests.append(
             {
-                "budget": {"amount": rng.choice([15000, 30000, 60000, 120000]),
-                           "applies_to": rng.choice(["upfront", "total"])},
+                "budget": {
+                    "amount": rng.choice([15000, 30000, 60000, 120000]),
+                    "applies_to": rng.choice(["upfront", "total"]),
+                },
                 "exchange": {"version": "2010", "edition": rng.choice(["any", "standard"])},
                 "windows": {"version": windows[0], "edition": windows[1]},
                 "mailboxes": rng.choice([50, 300, 800, 2500]),
                 "databases": rng.choice([2, 4, 8, 20]),
-                "environment": {"domain_controllers": rng.choice([1, 2]),
-                                "witness_host": rng.choice(["existing", "buy"]),
-                                "cals_owned": rng.choice([0, 2500])},
+                "environment": {
+                    "domain_controllers": rng.choice([1, 2]),
+                    "witness_host": rng.choice(["existing", "buy"]),
+                    "cals_owned": rng.choice([0, 2500]),
+                },
                 "goals": rng.choice(goal_sets),
                 "objective": rng.choice(["min_cost", "max_goals"]),
             }
@@ -89,7 +93,9 @@ def cli_wall_s(runs: int) -> list[float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--cli-runs", type=int, default=5)
     args = parser.parse_args()
@@ -99,13 +105,18 @@ def main() -> int:
     cli = cli_wall_s(args.cli_runs)
     cli_median = statistics.median(cli)
     print(f"engine, {len(requests)} varied requests, median per recommend call (warm process):")
-    print(f"  HiGHS in process  {highs:8.1f} ms   (first call {highs_first:.0f} ms)   target < {ENGINE_TARGET_MS:g} ms")
+    print(
+        f"  HiGHS in process  {highs:8.1f} ms   (first call {highs_first:.0f} ms)   target < {ENGINE_TARGET_MS:g} ms"
+    )
     print(f"  CBC               {cbc:8.1f} ms   (first call {cbc_first:.0f} ms)")
     print(f"  CBC / HiGHS       {cbc / highs:8.2f} x")
     print(f"CLI `advisor recommend {README_EXAMPLE.relative_to(ROOT)}`, {len(cli)} runs:")
     print(f"  median wall time  {cli_median:8.3f} s   (max {max(cli):.3f} s)   target < {CLI_TARGET_S:g} s")
-    missed = [name for name, ok in (("engine", highs < ENGINE_TARGET_MS), ("cli", cli_median < CLI_TARGET_S))
-              if not ok]
+    missed = [
+        name
+        for name, ok in (("engine", highs < ENGINE_TARGET_MS), ("cli", cli_median < CLI_TARGET_S))
+        if not ok
+    ]
     print("targets: " + ("all met" if not missed else "MISSED " + ", ".join(missed)))
     return 1 if missed else 0
 

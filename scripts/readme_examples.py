@@ -60,7 +60,9 @@ def _api_post(path: str, data: Any) -> Any:
     from advisor.app import create_app
 
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"ADVISOR_DATABASE_URL": f"sqlite:///{folder}/readme.sqlite3", "ADVISOR_CATALOG": ""})
+        app = create_app(
+            {"ADVISOR_DATABASE_URL": f"sqlite:///{folder}/readme.sqlite3", "ADVISOR_CATALOG": ""}
+        )
         answer = app.test_client().post(path, json=data, headers={"X-Request-ID": "readme-example"})
         app.extensions["scenarios"].store.close()
         return answer.get_json()
