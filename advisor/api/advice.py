@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from http import HTTPStatus
 from typing import Any
 
-from flask import Response, current_app, g, jsonify, request
+from flask import Response, current_app, g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from advisor.api.bodies import require_json_object
 from advisor.api.descriptions import ANALYSIS_EXAMPLE, RECOMMENDATION_EXAMPLE
 from advisor.api.schemas import AnalysisResponseSchema, RecommendationsResponseSchema
-from advisor.domain import FieldProblem, InvalidInput
 from advisor.schemas import AnalysisSchema, RequestSchema, request_from
 from advisor.service import Advisor
 
@@ -31,25 +29,8 @@ def advisor() -> Advisor:
     return found
 
 
-@blp.before_request
-def read_json_body() -> None:
-    """Turn the body into JSON once, before validation: 415, 413 and 400 come from here."""
-    if request.method != "POST":
-        return
-    if not request.is_json:
-        raise UnsupportedMediaType(
-            f"Send the body as application/json, not {request.mimetype or 'no content type'}."
-        )
-    raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: RequestEntityTooLarge (413)
-    try:
-        body = json.loads(raw)
-    except ValueError as err:
-        raise BadRequest(f"The body is not valid JSON: {err}.") from None
-    except RecursionError:
-        raise BadRequest("The body is not valid JSON: it nests too deeply.") from None
-    if not isinstance(body, dict):
-        raise InvalidInput([FieldProblem("(body)", "must be a JSON object")])
-    g.json_body = body
+# The body becomes JSON once, before validation: 415, 413 and 400 come from there.
+blp.before_request(require_json_object)
 
 
 def _answer(result: dict[str, Any]) -> Response:

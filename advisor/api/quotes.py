@@ -7,20 +7,19 @@ documented file responses and the download response itself.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any, NoReturn, TypeVar
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError
 from webargs.flaskparser import FlaskParser
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from advisor.api.advice import advisor
+from advisor.api.bodies import require_json_object
 from advisor.api.descriptions import RECOMMENDATION_EXAMPLE
 from advisor.api.schemas import QuoteDocumentSchema, QuoteOrderSchema
 from advisor.domain import FieldProblem, InvalidInput, UnknownCatalog
@@ -65,26 +64,6 @@ class FieldParser(FlaskParser):
 
 class FieldBlueprint(Blueprint):  # type: ignore[misc]
     ARGUMENTS_PARSER = FieldParser()
-
-
-def require_json_object() -> None:
-    """The body as a JSON object in g.json_body, or the problem saying why not (415, 413, 400, 422)."""
-    if request.method not in ("POST", "PATCH"):
-        return
-    if not request.is_json:
-        raise UnsupportedMediaType(
-            f"Send the body as application/json, not {request.mimetype or 'no content type'}."
-        )
-    raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: RequestEntityTooLarge (413)
-    try:
-        body = json.loads(raw)
-    except ValueError as err:
-        raise BadRequest(f"The body is not valid JSON: {err}.") from None
-    except RecursionError:
-        raise BadRequest("The body is not valid JSON: it nests too deeply.") from None
-    if not isinstance(body, dict):
-        raise InvalidInput([FieldProblem("(body)", "must be a JSON object")])
-    g.json_body = body
 
 
 def within(prefix: str, error: InvalidInput) -> InvalidInput:

@@ -13,6 +13,7 @@ from flask import Response, current_app, g, jsonify, request, url_for
 from flask.views import MethodView
 
 from advisor.api.advice import advisor
+from advisor.api.bodies import require_json_object
 from advisor.api.descriptions import RECOMMENDATION_EXAMPLE
 from advisor.api.problems import LISTING_OFF, problem
 from advisor.api.quotes import (
@@ -21,7 +22,6 @@ from advisor.api.quotes import (
     documents_problems,
     download,
     problems_in_request,
-    require_json_object,
 )
 from advisor.api.schemas import (
     ExportQuerySchema,

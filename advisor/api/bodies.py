@@ -1,0 +1,30 @@
+"""Request bodies: JSON objects only, read once before validation (415, 413, 400, 422)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import g, request
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from advisor.domain import FieldProblem, InvalidInput
+
+
+def require_json_object() -> None:
+    """The body as a JSON object in g.json_body, or the problem saying why not (415, 413, 400, 422)."""
+    if request.method not in ("POST", "PATCH"):
+        return
+    if not request.is_json:
+        raise UnsupportedMediaType(
+            f"Send the body as application/json, not {request.mimetype or 'no content type'}."
+        )
+    raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: RequestEntityTooLarge (413)
+    try:
+        body = json.loads(raw)
+    except ValueError as err:
+        raise BadRequest(f"The body is not valid JSON: {err}.") from None
+    except RecursionError:
+        raise BadRequest("The body is not valid JSON: it nests too deeply.") from None
+    if not isinstance(body, dict):
+        raise InvalidInput([FieldProblem("(body)", "must be a JSON object")])
+    g.json_body = body
