@@ -201,14 +201,21 @@ class ScenarioStore:
             session.add(row)
         return _record(row)
 
-    def get(self, scenario_id: str) -> SavedScenario:
-        if not _ID.match(scenario_id):
+    @staticmethod
+    def _row(session: Session, scenario_id: str, for_update: bool = False) -> ScenarioRow:
+        """The row of a saved scenario; a malformed id is not even looked up."""
+        row = (
+            session.get(ScenarioRow, scenario_id, with_for_update=for_update)
+            if _ID.match(scenario_id)
+            else None
+        )
+        if row is None:
             raise ScenarioNotFound(scenario_id)
+        return row
+
+    def get(self, scenario_id: str) -> SavedScenario:
         with self._transaction() as session:
-            row = session.get(ScenarioRow, scenario_id)
-            if row is None:
-                raise ScenarioNotFound(scenario_id)
-            return _record(row)
+            return _record(self._row(session, scenario_id))
 
     def list(self, limit: int = 20, offset: int = 0, name: str | None = None) -> ScenarioPage:
         """Newest first; `name` filters by a case-insensitive part of the name."""
@@ -228,12 +235,8 @@ class ScenarioStore:
 
     def update(self, scenario_id: str, name: str | None = None, notes: str | None = None) -> SavedScenario:
         """Rename or annotate; the request and the stored result are never changed."""
-        if not _ID.match(scenario_id):
-            raise ScenarioNotFound(scenario_id)
         with self._transaction() as session:
-            row = session.get(ScenarioRow, scenario_id, with_for_update=True)
-            if row is None:
-                raise ScenarioNotFound(scenario_id)
+            row = self._row(session, scenario_id, for_update=True)
             if name is not None:
                 row.name = name
             if notes is not None:
@@ -242,13 +245,8 @@ class ScenarioStore:
             return _record(row)
 
     def delete(self, scenario_id: str) -> None:
-        if not _ID.match(scenario_id):
-            raise ScenarioNotFound(scenario_id)
         with self._transaction() as session:
-            row = session.get(ScenarioRow, scenario_id)
-            if row is None:
-                raise ScenarioNotFound(scenario_id)
-            session.delete(row)
+            session.delete(self._row(session, scenario_id))
 
     def close(self) -> None:
         self.engine.dispose()
