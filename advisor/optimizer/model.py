@@ -4,11 +4,11 @@ Each column of the model is one way to build the architecture: a structure (serv
 witness, added domain controllers) whose goal coverage the failure simulator has decided,
 sized with one hardware model and one Windows and Exchange edition per server group. Columns
 are generated only where the servers carry the mailboxes and the edition mounts the database
-copies, and a column that another of the same structure beats on both upfront and annual cost
-is dropped, since it can be in no best design whatever the objective or budget. The model then
-chooses one column and one load-balancer model under the budget. Constraints are named for
-what they hold, so the written .lp file reads as the model's documentation
-(`advisor recommend --write-lp DIR`).
+copies, and a column that another one matches or beats on upfront cost, annual cost and
+preferred weight is dropped, since it can be in no best design whatever the objective or
+budget. The model then chooses one column and one load-balancer model under the budget.
+Constraints are named for what they hold, so the written .lp file reads as the model's
+documentation (`advisor recommend --write-lp DIR`).
 """
 
 from __future__ import annotations
@@ -98,15 +98,52 @@ class Unsizable(Exception):
     """No structure of the architecture can be sized within the catalog and product limits."""
 
 
-def _pareto(candidates: list[Sizing]) -> list[Sizing]:
-    """Keep the sizings no other one beats or ties on both upfront and annual cost."""
-    keep: list[Sizing] = []
-    for s in sorted(
-        candidates, key=lambda c: (c.upfront_cents, c.annual_cents, c.model, c.windows, c.exchange)
-    ):
-        if not any(k.annual_cents <= s.annual_cents for k in keep):
-            keep.append(s)
-    return keep
+@dataclass(frozen=True)
+class _Unit:
+    """One server equipped with a hardware model, a Windows and an Exchange edition."""
+
+    model: str
+    windows: str
+    exchange: str
+    upfront_cents: int
+    annual_cents: int
+    mailboxes: int
+    mounts: int
+
+
+@lru_cache(maxsize=256)
+def _units(
+    catalog: Catalog,
+    windows_version: str,
+    exchange_version: str,
+    windows: tuple[str, ...],
+    exchange: tuple[str, ...],
+) -> tuple[_Unit, ...]:
+    """Every way to equip one server, priced once per catalog and platform; cheapest upfront
+    first, then by annual cost and name (a server count scales both costs alike, so this is also
+    the order of the sizings built from them)."""
+    limits = catalog.exchange[exchange_version].mounted_databases
+    found = []
+    for server, edition, product in itertools.product(catalog.exchange_servers_models(), windows, exchange):
+        items: list[Item] = [
+            server.item,
+            catalog.windows[(windows_version, edition)],
+            catalog.exchange_servers[(exchange_version, product)],
+        ]
+        found.append(
+            _Unit(
+                server.item.sku,
+                edition,
+                product,
+                sum(i.price_cents for i in items),
+                sum(i.annual_cents for i in items),
+                server.mailboxes,
+                limits[product],
+            )
+        )
+    return tuple(
+        sorted(found, key=lambda u: (u.upfront_cents, u.annual_cents, u.model, u.windows, u.exchange))
+    )
 
 
 def _sizings(
@@ -121,29 +158,27 @@ def _sizings(
     """Every undominated way to equip `count` servers that carries the load and the limits."""
     p = request.platform
     carrying = count - 1 if survive_one and count > 1 else count
-    limits = catalog.exchange[p.exchange_version].mounted_databases
     needed = math.ceil(copies * request.databases / count) if copies else 0
-    found = []
-    for server, edition, product in itertools.product(catalog.exchange_servers_models(), windows, exchange):
-        if server.mailboxes * carrying < request.mailboxes or limits[product] < needed:
+    kept: list[Sizing] = []
+    for u in _units(catalog, p.windows_version, p.exchange_version, windows, exchange):
+        if u.mailboxes * carrying < request.mailboxes or u.mounts < needed:
             continue
-        items: list[Item] = [
-            server.item,
-            catalog.windows[(p.windows_version, edition)],
-            catalog.exchange_servers[(p.exchange_version, product)],
-        ]
-        found.append(
+        # Cheapest upfront first: one is worth keeping only when it is cheaper a year than
+        # every one kept before it (otherwise a kept one beats or ties it on both).
+        if kept and kept[-1].annual_cents <= count * u.annual_cents:
+            continue
+        kept.append(
             Sizing(
-                server.item.sku,
-                edition,
-                product,
-                count * sum(i.price_cents for i in items),
-                count * sum(i.annual_cents for i in items),
-                server.mailboxes * carrying,
-                count * limits[product],
+                u.model,
+                u.windows,
+                u.exchange,
+                count * u.upfront_cents,
+                count * u.annual_cents,
+                u.mailboxes * carrying,
+                count * u.mounts,
             )
         )
-    return _pareto(found)
+    return kept
 
 
 SizingCache = dict[tuple[object, ...], list[Sizing]]
@@ -160,7 +195,10 @@ def _columns(
     version = request.platform.windows_version
     witness = witness_items(catalog, version)
     dc = domain_controller_items(catalog, version)
-    columns = []
+    witness_up, witness_an = sum(i.price_cents for i in witness), sum(i.annual_cents for i in witness)
+    dc_up, dc_an = sum(i.price_cents for i in dc), sum(i.annual_cents for i in dc)
+    # Every bundle as (upfront, annual, -weight, order, ...): sorted, ties keep their order.
+    bundles: list[tuple[int, int, float, int, Variant, Sizing, Sizing | None]] = []
     for v in variants:
         n, m, copies = v.shape.exchange_servers, v.shape.dedicated_cas_servers, v.shape.database_copies
         mailbox_key = (n, options.windows_editions, options.exchange_editions, survive, copies)
@@ -172,21 +210,32 @@ def _columns(
             if cas_key not in cache:
                 cache[cas_key] = _sizings(m, request, catalog, *cas_key[1:])
             cas_choices = list(cache[cas_key])
-        fixed_items = (witness if v.shape.witness == "buy" else []) + dc * v.domain_controllers_added
-        fixed_up = sum(i.price_cents for i in fixed_items)
-        fixed_an = sum(i.annual_cents for i in fixed_items)
-        bundles = []
-        for mailbox, cas in itertools.product(cache[mailbox_key], cas_choices):
-            up = mailbox.upfront_cents + (cas.upfront_cents if cas else 0) + fixed_up
-            an = mailbox.annual_cents + (cas.annual_cents if cas else 0) + fixed_an
-            bundles.append(Column(v, mailbox, cas, up, an))
-        bundles.sort(key=lambda c: (c.upfront_cents, c.annual_cents))
-        kept: list[Column] = []
-        for column in bundles:
-            if not any(k.annual_cents <= column.annual_cents for k in kept):
-                kept.append(column)
-        columns += kept
-    return columns
+        added = v.domain_controllers_added
+        fixed_up = (witness_up if v.shape.witness == "buy" else 0) + added * dc_up
+        fixed_an = (witness_an if v.shape.witness == "buy" else 0) + added * dc_an
+        for mailbox in cache[mailbox_key]:
+            for cas in cas_choices:
+                up = mailbox.upfront_cents + (cas.upfront_cents if cas else 0) + fixed_up
+                an = mailbox.annual_cents + (cas.annual_cents if cas else 0) + fixed_an
+                bundles.append((up, an, -v.weight, len(bundles), v, mailbox, cas))
+    return _undominated(bundles)
+
+
+def _undominated(bundles: list[tuple[int, int, float, int, Variant, Sizing, Sizing | None]]) -> list[Column]:
+    """The columns no other one matches or beats on upfront cost, annual cost and weight.
+
+    Every objective of every stage (see `advisor.optimizer.optimize`) prefers lower costs and a
+    higher preferred weight, and the budget only ever caps costs, so a dominated column can be
+    in no best design: the one that dominates it is at least as good under any objective and
+    budget. Of exact ties the first generated is kept, so the choice is deterministic.
+    """
+    kept: list[Column] = []
+    front: list[tuple[int, float]] = []  # (annual, -weight) of the kept columns
+    for up, an, less_weight, _, variant, mailbox, cas in sorted(bundles):
+        if not any(a <= an and w <= less_weight for a, w in front):
+            front.append((an, less_weight))
+            kept.append(Column(variant, mailbox, cas, up, an))
+    return kept
 
 
 def build_model(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,13 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.catalog import Catalog, Item, LoadBalancerModel, ServerModel
-from advisor.domain import ARCHITECTURES, FAILURE_KINDS, SERVICES, Design, Request
+from advisor.domain import ARCHITECTURES, FAILURE_KINDS, SERVICES, Cost, Design, Request
 from advisor.failures import analyze_shape
 from advisor.optimizer import optimize
-from advisor.optimizer.variants import Forbidden, allowed, enumerate_variants
+from advisor.optimizer.model import Column, build_model
+from advisor.optimizer.variants import Forbidden, Variant, allowed, enumerate_variants
 from advisor.pricing import bill_of_materials
 from advisor.schemas import parse_request
 from advisor.topology import LOAD_BALANCERS_BY_ARCHITECTURE, Shape
+from tests.conftest import make_request
 
 goal = st.fixed_dictionaries(
     {
@@ -120,19 +123,16 @@ def small_catalog(base: Catalog, prices: list[int], lb_prices: list[int]) -> Cat
     return dataclasses.replace(base, servers=servers, load_balancers=lbs, dag_max_members=4, policy=policy)
 
 
-def brute_force(architecture: str, request: Request, catalog: Catalog) -> tuple[int, float] | None:
-    """Every design of an architecture, priced and checked: the best (total, -weight) or None."""
+def every_design(architecture: str, request: Request, catalog: Catalog) -> Iterator[tuple[Design, Variant]]:
+    """Every design of an architecture the product limits allow, with its structure, unpruned."""
     options = allowed(architecture, request, catalog)
     if isinstance(options, Forbidden):
-        return None
+        return
     limits = catalog.exchange[request.platform.exchange_version].mounted_databases
     survive = architecture != "single_server" and any(g.failure == "server" for g in request.goals)
     models = [s.item.sku for s in catalog.exchange_servers_models()]
     units = LOAD_BALANCERS_BY_ARCHITECTURE[architecture]
-    best: tuple[int, float] | None = None
     for v in enumerate_variants(architecture, request, catalog):
-        if not v.meets_required:
-            continue
         s = v.shape
         cas_choices: list[tuple[str | None, str | None, str | None]] = [(None, None, None)]
         if s.dedicated_cas_servers:
@@ -168,26 +168,42 @@ def brute_force(architecture: str, request: Request, catalog: Catalog) -> tuple[
                 lb,
                 *cas,
             )  # type: ignore[arg-type]
-            cost = bill_of_materials(design, request, catalog).cost
-            if cost.measure(request.budget.applies_to) > request.budget.amount_cents:
-                continue
-            key = (cost.total_cents, -v.weight)
-            if best is None or key < best:
-                best = key
+            yield design, v
+
+
+def brute_force(architecture: str, request: Request, catalog: Catalog) -> tuple[int, float] | None:
+    """Every design of an architecture, priced and checked: the best (total, -weight) or None."""
+    best: tuple[int, float] | None = None
+    for design, v in every_design(architecture, request, catalog):
+        if not v.meets_required:
+            continue
+        cost = bill_of_materials(design, request, catalog).cost
+        if cost.measure(request.budget.applies_to) > request.budget.amount_cents:
+            continue
+        key = (cost.total_cents, -v.weight)
+        if best is None or _better(key, best, request.objective):
+            best = key
     return best
 
 
+def _better(key: tuple[int, float], best: tuple[int, float], objective: str) -> bool:
+    """min_cost: the lowest total, then the most weight; max_goals: the most weight, then total."""
+    if objective == "max_goals":
+        return (key[1], key[0]) < (best[1], best[0])
+    return key < best
+
+
 @pytest.mark.slow
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     prices=st.lists(st.integers(500, 20_000), min_size=3, max_size=3),
     lb_prices=st.lists(st.integers(300, 9_000), min_size=3, max_size=3),
     data=requests,
 )
-def test_brute_force_over_a_small_catalog_finds_the_milps_optimum(
+def test_brute_force_over_a_small_catalog_finds_the_milps_optimum_for_either_objective(
     catalog: Catalog, prices: list[int], lb_prices: list[int], data: Any
 ) -> None:
-    data = {**data, "objective": "min_cost", "mailboxes": min(data["mailboxes"], 2000)}
+    data = {**data, "mailboxes": min(data["mailboxes"], 2000)}
     request = parse_request(data)
     small = small_catalog(catalog, prices, lb_prices)
     result = optimize(request, small)
@@ -221,3 +237,94 @@ def test_brute_force_and_milp_agree_on_a_fixed_small_catalog_where_every_archite
         assert result.results[architecture].quote.cost.total_cents == expected[0]  # type: ignore[union-attr]
         compared += 1
     assert compared == len(ARCHITECTURES)
+
+
+def _design_of(column: Column, architecture: str, load_balancer: str | None) -> Design:
+    s = column.variant.shape
+    cas = column.cas
+    return Design(
+        architecture,
+        s.exchange_servers,
+        s.dedicated_cas_servers,
+        s.dag,
+        False,
+        LOAD_BALANCERS_BY_ARCHITECTURE[architecture],
+        s.witness,  # type: ignore[arg-type]
+        column.mailbox.windows,
+        column.mailbox.exchange,
+        column.mailbox.model,
+        s.database_copies,
+        column.variant.domain_controllers_added,
+        load_balancer,
+        cas.model if cas else None,
+        cas.windows if cas else None,
+        cas.exchange if cas else None,
+    )
+
+
+PRUNING_CASES = {
+    "seed": make_request(),
+    "preferred domain controller, one owned": make_request(
+        environment={"domain_controllers": 1, "witness_host": "buy"},
+        goals=[
+            {"failure": "database", "services": ["outlook"]},
+            {"failure": "domain_controller", "services": ["smtp_outbound"], "priority": "preferred"},
+            {"failure": "witness", "services": ["outlook"], "priority": "preferred", "weight": 3},
+        ],
+        objective="max_goals",
+    ),
+    "standard editions, many databases": make_request(
+        windows={"version": "2012R2", "edition": "standard"}, databases=12, mailboxes=1800
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(PRUNING_CASES))
+def test_every_design_left_out_of_the_model_is_matched_or_beaten_by_one_in_it(
+    catalog: Catalog, case: str
+) -> None:
+    request = parse_request(PRUNING_CASES[case])
+    checked = 0
+    for architecture in ARCHITECTURES:
+        options = allowed(architecture, request, catalog)
+        if isinstance(options, Forbidden):
+            continue
+        variants = enumerate_variants(architecture, request, catalog)
+        qualifying = [v for v in variants if v.meets_required]
+        if not qualifying:
+            continue
+        model = build_model(architecture, request, catalog, options, qualifying, with_budget=False)
+        kept = [column for _, column in model.columns]
+        priced: dict[tuple[int, str | None], Cost] = {}
+        for design, variant in every_design(architecture, request, catalog):
+            if not variant.meets_required:
+                continue
+            cost = bill_of_materials(design, request, catalog).cost
+            rivals = []
+            for i, column in enumerate(kept):
+                key = (i, design.load_balancer_model)
+                if key not in priced:
+                    priced[key] = bill_of_materials(
+                        _design_of(column, architecture, design.load_balancer_model), request, catalog
+                    ).cost
+                rivals.append((priced[key], column.variant.weight))
+            assert any(
+                c.upfront_cents <= cost.upfront_cents
+                and c.annual_cents <= cost.annual_cents
+                and weight >= variant.weight
+                for c, weight in rivals
+            ), (architecture, design)
+            checked += 1
+    assert checked > 0
+
+
+def test_a_costlier_structure_that_meets_more_preferred_weight_stays_in_the_model(catalog: Catalog) -> None:
+    request = parse_request(PRUNING_CASES["preferred domain controller, one owned"])
+    options = allowed("dag_only", request, catalog)
+    assert not isinstance(options, Forbidden)
+    variants = enumerate_variants("dag_only", request, catalog)
+    model = build_model("dag_only", request, catalog, options, variants, with_budget=False)
+    weights = sorted({column.variant.weight for _, column in model.columns})
+    added = {column.variant.domain_controllers_added for _, column in model.columns}
+    assert weights[0] < weights[-1] and added == {0, 1}
+    assert len(model.columns) < len(variants)
