@@ -70,8 +70,11 @@ class DesignPolicy:
     bases: dict[str, str]
 
 
-@dataclass
+@dataclass(eq=False)
 class Catalog:
+    """A loaded price book. Never changed after loading; compared and hashed by identity, so the
+    optimizer can keep what it derives from one catalog in caches keyed by it."""
+
     id: str
     version: str
     currency: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -113,26 +114,62 @@ def allowed(architecture: str, request: Request, catalog: Catalog) -> Options | 
 
 
 def enumerate_variants(architecture: str, request: Request, catalog: Catalog) -> list[Variant]:
-    """Every structure the optimizer may choose for an architecture, simulated once each."""
+    """Every structure the optimizer may choose for an architecture, simulated once each.
+
+    The structures depend on a few request fields only, so they are kept per catalog and those
+    fields (`_structures`) and shared by every request that has them.
+    """
     env = request.environment
     goals = tuple(sorted((f, s, g.priority, g.weight) for (f, s), g in request.goal_pairs().items()))
+    most = max(s.mailboxes for s in catalog.exchange_servers_models())
+    return list(
+        _structures(
+            catalog,
+            architecture,
+            math.ceil(request.mailboxes / most),
+            request.platform.exchange_version,
+            request.databases,
+            env.domain_controllers,
+            env.witness_host,
+            env.sites,
+            goals,
+        )
+    )
+
+
+GoalsKey = tuple[tuple[str, str, str, float], ...]
+
+
+@lru_cache(maxsize=1024)
+def _structures(
+    catalog: Catalog,
+    architecture: str,
+    fewest_servers: int,
+    exchange_version: str,
+    databases: int,
+    existing: int,
+    witness_host: str,
+    sites: int,
+    goals: GoalsKey,
+) -> tuple[Variant, ...]:
+    """Every structure of an architecture, scored by the simulator.
+
+    A server count below `fewest_servers` (the largest server model times the count carries
+    fewer than the mailboxes), or whose database copies no edition can mount, is no design at
+    all: it is skipped before it is simulated, the simulation of a large shape being the costly
+    part.
+    """
     counts = [1] if architecture == "single_server" else list(range(2, catalog.dag_max_members + 1))
     cas_counts = (
         list(range(2, catalog.policy.max_dedicated_cas_servers + 1))
         if architecture == "dedicated_cas_wnlb"
         else [0]
     )
-    existing = env.domain_controllers
     dc_options = sorted({max(0, 1 - existing), max(0, 2 - existing)})
     dc_options = [a for a in dc_options if a <= catalog.policy.max_added_domain_controllers]
-    # A count no server model can carry, or whose copies no edition can mount, is no design at
-    # all: skip it before simulating it (the simulation of a large shape is the costly part).
-    most = max(s.mailboxes for s in catalog.exchange_servers_models())
-    limit = max(catalog.exchange[request.platform.exchange_version].mounted_databases.values(), default=0)
+    limit = max(catalog.exchange[exchange_version].mounted_databases.values(), default=0)
     copies_for = {n: min(catalog.policy.database_copies, n) if n > 1 else 1 for n in counts}
-    counts = [
-        n for n in counts if most * n >= request.mailboxes and copies_for[n] * request.databases <= limit * n
-    ]
+    counts = [n for n in counts if n >= fewest_servers and copies_for[n] * databases <= limit * n]
     variants: list[Variant] = []
     for n in counts:
         for m in cas_counts:
@@ -141,21 +178,17 @@ def enumerate_variants(architecture: str, request: Request, catalog: Catalog) ->
                     architecture=architecture,
                     exchange_servers=n,
                     dedicated_cas_servers=m,
-                    witness=default_witness(architecture, n, env.witness_host),
+                    witness=default_witness(architecture, n, witness_host),
                     domain_controllers=existing + added,
-                    databases=request.databases,
+                    databases=databases,
                     database_copies=copies_for[n],
-                    sites=env.sites,
+                    sites=sites,
                 )
                 required, weight = _score(shape, goals)
                 variants.append(Variant(shape, added, required, weight))
-    return variants
+    return tuple(variants)
 
 
-GoalsKey = tuple[tuple[str, str, str, float], ...]
-
-
-@lru_cache(maxsize=16384)
 def _score(shape: Shape, goals: GoalsKey) -> tuple[bool, float]:
     """Whether the simulator says a shape meets every required goal, and its preferred weight."""
     worst = coverage_of(shape)
