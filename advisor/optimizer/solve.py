@@ -14,6 +14,7 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulp
 
@@ -49,6 +50,43 @@ def _silence_highs_banner() -> None:
         _banner_done = True
 
 
+_local = threading.local()
+
+
+def _highs(time_limit: float) -> Any:
+    """This thread's HiGHS instance, made with the options every solve uses, for one more solve.
+
+    Creating and configuring an instance costs about as much as solving one of these models;
+    `passModel` replaces the previous model and its solution, so one instance serves a thread's
+    solves one after another. Two things renew it:
+
+    * a fork: an instance made before one (gunicorn preloads the app) is not reused in the
+      child, as HiGHS's scheduler state does not survive a fork;
+    * its clock: HiGHS 1.x keeps one run clock per instance across runs and has compared some
+      time limits against it (ERGO-Code/HiGHS#1331, #1477), so an instance whose clock has
+      run a tenth of the time limit is replaced; the limit can never be cut short by more.
+    """
+    owner, highs = getattr(_local, "highs", (None, None))
+    if highs is None or owner != os.getpid() or highs.getRunTime() > time_limit / 10:
+        import highspy
+
+        _silence_highs_banner()
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        for option, value in (
+            ("output_flag", False),
+            ("mip_rel_gap", 0.0),
+            ("mip_abs_gap", 0.0),
+            ("threads", 1),
+            # These models are tiny and presolve or the root LP settles them; on the Windows NLB
+            # model the feasibility-jump heuristic alone took half the solve time (benchmarks/).
+            ("mip_heuristic_run_feasibility_jump", False),
+        ):
+            highs.setOptionValue(option, value)
+        _local.highs = (os.getpid(), highs)
+    highs.setOptionValue("time_limit", float(time_limit))
+    return highs
+
+
 @dataclass
 class SolverStats:
     """What the response reports under `solver`, summed over a request's solves."""
@@ -80,7 +118,7 @@ def _solve_highs(problems: list[pulp.LpProblem], time_limit: float) -> str:
     """
     import highspy
 
-    _silence_highs_banner()
+    highs = _highs(time_limit)
     inf = highspy.kHighsInf
     variables: list[pulp.LpVariable] = []
     costs: list[float] = []
@@ -126,18 +164,6 @@ def _solve_highs(problems: list[pulp.LpProblem], time_limit: float) -> str:
     lp.a_matrix_.start_ = starts
     lp.a_matrix_.index_ = indices
     lp.a_matrix_.value_ = values
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]
-    for option, value in (
-        ("output_flag", False),
-        ("mip_rel_gap", 0.0),
-        ("mip_abs_gap", 0.0),
-        ("threads", 1),
-        ("time_limit", float(time_limit)),
-        # These models are tiny and presolve or the root LP settles them; on the Windows NLB
-        # model the feasibility-jump heuristic alone took half the solve time (benchmarks/).
-        ("mip_heuristic_run_feasibility_jump", False),
-    ):
-        highs.setOptionValue(option, value)
     highs.passModel(lp)
     highs.run()
     status = highs.getModelStatus()
