@@ -8,7 +8,7 @@ from the catalog's rules.toml.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from advisor.domain import FAILURE_KINDS, OUTCOME_SEVERITY, SERVICES
 from advisor.topology import Shape, Topology, build
@@ -52,9 +52,10 @@ class Scenario:
     description: str
     effects: dict[str, Effect]
 
-    @property
+    @cached_property
     def explanation(self) -> str:
-        """One sentence for a proposal; built on demand, since the optimizer needs only outcomes."""
+        """One sentence for a proposal; built on first use, since the optimizer needs only
+        outcomes, and then kept with the scenario (analyses are cached per shape)."""
         return _explain(self.description, self.effects)
 
     @property

@@ -6,6 +6,7 @@ what a valid request is, and every problem names its field by its JSON path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -92,12 +93,24 @@ _catalog_id = fields.String(
 )
 
 
+def _defaults_of(schema: type[Schema]) -> Callable[[], dict[str, Any]]:
+    """A nested object's defaults when it is left out: loaded once, a fresh copy each time."""
+    loaded: dict[str, Any] = {}
+
+    def defaults() -> dict[str, Any]:
+        if not loaded:
+            loaded.update(schema().load({}))
+        return dict(loaded)
+
+    return defaults
+
+
 class _PlatformFields(_Strict):
-    exchange = fields.Nested(ExchangeSchema, load_default=lambda: ExchangeSchema().load({}))
-    windows = fields.Nested(WindowsSchema, load_default=lambda: WindowsSchema().load({}))
+    exchange = fields.Nested(ExchangeSchema, load_default=_defaults_of(ExchangeSchema))
+    windows = fields.Nested(WindowsSchema, load_default=_defaults_of(WindowsSchema))
     mailboxes = StrictInteger(load_default=300, validate=validate.Range(min=1, max=100_000))
     databases = StrictInteger(load_default=4, validate=validate.Range(min=1, max=200))
-    environment = fields.Nested(EnvironmentSchema, load_default=lambda: EnvironmentSchema().load({}))
+    environment = fields.Nested(EnvironmentSchema, load_default=_defaults_of(EnvironmentSchema))
     catalog = _catalog_id
     project = fields.Nested(ProjectSchema, load_default=None)
 
@@ -138,6 +151,12 @@ class AnalysisSchema(_PlatformFields):
     goals = fields.List(fields.Nested(GoalSchema), load_default=list)
     budget = fields.Nested(BudgetSchema, load_default=None)
     horizon_years = StrictInteger(load_default=3, validate=validate.Range(min=1, max=10))
+
+
+# Loading keeps no state on a schema, so one instance of each serves every request (building one
+# copies every declared field, which cost a good share of a recommendation's validation).
+REQUEST_SCHEMA = RequestSchema()
+ANALYSIS_SCHEMA = AnalysisSchema()
 
 
 def problems_from(messages: Any, prefix: str = "") -> list[FieldProblem]:
@@ -209,7 +228,7 @@ def _budget(data: dict[str, Any] | None) -> Budget:
 
 def parse_request(data: Any) -> Request:
     """A request from its JSON form; InvalidInput names every field that is wrong."""
-    return request_from(load(RequestSchema(), data))
+    return request_from(load(REQUEST_SCHEMA, data))
 
 
 def request_from(loaded: dict[str, Any]) -> Request:
@@ -232,7 +251,7 @@ def request_from(loaded: dict[str, Any]) -> Request:
 def parse_analysis(data: Any) -> tuple[Request, str, dict[str, Any], bool]:
     """An analysis input: the request part, the architecture, the design fields given, and
     whether a budget was given."""
-    loaded = load(AnalysisSchema(), data)
+    loaded = load(ANALYSIS_SCHEMA, data)
     request = Request(
         budget=_budget(loaded["budget"]),
         goals=_goals(loaded),

@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from advisor.api.bodies import require_json_object
 from advisor.api.descriptions import ANALYSIS_EXAMPLE, RECOMMENDATION_EXAMPLE
 from advisor.api.schemas import AnalysisResponseSchema, RecommendationsResponseSchema
-from advisor.schemas import AnalysisSchema, RequestSchema, request_from
+from advisor.schemas import ANALYSIS_SCHEMA, REQUEST_SCHEMA, request_from
 from advisor.service import Advisor
 
 blp = Blueprint(
@@ -49,7 +49,7 @@ def _errors(view: Any) -> Any:
 @blp.route("/recommendations")
 class Recommendations(MethodView):
     @_errors
-    @blp.arguments(RequestSchema, example=RECOMMENDATION_EXAMPLE)
+    @blp.arguments(REQUEST_SCHEMA, example=RECOMMENDATION_EXAMPLE)
     @blp.response(200, RecommendationsResponseSchema)
     def post(self, _valid: dict[str, Any]) -> Response:
         """Recommend designs for a request
@@ -67,7 +67,7 @@ class Recommendations(MethodView):
 @blp.route("/analyses")
 class Analyses(MethodView):
     @_errors
-    @blp.arguments(AnalysisSchema, example=ANALYSIS_EXAMPLE)
+    @blp.arguments(ANALYSIS_SCHEMA, example=ANALYSIS_EXAMPLE)
     @blp.response(200, AnalysisResponseSchema)
     def post(self, _valid: dict[str, Any]) -> Response:
         """Analyze one concrete design
