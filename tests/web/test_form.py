@@ -6,6 +6,7 @@ import re
 
 from flask.testing import FlaskClient
 
+from advisor.catalog import Catalog
 from advisor.domain import FAILURE_KINDS, SERVICES
 from advisor.web.controls import CONTROLS, control_id, goal_name, weight_name
 from advisor.web.forms import parse_amount, parse_integer, values_from_request
@@ -111,3 +112,28 @@ def test_a_request_fills_the_form_back_in() -> None:
     assert values[weight_name("witness")] == "7"
     assert values["project.name"] == "Refresh"
     assert values["mailboxes"] == seed_form()["mailboxes"]
+
+
+def test_the_help_texts_state_the_product_facts_the_shipped_catalog_holds(catalog: Catalog) -> None:
+    """The form's help texts are words, not catalog look-ups: this keeps the two from drifting."""
+    facts = catalog.exchange["2010"]
+    limits = facts.mounted_databases
+    edition = {c.value: c.help for c in CONTROLS["exchange.edition"].choices}
+    # Two servers each holding a copy of every database mount every database.
+    assert f"At most {limits['standard']} mounted databases" in edition["standard"]
+    assert (
+        f"top out at {limits['standard'] * 2 // catalog.policy.database_copies} databases"
+        in edition["standard"]
+    )
+    assert f"Up to {limits['enterprise']} mounted databases" in edition["enterprise"]
+    runs_on = CONTROLS["exchange.version"].help + CONTROLS["windows.version"].help
+    names = {"2008": "2008 SP2", "2008R2": "2008 R2 SP1", "2012": "2012", "2012R2": "2012 R2"}
+    assert all(names[v] in runs_on for v in facts.windows_versions)
+    windows = {c.value: c.help for c in CONTROLS["windows.edition"].choices}
+    for version in ("2008", "2008R2"):
+        assert "standard" not in catalog.clustering_editions(version), windows["standard"]
+        assert "enterprise" in catalog.clustering_editions(version), windows["enterprise"]
+    for version in ("2012", "2012R2"):
+        assert "standard" in catalog.clustering_editions(version), windows["standard"]
+        assert "enterprise" not in catalog.windows_editions.get(version, ()), windows["enterprise"]
+    assert all("datacenter" in catalog.clustering_editions(v) for v in facts.windows_versions)
