@@ -1,12 +1,14 @@
 """Fail every component of a topology one at a time and decide each client service's outcome.
 
 This module is the single authority on what a design survives: the optimizer takes its goal
-coverage from `analyze_shape`, and every explanation names its mechanism and cites a rule id
-from the catalog's rules.toml.
+coverage from `outages_of`, reports take whole analyses from `analyze_shape`, and every
+explanation names its mechanism and cites a rule id from the catalog's rules.toml.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -360,17 +362,48 @@ def simulate(topology: Topology) -> Analysis:
     return Analysis(topology, tuple(scenarios), tuple(spofs), coverage)
 
 
-@lru_cache(maxsize=256)
+class _Analyses:
+    """Analyses by shape, the least recently used dropped first, bounded by how many scenarios
+    they hold in all (an analysis's size grows with its servers and databases)."""
+
+    def __init__(self, scenarios: int):
+        self._budget = scenarios
+        self._held = 0
+        self._by_shape: OrderedDict[Shape, Analysis] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, shape: Shape) -> Analysis:
+        with self._lock:
+            found = self._by_shape.get(shape)
+            if found is not None:
+                self._by_shape.move_to_end(shape)
+                return found
+        analysis = simulate(build(shape))
+        with self._lock:
+            if shape not in self._by_shape:
+                self._by_shape[shape] = analysis
+                self._held += len(analysis.scenarios)
+                while self._held > self._budget and len(self._by_shape) > 1:
+                    _, dropped = self._by_shape.popitem(last=False)
+                    self._held -= len(dropped.scenarios)
+        return analysis
+
+
+# About 45 MB at most: a few hundred to a few thousand reported designs, by their size.
+_ANALYSES = _Analyses(scenarios=60_000)
+
+
 def analyze_shape(shape: Shape) -> Analysis:
-    """The full analysis of a shape (every scenario), kept for the few designs being reported."""
-    return simulate(build(shape))
+    """The full analysis of a shape (every scenario), kept for the designs being reported."""
+    return _ANALYSES.get(shape)
 
 
 @lru_cache(maxsize=8192)
-def coverage_of(shape: Shape) -> dict[tuple[str, str], str]:
-    """The worst outcome per (failure kind, service), from the simulation of the shape.
+def outages_of(shape: Shape) -> frozenset[tuple[str, str]]:
+    """The (failure kind, service) pairs some failure of that kind gives an outage for.
 
-    The optimizer scores hundreds of shapes; keeping only this small table per shape bounds
-    the memory a process spends on them, while the full analysis is rebuilt on demand.
+    The optimizer scores many shapes; keeping only this small set per shape bounds the memory
+    a process spends on them. Their full analyses are not kept (they would push out those of
+    the designs being reported): `analyze_shape` rebuilds one on demand.
     """
-    return {key: outcome for key, (outcome, _) in analyze_shape(shape).coverage.items()}
+    return frozenset(key for key, (worst, _) in simulate(build(shape)).coverage.items() if worst == "outage")

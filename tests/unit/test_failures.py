@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from advisor.catalog import load_catalog, shipped_catalogs_dir
-from advisor.failures import analyze_shape
+from advisor.failures import _Analyses, analyze_shape
 from advisor.topology import Shape
 
 
@@ -152,3 +152,25 @@ def test_every_explanation_is_one_sentence_naming_a_rule_when_something_breaks()
             assert scenario.explanation.count(". ") == 0
             if set(scenario.outcomes.values()) != {"unaffected"}:
                 assert "(rule " in scenario.explanation
+
+
+def test_kept_analyses_are_bounded_by_their_scenarios_and_the_least_recently_used_goes_first() -> None:
+    small = [Shape("dag_only", 2, 0, "existing", 2, databases, 2) for databases in (1, 2, 3)]
+    sizes = [len(analyze_shape(shape).scenarios) for shape in small]
+    cache = _Analyses(scenarios=sizes[0] + sizes[1] + sizes[2] - 1)
+    first = cache.get(small[0])
+    assert cache.get(small[0]) is first  # kept
+    cache.get(small[1])
+    cache.get(small[0])  # now the most recently used
+    cache.get(small[2])  # over the budget: small[1] goes
+    assert cache.get(small[0]) is first
+    held = dict(cache._by_shape)
+    assert small[1] not in held and small[2] in held
+    assert cache._held == sizes[0] + sizes[2] <= cache._budget
+
+
+def test_an_analysis_larger_than_the_whole_budget_is_still_kept_alone() -> None:
+    shape = Shape("dag_only", 4, 0, "existing", 2, 40, 2)
+    cache = _Analyses(scenarios=1)
+    analysis = cache.get(shape)
+    assert cache.get(shape) is analysis and list(cache._by_shape) == [shape]
