@@ -10,9 +10,16 @@ import pulp
 from advisor.catalog import Catalog
 from advisor.domain import ARCHITECTURES, FAILURE_WORDS, Design, Request, SolverFailed, format_money
 from advisor.failures import SERVICE_LABELS, Analysis
-from advisor.optimizer.model import Model, SizingCache, Unsizable, build_model, extract_design
+from advisor.optimizer.model import (
+    Model,
+    SizingCache,
+    Unsizable,
+    build_model,
+    extract_design,
+    select_columns,
+)
 from advisor.optimizer.solve import SOLVERS, SolverStats, solve_many
-from advisor.optimizer.variants import Forbidden, Variant, allowed, enumerate_variants
+from advisor.optimizer.variants import Forbidden, Scorer, Variant, allowed, structures
 from advisor.pricing import Quote, bill_of_materials
 
 __all__ = ["SOLVERS", "ArchitectureResult", "Optimization", "optimize"]
@@ -67,11 +74,12 @@ def optimize(
     """
     stats = SolverStats()
     sizings: SizingCache = {}
+    score = Scorer(request)
     results: dict[str, ArchitectureResult] = {}
     models: dict[str, Model] = {}
     missing: set[str] = set()
     for architecture in ARCHITECTURES:
-        built = _build(architecture, request, catalog, sizings)
+        built = _build(architecture, request, catalog, score, sizings)
         if isinstance(built, ArchitectureResult):
             results[architecture] = built
             continue
@@ -148,27 +156,26 @@ def optimize(
 
 
 def _build(
-    architecture: str, request: Request, catalog: Catalog, sizings: SizingCache
+    architecture: str, request: Request, catalog: Catalog, score: Scorer, sizings: SizingCache
 ) -> ArchitectureResult | tuple[Model, bool]:
     """The architecture's model (and whether it misses a required goal), or why there is none."""
     options = allowed(architecture, request, catalog)
     if isinstance(options, Forbidden):
         return ArchitectureResult(architecture, "not_allowed", [options.reason])
-    variants = enumerate_variants(architecture, request, catalog)
-    if not variants:
+    found = structures(architecture, request, catalog)
+    if not found:
         return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
-    qualifying = [v for v in variants if v.meets_required]
     try:
-        model = build_model(
-            architecture, request, catalog, options, qualifying or variants, with_budget=True, cache=sizings
-        )
+        selection = select_columns(architecture, request, catalog, options, found, score, sizings)
     except Unsizable:
-        if qualifying:
+        if any(score(s).meets_required for s in found):
             return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
+        first = score(found[0])
         return ArchitectureResult(
-            architecture, "misses_required_goal", _missed(request, variants[0]), analysis=variants[0].analysis
+            architecture, "misses_required_goal", _missed(request, first), analysis=first.analysis
         )
-    return model, not qualifying
+    model = build_model(architecture, request, catalog, options, selection.columns, with_budget=True)
+    return model, not selection.meets_required
 
 
 def _objective(model: Model, sense: int, objective: pulp.LpAffineExpression) -> None:

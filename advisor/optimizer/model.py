@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,7 +24,7 @@ import pulp
 
 from advisor.catalog import Catalog, Item
 from advisor.domain import Design, Request
-from advisor.optimizer.variants import Options, Variant
+from advisor.optimizer.variants import Options, Scorer, Structure, Variant
 from advisor.pricing import cals_to_buy, domain_controller_items, witness_items
 from advisor.topology import LOAD_BALANCERS_BY_ARCHITECTURE
 
@@ -184,23 +185,28 @@ def _sizings(
 SizingCache = dict[tuple[object, ...], list[Sizing]]
 
 
-def _columns(
+Bundle = tuple[int, int, int, Structure, Sizing, "Sizing | None"]  # upfront, annual, order, ...
+
+
+def _bundles(
     request: Request,
     catalog: Catalog,
     options: Options,
-    variants: list[Variant],
+    structures: Sequence[Structure],
     survive: bool,
     cache: SizingCache,
-) -> list[Column]:
+) -> list[Bundle]:
+    """Every structure with every undominated sizing of its server groups, priced and sorted
+    cheapest first by upfront then annual cost (ties in the order generated)."""
     version = request.platform.windows_version
     witness = witness_items(catalog, version)
     dc = domain_controller_items(catalog, version)
     witness_up, witness_an = sum(i.price_cents for i in witness), sum(i.annual_cents for i in witness)
     dc_up, dc_an = sum(i.price_cents for i in dc), sum(i.annual_cents for i in dc)
-    # Every bundle as (upfront, annual, -weight, order, ...): sorted, ties keep their order.
-    bundles: list[tuple[int, int, float, int, Variant, Sizing, Sizing | None]] = []
-    for v in variants:
-        n, m, copies = v.shape.exchange_servers, v.shape.dedicated_cas_servers, v.shape.database_copies
+    bundles: list[Bundle] = []
+    for structure in structures:
+        shape = structure.shape
+        n, m, copies = shape.exchange_servers, shape.dedicated_cas_servers, shape.database_copies
         mailbox_key = (n, options.windows_editions, options.exchange_editions, survive, copies)
         if mailbox_key not in cache:
             cache[mailbox_key] = _sizings(n, request, catalog, *mailbox_key[1:])
@@ -210,32 +216,89 @@ def _columns(
             if cas_key not in cache:
                 cache[cas_key] = _sizings(m, request, catalog, *cas_key[1:])
             cas_choices = list(cache[cas_key])
-        added = v.domain_controllers_added
-        fixed_up = (witness_up if v.shape.witness == "buy" else 0) + added * dc_up
-        fixed_an = (witness_an if v.shape.witness == "buy" else 0) + added * dc_an
+        added = structure.domain_controllers_added
+        fixed_up = (witness_up if shape.witness == "buy" else 0) + added * dc_up
+        fixed_an = (witness_an if shape.witness == "buy" else 0) + added * dc_an
         for mailbox in cache[mailbox_key]:
             for cas in cas_choices:
                 up = mailbox.upfront_cents + (cas.upfront_cents if cas else 0) + fixed_up
                 an = mailbox.annual_cents + (cas.annual_cents if cas else 0) + fixed_an
-                bundles.append((up, an, -v.weight, len(bundles), v, mailbox, cas))
-    return _undominated(bundles)
+                bundles.append((up, an, len(bundles), structure, mailbox, cas))
+    bundles.sort()  # the order numbers are unique, so no two bundles compare past them
+    return bundles
 
 
-def _undominated(bundles: list[tuple[int, int, float, int, Variant, Sizing, Sizing | None]]) -> list[Column]:
-    """The columns no other one matches or beats on upfront cost, annual cost and weight.
+@dataclass
+class Selection:
+    """The columns of an architecture's model, and whether they meet every required goal (when
+    no structure can, they are the cheapest ones that miss, kept for comparison)."""
+
+    columns: list[Column]
+    meets_required: bool
+
+
+def select_columns(
+    architecture: str,
+    request: Request,
+    catalog: Catalog,
+    options: Options,
+    structures: Sequence[Structure],
+    score: Scorer,
+    cache: SizingCache | None = None,
+) -> Selection:
+    """The columns no other one matches or beats on upfront cost, annual cost and preferred
+    weight, among those meeting every required goal (or among all, when none does).
 
     Every objective of every stage (see `advisor.optimizer.optimize`) prefers lower costs and a
     higher preferred weight, and the budget only ever caps costs, so a dominated column can be
     in no best design: the one that dominates it is at least as good under any objective and
-    budget. Of exact ties the first generated is kept, so the choice is deterministic.
+    budget. Bundles are walked cheapest first and a structure is simulated only when its
+    bundle could still join the columns: once a kept column costs no more and meets every
+    preferred goal, nothing after it can, so most large structures are never simulated.
+
+    Raises Unsizable when no structure can be sized, or when some structure meets every
+    required goal but none of those can be. `cache` shares sizings between the architectures
+    of one request.
     """
+    survive = survives_a_server(architecture, request)
+    bundles = _bundles(request, catalog, options, structures, survive, {} if cache is None else cache)
+    qualifying: list[Column] = []
+    missing: list[Column] = []
+    settled = math.inf  # the least annual cost of a kept column that meets every goal asked
+    for up, an, _, structure, mailbox, cas in bundles:
+        if an >= settled:
+            continue
+        variant = score(structure)
+        if not variant.meets_required and qualifying:
+            continue
+        pool = qualifying if variant.meets_required else missing
+        if not any(c.annual_cents <= an and c.variant.weight >= variant.weight for c in pool):
+            pool.append(Column(variant, mailbox, cas, up, an))
+            if variant.meets_required and variant.weight >= score.most_weight:
+                settled = an
+    if qualifying:
+        return Selection(_undominated(qualifying), True)
+    if not missing or any(score(s).meets_required for s in structures):
+        raise Unsizable(architecture)
+    return Selection(_undominated(missing), False)
+
+
+def _undominated(columns: list[Column]) -> list[Column]:
+    """Drop the columns another one matches or beats on both costs and weight; of exact ties
+    the first is kept. (The walk in `select_columns` keeps at most a few columns, but one it
+    kept can be beaten by a later one of equal costs and more weight.)"""
+    ordered = sorted(columns, key=lambda c: (c.upfront_cents, c.annual_cents, -c.variant.weight))
     kept: list[Column] = []
-    front: list[tuple[int, float]] = []  # (annual, -weight) of the kept columns
-    for up, an, less_weight, _, variant, mailbox, cas in sorted(bundles):
-        if not any(a <= an and w <= less_weight for a, w in front):
-            front.append((an, less_weight))
-            kept.append(Column(variant, mailbox, cas, up, an))
+    for column in ordered:
+        weight = column.variant.weight
+        if not any(k.annual_cents <= column.annual_cents and k.variant.weight >= weight for k in kept):
+            kept.append(column)
     return kept
+
+
+def survives_a_server(architecture: str, request: Request) -> bool:
+    """A design that claims to survive a server failure is sized for it."""
+    return architecture != "single_server" and any(g.failure == "server" for g in request.goals)
 
 
 def build_model(
@@ -243,19 +306,11 @@ def build_model(
     request: Request,
     catalog: Catalog,
     options: Options,
-    variants: list[Variant],
+    columns: list[Column],
     with_budget: bool,
-    cache: SizingCache | None = None,
 ) -> Model:
-    """The model for one architecture; `variants` already meet every required goal.
-
-    `cache` shares sizings between the architectures of one request (same request, catalog).
-    """
-    # A design that claims to survive a server failure is sized for it.
-    survive = architecture != "single_server" and any(g.failure == "server" for g in request.goals)
-    columns = _columns(request, catalog, options, variants, survive, {} if cache is None else cache)
-    if not columns:
-        raise Unsizable(architecture)
+    """The model for one architecture over the columns `select_columns` chose."""
+    survive = survives_a_server(architecture, request)
     problem = pulp.LpProblem(_name(f"advisor_{architecture}"), pulp.LpMinimize)
     chosen = [(problem.add_variable(c.label, cat="Binary"), c) for c in columns]
     add = problem.addConstraint

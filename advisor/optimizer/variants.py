@@ -1,4 +1,4 @@
-"""Which architectures a request allows, and each one's structural variants scored by the simulator."""
+"""Which architectures a request allows, their structures, and each one scored by the simulator."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from advisor.catalog import Catalog
 from advisor.domain import Request, windows_name
-from advisor.failures import Analysis, analyze_shape, coverage_of
+from advisor.failures import Analysis, analyze_shape, outages_of
 from advisor.topology import DAG_ARCHITECTURES, LOAD_BALANCERS_BY_ARCHITECTURE, Shape
 
 
@@ -22,9 +22,21 @@ class Options:
     load_balancer_models: tuple[str, ...]
 
 
+@dataclass(frozen=True, eq=False)
+class Structure:
+    """One way to lay an architecture out: server counts, witness and domain controllers.
+
+    Structures are made once per catalog and request fields (see `structures`) and shared, so
+    they compare by identity: a request's scores are looked up without hashing the shape.
+    """
+
+    shape: Shape
+    domain_controllers_added: int
+
+
 @dataclass(frozen=True)
 class Variant:
-    """One structure: server counts, witness and domain controllers, with its simulated coverage."""
+    """One structure, scored against a request's goals by the failure simulator."""
 
     shape: Shape
     domain_controllers_added: int
@@ -39,6 +51,34 @@ class Variant:
     def key(self) -> str:
         s = self.shape
         return f"n{s.exchange_servers}_m{s.dedicated_cas_servers}_dc{self.domain_controllers_added}"
+
+
+class Scorer:
+    """Scores structures against one request's goals, simulating each shape on first use only.
+
+    The optimizer asks for the scores of the structures that can still matter, cheapest first
+    (see `advisor.optimizer.model`); simulated outages are kept per shape (`outages_of`).
+    """
+
+    def __init__(self, request: Request):
+        pairs = request.goal_pairs()
+        self.required = frozenset(pair for pair, g in pairs.items() if g.priority == "required")
+        self.preferred = tuple((pair, g.weight) for pair, g in pairs.items() if g.priority == "preferred")
+        self.most_weight: float = sum(w for _, w in self.preferred)
+        self._scored: dict[Structure, Variant] = {}
+
+    def __call__(self, structure: Structure) -> Variant:
+        found = self._scored.get(structure)
+        if found is None:
+            outages = outages_of(structure.shape)
+            found = Variant(
+                structure.shape,
+                structure.domain_controllers_added,
+                self.required.isdisjoint(outages),
+                sum(w for pair, w in self.preferred if pair not in outages),
+            )
+            self._scored[structure] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -113,31 +153,29 @@ def allowed(architecture: str, request: Request, catalog: Catalog) -> Options | 
     return Options(editions, cas_editions, ex_editions, models)
 
 
-def enumerate_variants(architecture: str, request: Request, catalog: Catalog) -> list[Variant]:
-    """Every structure the optimizer may choose for an architecture, simulated once each.
+def structures(architecture: str, request: Request, catalog: Catalog) -> tuple[Structure, ...]:
+    """Every structure the optimizer may choose for an architecture, not yet simulated.
 
-    The structures depend on a few request fields only, so they are kept per catalog and those
-    fields (`_structures`) and shared by every request that has them.
+    They depend on a few request fields only, so they are kept per catalog and those fields.
     """
     env = request.environment
-    goals = tuple(sorted((f, s, g.priority, g.weight) for (f, s), g in request.goal_pairs().items()))
     most = max(s.mailboxes for s in catalog.exchange_servers_models())
-    return list(
-        _structures(
-            catalog,
-            architecture,
-            math.ceil(request.mailboxes / most),
-            request.platform.exchange_version,
-            request.databases,
-            env.domain_controllers,
-            env.witness_host,
-            env.sites,
-            goals,
-        )
+    return _structures(
+        catalog,
+        architecture,
+        math.ceil(request.mailboxes / most),
+        request.platform.exchange_version,
+        request.databases,
+        env.domain_controllers,
+        env.witness_host,
+        env.sites,
     )
 
 
-GoalsKey = tuple[tuple[str, str, str, float], ...]
+def enumerate_variants(architecture: str, request: Request, catalog: Catalog) -> list[Variant]:
+    """Every structure of an architecture, each simulated and scored against the goals."""
+    score = Scorer(request)
+    return [score(s) for s in structures(architecture, request, catalog)]
 
 
 @lru_cache(maxsize=1024)
@@ -150,14 +188,12 @@ def _structures(
     existing: int,
     witness_host: str,
     sites: int,
-    goals: GoalsKey,
-) -> tuple[Variant, ...]:
-    """Every structure of an architecture, scored by the simulator.
+) -> tuple[Structure, ...]:
+    """Every structure of an architecture.
 
     A server count below `fewest_servers` (the largest server model times the count carries
     fewer than the mailboxes), or whose database copies no edition can mount, is no design at
-    all: it is skipped before it is simulated, the simulation of a large shape being the costly
-    part.
+    all and is left out.
     """
     counts = [1] if architecture == "single_server" else list(range(2, catalog.dag_max_members + 1))
     cas_counts = (
@@ -170,7 +206,7 @@ def _structures(
     limit = max(catalog.exchange[exchange_version].mounted_databases.values(), default=0)
     copies_for = {n: min(catalog.policy.database_copies, n) if n > 1 else 1 for n in counts}
     counts = [n for n in counts if n >= fewest_servers and copies_for[n] * databases <= limit * n]
-    variants: list[Variant] = []
+    found = []
     for n in counts:
         for m in cas_counts:
             for added in dc_options:
@@ -184,17 +220,8 @@ def _structures(
                     database_copies=copies_for[n],
                     sites=sites,
                 )
-                required, weight = _score(shape, goals)
-                variants.append(Variant(shape, added, required, weight))
-    return tuple(variants)
-
-
-def _score(shape: Shape, goals: GoalsKey) -> tuple[bool, float]:
-    """Whether the simulator says a shape meets every required goal, and its preferred weight."""
-    worst = coverage_of(shape)
-    required = all(worst[(f, s)] != "outage" for f, s, priority, _ in goals if priority == "required")
-    weight = sum(w for f, s, priority, w in goals if priority == "preferred" and worst[(f, s)] != "outage")
-    return required, weight
+                found.append(Structure(shape, added))
+    return tuple(found)
 
 
 def default_witness(architecture: str, servers: int, host: str) -> str:

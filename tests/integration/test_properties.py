@@ -15,8 +15,9 @@ from advisor.catalog import Catalog, Item, LoadBalancerModel, ServerModel
 from advisor.domain import ARCHITECTURES, FAILURE_KINDS, SERVICES, Cost, Design, Request
 from advisor.failures import analyze_shape
 from advisor.optimizer import optimize
-from advisor.optimizer.model import Column, build_model
-from advisor.optimizer.variants import Forbidden, Variant, allowed, enumerate_variants
+from advisor.optimizer import variants as variants_module
+from advisor.optimizer.model import Column, Selection, Unsizable, select_columns
+from advisor.optimizer.variants import Forbidden, Scorer, Variant, allowed, enumerate_variants, structures
 from advisor.pricing import bill_of_materials
 from advisor.schemas import parse_request
 from advisor.topology import LOAD_BALANCERS_BY_ARCHITECTURE, Shape
@@ -279,29 +280,37 @@ PRUNING_CASES = {
 }
 
 
+def _selection(architecture: str, request: Request, catalog: Catalog) -> Selection | None:
+    options = allowed(architecture, request, catalog)
+    if isinstance(options, Forbidden):
+        return None
+    found = structures(architecture, request, catalog)
+    try:
+        return select_columns(architecture, request, catalog, options, found, Scorer(request))
+    except Unsizable:
+        return None
+
+
 @pytest.mark.parametrize("case", list(PRUNING_CASES))
 def test_every_design_left_out_of_the_model_is_matched_or_beaten_by_one_in_it(
     catalog: Catalog, case: str
 ) -> None:
     request = parse_request(PRUNING_CASES[case])
-    checked = 0
+    checked = {True: 0, False: 0}
     for architecture in ARCHITECTURES:
-        options = allowed(architecture, request, catalog)
-        if isinstance(options, Forbidden):
+        selection = _selection(architecture, request, catalog)
+        if selection is None:
             continue
         variants = enumerate_variants(architecture, request, catalog)
-        qualifying = [v for v in variants if v.meets_required]
-        if not qualifying:
-            continue
-        model = build_model(architecture, request, catalog, options, qualifying, with_budget=False)
-        kept = [column for _, column in model.columns]
+        assert selection.meets_required == any(v.meets_required for v in variants)
+        assert all(c.variant.meets_required == selection.meets_required for c in selection.columns)
         priced: dict[tuple[int, str | None], Cost] = {}
         for design, variant in every_design(architecture, request, catalog):
-            if not variant.meets_required:
+            if selection.meets_required and not variant.meets_required:
                 continue
             cost = bill_of_materials(design, request, catalog).cost
             rivals = []
-            for i, column in enumerate(kept):
+            for i, column in enumerate(selection.columns):
                 key = (i, design.load_balancer_model)
                 if key not in priced:
                     priced[key] = bill_of_materials(
@@ -314,17 +323,31 @@ def test_every_design_left_out_of_the_model_is_matched_or_beaten_by_one_in_it(
                 and weight >= variant.weight
                 for c, weight in rivals
             ), (architecture, design)
-            checked += 1
-    assert checked > 0
+            checked[selection.meets_required] += 1
+    assert checked[True] > 0
+    if case == "seed":
+        assert checked[False] > 0  # dag_only cannot keep Outlook up through a server failure
 
 
 def test_a_costlier_structure_that_meets_more_preferred_weight_stays_in_the_model(catalog: Catalog) -> None:
     request = parse_request(PRUNING_CASES["preferred domain controller, one owned"])
-    options = allowed("dag_only", request, catalog)
-    assert not isinstance(options, Forbidden)
-    variants = enumerate_variants("dag_only", request, catalog)
-    model = build_model("dag_only", request, catalog, options, variants, with_budget=False)
-    weights = sorted({column.variant.weight for _, column in model.columns})
-    added = {column.variant.domain_controllers_added for _, column in model.columns}
+    selection = _selection("dag_only", request, catalog)
+    assert selection is not None and selection.meets_required
+    weights = sorted({column.variant.weight for column in selection.columns})
+    added = {column.variant.domain_controllers_added for column in selection.columns}
     assert weights[0] < weights[-1] and added == {0, 1}
-    assert len(model.columns) < len(variants)
+    assert len(selection.columns) < len(structures("dag_only", request, catalog))
+
+
+def test_structures_costlier_than_a_kept_design_meeting_every_goal_are_never_simulated(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request = parse_request(make_request(databases=3))  # a database count no other test uses
+    simulated: list[Shape] = []
+    real = variants_module.outages_of
+    monkeypatch.setattr(variants_module, "outages_of", lambda shape: simulated.append(shape) or real(shape))
+    selection = _selection("dedicated_cas_wnlb", request, catalog)
+    assert selection is not None and selection.meets_required
+    found = structures("dedicated_cas_wnlb", request, catalog)
+    assert 0 < len(simulated) < len(found) / 4
+    assert {c.variant.shape for c in selection.columns} <= set(simulated)
