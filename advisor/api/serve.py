@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import logging.config
 import sys
@@ -94,6 +95,9 @@ def serve(host: str, port: int, workers: int, dev: bool) -> int:
         app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
         return EXIT_OK
     options = gunicorn_options(host, port, workers, float(app.config["ADVISOR_TIME_LIMIT"]))
+    # The app is built before the fork (preload): freeze what it holds so that the workers'
+    # garbage collections neither scan it nor write to its pages, which stay shared.
+    gc.freeze()
     try:
         AdvisorServer(app, options).run()
     except SystemExit as stop:  # gunicorn's arbiter exits through sys.exit
