@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from advisor import reference
 from advisor.architectures import ARCHITECTURE_INFO
 from advisor.catalog import Catalog, CatalogRegistry
 from advisor.domain import (
@@ -34,6 +35,7 @@ class Advisor:
         self.catalogs = catalogs or CatalogRegistry()
         self.solver = solver
         self.time_limit = time_limit
+        self._profiles: dict[str, Any] | None = None
 
     def catalog_for(self, request: Request, budget_given: bool = True) -> Catalog:
         catalog = self.catalogs.get(request.catalog)
@@ -48,6 +50,24 @@ class Advisor:
                 ]
             )
         return catalog
+
+    def catalog_list(self) -> dict[str, Any]:
+        """Every price book by id, version, currency and date; `default` marks the one requests
+        that name no catalog are priced from."""
+        default_id = self.catalogs.get("default").id
+        return {"catalogs": [reference.catalog_entry(c, default_id) for c in self.catalogs.all()]}
+
+    def catalog_detail(self, catalog_id: str) -> dict[str, Any]:
+        """One price book with every price and its basis, the facts and the rules they cite;
+        UnknownCatalog when there is no such id."""
+        return reference.catalog_detail(self.catalogs.get(catalog_id), self.catalogs.get("default").id)
+
+    def architecture_profiles(self) -> dict[str, Any]:
+        """Every architecture with its rules and the failure profile of its smallest design,
+        worked out once per advisor (it depends on the default catalog only)."""
+        if self._profiles is None:
+            self._profiles = reference.architectures(self)
+        return self._profiles
 
     def recommend(self, data: Any, write_lp: Path | None = None) -> dict[str, Any]:
         """The response for a request in its JSON form (validated here)."""

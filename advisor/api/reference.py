@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from advisor.api import presenters
 from advisor.api.advice import advisor
 from advisor.api.reference_schemas import ArchitectureListSchema, CatalogDetailSchema, CatalogListSchema
 
@@ -31,11 +29,7 @@ class Architectures(MethodView):
         compared with a single server, what still gives an outage, and its single points of
         failure, each with a sentence for a proposal.
         """
-        cache = current_app.extensions.setdefault("advisor.api.cache", {})
-        if "architectures" not in cache:
-            cache["architectures"] = presenters.architectures(advisor())
-        listing: dict[str, Any] = cache["architectures"]
-        return listing
+        return advisor().architecture_profiles()
 
 
 @blp.route("/catalogs")
@@ -47,9 +41,7 @@ class Catalogs(MethodView):
         Every catalog by id, version, currency and date; `default` marks the one requests that
         name no catalog are priced from (the ADVISOR_CATALOG one, when set).
         """
-        registry = advisor().catalogs
-        default_id = registry.get("default").id
-        return {"catalogs": [presenters.catalog_entry(c, default_id) for c in registry.all()]}
+        return advisor().catalog_list()
 
 
 _CATALOG_ID = {
@@ -71,5 +63,4 @@ class CatalogDetail(MethodView):
         product facts the optimizer obeys and the rules they cite. `default` names the
         default catalog; an unknown id is a 404 problem listing the known ones.
         """
-        registry = advisor().catalogs
-        return presenters.catalog_detail(registry.get(catalog_id), registry.get("default").id)
+        return advisor().catalog_detail(catalog_id)

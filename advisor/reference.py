@@ -1,17 +1,21 @@
-"""Reshape catalogs and architectures into the reference endpoints' JSON; no rule is decided here.
+"""The reference views: price books and architectures as plain dicts; no rule is decided here.
 
-The architectures' failure profile comes from the service's own `analyze` of each smallest
-design, so the failure simulator stays the single authority on what a design survives.
+The service answers them (`Advisor.catalog_list`, `catalog_detail`, `architecture_profiles`)
+for the API's reference endpoints. The architectures' failure profile comes from the
+service's own `analyze` of each smallest design, so the failure simulator stays the single
+authority on what a design survives.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.architectures import ARCHITECTURE_INFO
 from advisor.catalog import Catalog, Item
 from advisor.domain import ARCHITECTURES, FAILURE_KINDS, SERVICES, InvalidInput, cents_to_money
-from advisor.service import Advisor
+
+if TYPE_CHECKING:  # the service calls into this module
+    from advisor.service import Advisor
 
 BASELINE = "single_server"
 PROFILE_ASSUMPTIONS = (
