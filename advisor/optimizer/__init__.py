@@ -63,14 +63,15 @@ def optimize(
     """Weigh every architecture the Exchange version knows; rank the ones that fit.
 
     Each architecture has its own model; the models are solved in stages, every stage one
-    batched solve over the architectures still open (see `solve_many`):
+    batched solve over the architectures it concerns (see `solve_many`):
 
-    A. without the budget, each model's cheapest design by the budget's measure (by total for
-       an architecture that misses a required goal, reported for comparison only); one whose
-       cheapest design breaks the budget is `over_budget`, and that design says by how much;
-    B. with the budget, the objective: for `min_cost` the lowest total (A already found it when
-       the budget applies to the total), for `max_goals` the most preferred weight, then
-       C. the lowest total that keeps it.
+    A. each model's objective: an architecture that misses a required goal gets its cheapest
+       design by total, reported for comparison only; one whose cheapest design by the
+       budget's measure breaks the budget (`Model.least`, exact on these models) gets that
+       design, which says by how much it is `over_budget`; every other one gets, within the
+       budget, the lowest total for `min_cost` or the most preferred weight for `max_goals`,
+       then, for `max_goals`,
+    B. the lowest total that keeps that weight.
     """
     stats = SolverStats()
     sizings: SizingCache = {}
@@ -90,12 +91,32 @@ def optimize(
 
     eps = _epsilon(request)
     by_total = request.budget.applies_to == "total"
-    for architecture, model in models.items():
-        model.lift_budget()
-        measure = model.total if by_total or architecture in missing else model.upfront
-        _objective(model, pulp.LpMinimize, measure - eps * model.weight)
-    _solve_stage(models, stats, solver, time_limit)
+    over: set[str] = set()
     open_: dict[str, Model] = {}
+    for architecture, model in models.items():
+        measure = model.total if by_total else model.upfront
+        if architecture in missing:
+            model.lift_budget()
+            _objective(model, model.total - eps * model.weight)
+        elif model.least(measure) > request.budget.amount_cents:
+            over.add(architecture)
+            model.lift_budget()
+            _objective(model, measure - eps * model.weight)
+        else:
+            open_[architecture] = model
+            model.enforce_budget()
+            if request.objective == "min_cost":
+                _objective(model, model.total - eps * model.weight)
+            else:
+                _objective(model, -model.weight)
+    _solve_stage(models, stats, solver, time_limit)
+    if request.objective == "max_goals" and open_:
+        for model in open_.values():
+            best = pulp.value(model.weight) or 0.0
+            model.problem.addConstraint(model.weight >= best - 1e-6, "keep_best_preferred_weight")
+            _objective(model, model.total)
+        _solve_stage(open_, stats, solver, time_limit)
+
     for architecture, model in models.items():
         design, variant = extract_design(model)
         quote = _priced(model, design, request, catalog)
@@ -109,30 +130,10 @@ def optimize(
                 variant.analysis,
                 variant.weight,
             )
-        elif quote.cost.measure(request.budget.applies_to) > request.budget.amount_cents:
+        elif architecture in over:
             results[architecture] = _over_budget(architecture, request, catalog, design, variant, quote)
-        elif request.objective == "min_cost" and by_total:
+        else:
             results[architecture] = _feasible(architecture, request, catalog, design, variant, quote)
-        else:
-            open_[architecture] = model
-
-    for model in open_.values():
-        model.enforce_budget()
-        if request.objective == "min_cost":
-            _objective(model, pulp.LpMinimize, model.total - eps * model.weight)
-        else:
-            _objective(model, pulp.LpMaximize, model.weight)
-    _solve_stage(open_, stats, solver, time_limit)
-    if request.objective == "max_goals" and open_:
-        for model in open_.values():
-            best = pulp.value(model.weight) or 0.0
-            model.problem.addConstraint(model.weight >= best - 1e-6, "keep_best_preferred_weight")
-            _objective(model, pulp.LpMinimize, model.total)
-        _solve_stage(open_, stats, solver, time_limit)
-    for architecture, model in open_.items():
-        design, variant = extract_design(model)
-        quote = _priced(model, design, request, catalog)
-        results[architecture] = _feasible(architecture, request, catalog, design, variant, quote)
 
     if write_lp is not None:
         write_lp.mkdir(parents=True, exist_ok=True)
@@ -178,8 +179,9 @@ def _build(
     return model, not selection.meets_required
 
 
-def _objective(model: Model, sense: int, objective: pulp.LpAffineExpression) -> None:
-    model.problem.sense = sense
+def _objective(model: Model, objective: pulp.LpAffineExpression) -> None:
+    """Every objective is minimised, so that any models can share a batched solve."""
+    model.problem.sense = pulp.LpMinimize
     model.problem.setObjective(objective)
 
 

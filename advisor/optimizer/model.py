@@ -94,6 +94,20 @@ class Model:
         if self.budget_overrun is not None:
             self.budget_overrun.upBound = 0
 
+    def least(self, expression: pulp.LpAffineExpression) -> float:
+        """The least value one of the model's cost expressions takes, the budget aside.
+
+        A design is one column and one load-balancer model, each chosen by an equality to one,
+        and every other row of the model holds for each column alone (the columns are generated
+        so), so the least is the constant plus the cheapest column's and the cheapest load
+        balancer's coefficients: what the MILP would find with the budget lifted.
+        """
+        least = float(expression.constant)
+        least += min(float(expression.get(x, 0.0)) for x, _ in self.columns)
+        if self.load_balancer:
+            least += min(float(expression.get(b, 0.0)) for b in self.load_balancer.values())
+        return least
+
 
 class Unsizable(Exception):
     """No structure of the architecture can be sized within the catalog and product limits."""

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+import pulp
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,8 @@ from advisor.domain import ARCHITECTURES, FAILURE_KINDS, SERVICES, Cost, Design,
 from advisor.failures import analyze_shape
 from advisor.optimizer import optimize
 from advisor.optimizer import variants as variants_module
-from advisor.optimizer.model import Column, Selection, Unsizable, select_columns
+from advisor.optimizer.model import Column, Selection, Unsizable, build_model, select_columns
+from advisor.optimizer.solve import SolverStats, solve
 from advisor.optimizer.variants import Forbidden, Scorer, Variant, allowed, enumerate_variants, structures
 from advisor.pricing import bill_of_materials
 from advisor.schemas import parse_request
@@ -351,3 +353,24 @@ def test_structures_costlier_than_a_kept_design_meeting_every_goal_are_never_sim
     found = structures("dedicated_cas_wnlb", request, catalog)
     assert 0 < len(simulated) < len(found) / 4
     assert {c.variant.shape for c in selection.columns} <= set(simulated)
+
+
+@pytest.mark.parametrize("case", list(PRUNING_CASES))
+def test_a_models_least_cost_is_what_the_milp_finds_with_the_budget_lifted(
+    catalog: Catalog, case: str
+) -> None:
+    request = parse_request(PRUNING_CASES[case])
+    compared = 0
+    for architecture in ARCHITECTURES:
+        options = allowed(architecture, request, catalog)
+        selection = _selection(architecture, request, catalog)
+        if selection is None or isinstance(options, Forbidden):
+            continue
+        model = build_model(architecture, request, catalog, options, selection.columns, with_budget=True)
+        model.lift_budget()
+        for measure in (model.upfront, model.total):
+            model.problem.setObjective(measure)
+            assert solve(model.problem, SolverStats())
+            assert pulp.value(measure) == pytest.approx(model.least(measure), abs=1e-6), architecture
+            compared += 1
+    assert compared >= 4
