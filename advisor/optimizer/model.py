@@ -327,22 +327,30 @@ def build_model(
     survive = survives_a_server(architecture, request)
     problem = pulp.LpProblem(_name(f"advisor_{architecture}"), pulp.LpMinimize)
     chosen = [(problem.add_variable(c.label, cat="Binary"), c) for c in columns]
-    add = problem.addConstraint
-    add(_sum([(x, 1) for x, _ in chosen]) == 1, "choose_one_design")
+
+    def add(terms: list[tuple[pulp.LpVariable, float]], sense: int, rhs: float, name: str) -> None:
+        problem.addConstraint(pulp.LpConstraint(_sum(terms), sense, name, rhs))
+
+    add([(x, 1) for x, _ in chosen], pulp.LpConstraintEQ, 1, "choose_one_design")
     # Redundant with the columns generated; stated so the .lp file shows the limits they obey.
     suffix = "_after_one_server_fails" if survive else ""
     add(
-        _sum([(x, c.mailbox.carries) for x, c in chosen]) >= request.mailboxes,
+        [(x, c.mailbox.carries) for x, c in chosen],
+        pulp.LpConstraintGE,
+        request.mailboxes,
         f"exchange_servers_carry_every_mailbox{suffix}",
     )
     add(
-        _sum([(x, c.mailbox.mounts - c.variant.shape.database_copies * request.databases) for x, c in chosen])
-        >= 0,
+        [(x, c.mailbox.mounts - c.variant.shape.database_copies * request.databases) for x, c in chosen],
+        pulp.LpConstraintGE,
+        0,
         "mounted_database_limit_per_server",
     )
     if any(c.cas for _, c in chosen):
         add(
-            _sum([(x, c.cas.carries) for x, c in chosen if c.cas]) >= request.mailboxes,
+            [(x, c.cas.carries) for x, c in chosen if c.cas],
+            pulp.LpConstraintGE,
+            request.mailboxes,
             f"cas_servers_carry_every_mailbox{suffix}",
         )
 
@@ -352,7 +360,7 @@ def build_model(
         for sku in options.load_balancer_models
     }
     if lb:
-        add(_sum([(b, 1) for b in lb.values()]) == 1, "one_load_balancer_model")
+        add([(b, 1) for b in lb.values()], pulp.LpConstraintEQ, 1, "one_load_balancer_model")
 
     cal = catalog.exchange_cals[(request.platform.exchange_version, "standard")]
     cals = cals_to_buy(request)
@@ -373,7 +381,14 @@ def build_model(
         # Fixed at zero, the overrun makes this a hard budget; lift_budget() frees it.
         overrun = problem.add_variable("budget_overrun", 0, 0)
         measure = total if request.budget.applies_to == "total" else upfront
-        add(measure - overrun <= request.budget.amount_cents, f"budget_{request.budget.applies_to}")
+        problem.addConstraint(
+            pulp.LpConstraint(
+                _sum([*measure.items(), (overrun, -1)], measure.constant),
+                pulp.LpConstraintLE,
+                f"budget_{request.budget.applies_to}",
+                request.budget.amount_cents,
+            )
+        )
     return Model(architecture, problem, chosen, lb, upfront, annual, total, weight, overrun)
 
 
