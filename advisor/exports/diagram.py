@@ -52,17 +52,8 @@ class Box:
 
 
 def front_kind(d: DesignColumn) -> str:
-    """How clients reach Client Access: lb, nlb, dns or fixed (one named server)."""
-    known = {
-        "single_server": "fixed",
-        "dag_only": "fixed",
-        "dag_cas_array_dns": "dns",
-        "dag_cas_array_single_lb": "lb",
-        "dag_cas_array_lb_pair": "lb",
-        "dedicated_cas_wnlb": "nlb",
-    }
-    if d.architecture in known:
-        return known[d.architecture]
+    """How clients reach Client Access: lb, nlb, dns or fixed (one named server), read off the
+    design as the web diagram does, so any architecture draws the way it is built."""
     if d.design.get("load_balancers"):
         return "lb"
     if d.design.get("dedicated_cas_servers"):
