@@ -13,15 +13,24 @@ from typing import TYPE_CHECKING, Any
 from advisor.architectures import ARCHITECTURE_INFO
 from advisor.catalog import Catalog, Item
 from advisor.domain import ARCHITECTURES, FAILURE_KINDS, SERVICES, InvalidInput, cents_to_money
+from advisor.schemas import ANALYSIS_SCHEMA, EnvironmentSchema
 
 if TYPE_CHECKING:  # the service calls into this module
     from advisor.service import Advisor
 
 BASELINE = "single_server"
-PROFILE_ASSUMPTIONS = (
-    "The smallest valid design of each architecture for the request defaults: 300 mailboxes, "
-    "4 databases, 2 domain controllers, the witness on an existing server and one site."
-)
+
+
+def _profile_assumptions() -> str:
+    """What the failure profiles assume: the request's own defaults, read off its schema."""
+    size = ANALYSIS_SCHEMA.fields
+    env = EnvironmentSchema().load({})
+    return (
+        "The smallest valid design of each architecture for the request defaults: "
+        f"{size['mailboxes'].load_default} mailboxes, {size['databases'].load_default} databases, "
+        f"{env['domain_controllers']} domain controllers, the witness on an {env['witness_host']} "
+        f"server and {env['sites']} site."
+    )
 
 
 def catalog_entry(catalog: Catalog, default_id: str) -> dict[str, Any]:
@@ -169,7 +178,7 @@ def architectures(advisor: Advisor) -> dict[str, Any]:
     return {
         "catalog": catalog.summary(),
         "baseline": BASELINE,
-        "assumptions": PROFILE_ASSUMPTIONS,
+        "assumptions": _profile_assumptions(),
         "architectures": entries,
     }
 

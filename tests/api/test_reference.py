@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from advisor.app import create_app
 from advisor.architectures import ARCHITECTURE_INFO
 from advisor.domain import ARCHITECTURES
+from advisor.schemas import REQUEST_SCHEMA
 
 
 def test_architectures_lists_every_architecture_with_title_description_and_rules(client: FlaskClient) -> None:
@@ -84,3 +85,14 @@ def test_an_own_catalog_answers_to_its_id_and_to_default(catalog_copy: Path) -> 
     assert client.get("/api/v1/catalogs/default").get_json()["id"] == "acme"
     assert client.get("/api/v1/catalogs/acme").get_json()["id"] == "acme"
     assert client.get("/api/v1/architectures").get_json()["catalog"]["id"] == "acme"
+
+
+def test_the_architecture_profiles_state_the_request_defaults_they_were_drawn_with(
+    client: FlaskClient,
+) -> None:
+    words = client.get("/api/v1/architectures").get_json()["assumptions"]
+    defaults = REQUEST_SCHEMA.load({"budget": {"amount": 1}, "goals": []})
+    env = defaults["environment"]
+    assert f"{defaults['mailboxes']} mailboxes, {defaults['databases']} databases" in words
+    assert f"{env['domain_controllers']} domain controllers" in words
+    assert f"witness on an {env['witness_host']} server" in words
