@@ -8,11 +8,14 @@ from typing import Any
 from marshmallow import RAISE, Schema, fields, validate
 
 from advisor.domain import ARCHITECTURES, FieldProblem, InvalidInput, SavedScenario
+from advisor.fields import Text
 from advisor.schemas import load
 from advisor.service import Advisor
 from advisor.storage import ScenarioPage, ScenarioStore
 
 MAX_PAGE = 100
+NAME_MAX = 200
+NOTES_MAX = 5000
 
 
 class _Strict(Schema):
@@ -21,20 +24,20 @@ class _Strict(Schema):
 
 
 class ScenarioCreateSchema(_Strict):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    notes = fields.String(load_default="", validate=validate.Length(max=5000))
+    name = Text(required=True, validate=validate.Length(min=1, max=NAME_MAX))
+    notes = Text(load_default="", validate=validate.Length(max=NOTES_MAX))
     request = fields.Dict(required=True)
 
 
 class ScenarioPatchSchema(_Strict):
-    name = fields.String(validate=validate.Length(min=1, max=200))
-    notes = fields.String(validate=validate.Length(max=5000))
+    name = Text(validate=validate.Length(min=1, max=NAME_MAX))
+    notes = Text(validate=validate.Length(max=NOTES_MAX))
 
 
 class ScenarioListSchema(_Strict):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
-    name = fields.String(load_default=None, validate=validate.Length(max=200))
+    name = Text(load_default=None, validate=validate.Length(max=NAME_MAX))
 
 
 def _prefixed(err: InvalidInput, prefix: str) -> InvalidInput:
@@ -84,7 +87,7 @@ class Scenarios:
         """A new scenario from the same request against the current catalog, and what changed."""
         original = self.store.get(scenario_id)
         response = self.advisor.recommend(original.request)
-        name = f"{original.name} (re-priced {date.today().isoformat()})"[:200]
+        name = f"{original.name} (re-priced {date.today().isoformat()})"[:NAME_MAX]
         fresh = self.store.add(name, original.notes, original.request, response, repriced_from=original.id)
         return fresh, differences(original.response, response)
 

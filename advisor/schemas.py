@@ -29,7 +29,7 @@ from advisor.domain import (
     Request,
     money_to_cents,
 )
-from advisor.fields import StrictBoolean, StrictInteger, StrictNumber
+from advisor.fields import StrictBoolean, StrictInteger, StrictNumber, Text
 
 MAX_BUDGET = 100_000_000
 
@@ -82,9 +82,9 @@ class GoalSchema(_Strict):
 
 
 class ProjectSchema(_Strict):
-    name = fields.String(load_default="", validate=validate.Length(max=200))
-    customer = fields.String(load_default="", validate=validate.Length(max=200))
-    prepared_by = fields.String(load_default="", validate=validate.Length(max=200))
+    name = Text(load_default="", validate=validate.Length(max=200))
+    customer = Text(load_default="", validate=validate.Length(max=200))
+    prepared_by = Text(load_default="", validate=validate.Length(max=200))
 
 
 _catalog_id = fields.String(

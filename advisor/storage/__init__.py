@@ -197,8 +197,14 @@ class ScenarioStore:
             updated_at=now,
             repriced_from=repriced_from,
         )
-        with self._transaction() as session:
-            session.add(row)
+        try:
+            with self._transaction() as session:
+                session.add(row)
+        except IntegrityError:
+            if repriced_from is None:
+                raise
+            # The original was deleted while it was being re-priced: there is nothing to link to.
+            raise ScenarioNotFound(repriced_from) from None
         return _record(row)
 
     @staticmethod

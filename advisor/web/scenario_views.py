@@ -25,7 +25,7 @@ from advisor.architectures import ARCHITECTURE_INFO
 from advisor.domain import FieldProblem, InvalidInput, SavedScenario, ScenarioNotFound, UnknownCatalog
 from advisor.exports import Rendered, render
 from advisor.exports.multi import StoredDesign, comparison_across, stored_comparison
-from advisor.scenarios import Scenarios, differences
+from advisor.scenarios import NAME_MAX, NOTES_MAX, Scenarios, differences
 from advisor.schemas import RequestSchema
 from advisor.web import codec, forms, present
 from advisor.web import views as web_views
@@ -35,8 +35,6 @@ from advisor.web.views import EXPORT_FORMATS, bp
 
 PAGE_SIZE = 20
 MAX_COMPARED = 8
-NAME_MAX = 200
-NOTES_MAX = 5000
 # Endpoints of this module, whose refused posts get their own answer rather than the plan form.
 _ENDPOINTS = {
     "web.scenario_save",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from advisor.catalog import CatalogRegistry
-from advisor.domain import InvalidInput
+from advisor.domain import InvalidInput, ScenarioNotFound
 from advisor.scenarios import Scenarios, differences
 from advisor.service import Advisor
 from advisor.storage import ScenarioStore
@@ -81,3 +81,34 @@ def test_differences_of_a_response_with_itself_are_empty(advisor: Advisor) -> No
         a["cost_change"] in (None, {"upfront": 0, "annual": 0, "total": 0}) for a in changes["architectures"]
     )
     assert all(not a["design_changes"] for a in changes["architectures"])
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"name": "Contoso\u0000", "request": make_request()}, "name"),
+        ({"name": "x", "notes": "sent\u0007", "request": make_request()}, "notes"),
+        ({"name": "x", "request": make_request(project={"name": "Mail\u0000HA"})}, "request.project.name"),
+    ],
+)
+def test_control_characters_are_refused_naming_the_field_before_the_database_sees_them(
+    scenarios: Scenarios, data: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        scenarios.save(data)
+    assert field in [p.field for p in caught.value.problems]
+    assert scenarios.list({}).total == 0  # nothing half-stored
+
+
+def test_notes_keep_their_line_breaks_and_tabs(scenarios: Scenarios) -> None:
+    saved = scenarios.save({"name": "x", "notes": "line one\n\tline two\r\n", "request": make_request()})
+    assert scenarios.get(saved.id).notes == "line one\n\tline two\r\n"
+
+
+def test_repricing_a_scenario_deleted_meanwhile_is_not_found_rather_than_a_crash(
+    scenarios: Scenarios, store: ScenarioStore
+) -> None:
+    saved = scenarios.save({"name": "x", "request": make_request()})
+    store.delete(saved.id)
+    with pytest.raises(ScenarioNotFound):
+        store.add("x (re-priced)", "", saved.request, saved.response, repriced_from=saved.id)
