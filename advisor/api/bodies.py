@@ -16,7 +16,9 @@ def require_json_object() -> None:
         return
     if not request.is_json:
         raise UnsupportedMediaType(
-            f"Send the body as application/json, not {request.mimetype or 'no content type'}."
+            f"Send the body as application/json, not {request.mimetype}."
+            if request.mimetype
+            else "Send the body as application/json; the request has no Content-Type."
         )
     raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: RequestEntityTooLarge (413)
     try:

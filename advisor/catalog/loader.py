@@ -44,8 +44,7 @@ class CatalogProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}: {self.item}" if self.item else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return ": ".join(part for part in (self.file, self.item, self.field, self.message) if part)
 
 
 class InvalidCatalog(AdvisorError):
@@ -60,7 +59,7 @@ def load_catalog(path: Path) -> Catalog:
     path = Path(path)
     problems: list[CatalogProblem] = []
     if not path.is_dir():
-        raise InvalidCatalog(path, [CatalogProblem(str(path), "", "", "is not a catalog folder")])
+        raise InvalidCatalog(path, [CatalogProblem("", "", "", "is not a catalog folder")])
     data: dict[str, dict[str, Any]] = {}
     for name, schema in FILES.items():
         raw = _read_toml(path / name, problems)

@@ -1,6 +1,6 @@
 """The request carried in a result URL: compact JSON, deflated, base64url; small and checked on the way back.
 
-The URL is the whole state of a result (there is no database behind the form yet), so it can
+The URL is the whole state of a result (saving it as a scenario is a separate step), so it can
 be reloaded and shared. It is not signed: whatever it holds is validated again on every GET,
 exactly as a posted form is, so a changed URL can only ask a different valid question.
 """
@@ -40,7 +40,14 @@ def decode(token: str) -> dict[str, Any]:
         if inflater.unconsumed_tail or not inflater.eof:
             raise BadToken("the link's request is cut short or too large")
         data = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, zlib.error, UnicodeDecodeError, json.JSONDecodeError, ValueError) as err:
+    except (
+        binascii.Error,
+        zlib.error,
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+        ValueError,
+        RecursionError,  # a link inflating to thousands of nested brackets
+    ) as err:
         if isinstance(err, BadToken):
             raise
         raise BadToken("the link's request cannot be read") from None

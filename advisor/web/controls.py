@@ -65,8 +65,9 @@ FAILURE_LABELS: dict[str, str] = {
 }
 FAILURE_HELP: dict[str, str] = {
     "database": "One database copy or its disk. A DAG with a second copy fails over in about 30 seconds.",
-    "server": "Any one Exchange server goes down completely. Without a CAS array and a load balancer, "
-    "Outlook stays cut off from the server named in RpcClientAccessServer.",
+    "server": "Any one Exchange server goes down completely. Without a CAS array, Outlook stays cut off "
+    "from the server named in RpcClientAccessServer; behind DNS alone, clients that resolved to the "
+    "lost server stay cut off; a load balancer, or Windows NLB on dedicated CAS servers, keeps them working.",
     "load_balancer": "Any one load-balancer unit. A single load balancer is a single point of failure; "
     "an active/standby pair is not. A design without a load balancer meets this goal.",
     "witness": "The DAG's file share witness. A two-member DAG survives losing the witness alone.",

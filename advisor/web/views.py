@@ -80,6 +80,8 @@ def _catalog_choices() -> list[tuple[str, str]]:
     default = catalogs.get("default")
     choices = [("default", f"default: {default.id} {default.version} of {default.as_of}")]
     for catalog in catalogs.all():
+        if catalog.id == "default":
+            continue  # the shipped book already stands as the default, or is shadowed by one's own
         choices.append((catalog.id, f"{catalog.id} {catalog.version} of {catalog.as_of}"))
     return choices
 

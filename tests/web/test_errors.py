@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import zlib
 from typing import Any
 
 import pytest
@@ -158,3 +160,13 @@ def test_problems_found_reading_the_form_come_before_the_schemas_for_the_same_fi
         FieldProblem("mailboxes", "x"),
     ]
     assert merge_problems(mine, theirs) == [mine[0], theirs[1]]
+
+
+def test_a_link_inflating_to_deeply_nested_brackets_is_a_400_not_a_crash(client: FlaskClient) -> None:
+    squeezer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packed = squeezer.compress(b"[" * 60_000) + squeezer.flush()
+    token = base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
+    assert len(token) <= codec.MAX_TOKEN
+    response = client.get(f"/result?r={token}")
+    assert response.status_code == 400
+    assert "cannot be read" in response.get_data(as_text=True)

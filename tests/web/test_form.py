@@ -137,3 +137,11 @@ def test_the_help_texts_state_the_product_facts_the_shipped_catalog_holds(catalo
         assert "standard" in catalog.clustering_editions(version), windows["standard"]
         assert "enterprise" not in catalog.windows_editions.get(version, ()), windows["enterprise"]
     assert all("datacenter" in catalog.clustering_editions(v) for v in facts.windows_versions)
+
+
+def test_the_catalog_menu_offers_each_price_book_once_with_one_selected(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    menu = page.split('name="catalog"', 1)[1].split("</select>", 1)[0]
+    values = re.findall(r'<option value="([^"]+)"', menu)
+    assert values == sorted(set(values), key=values.index)  # no value twice
+    assert menu.count("selected") == 1
