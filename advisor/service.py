@@ -98,7 +98,7 @@ class Advisor:
                     "single_points_of_failure": spof_dicts(r.analysis) if r.analysis else [],
                 }
             )
-        cheapest = result.minimum_budget(request.budget.applies_to)
+        cheapest = result.minimum_budget()
         minimum = None
         if cheapest is not None:
             minimum = {

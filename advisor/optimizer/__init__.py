@@ -34,6 +34,9 @@ class ArchitectureResult:
     quote: Quote | None = None
     analysis: Analysis | None = None
     weight: float = 0.0
+    # The least any design of the architecture that meets every required goal costs, by the
+    # budget's measure (it need not be the design reported, which is chosen by the objective).
+    least_cents: int | None = None
 
 
 @dataclass
@@ -42,14 +45,13 @@ class Optimization:
     ranking: list[str]
     stats: SolverStats = field(default_factory=SolverStats)
 
-    def minimum_budget(self, applies_to: str) -> tuple[int, str] | None:
-        """The cheapest design meeting every required goal: (cents, architecture)."""
+    def minimum_budget(self) -> tuple[int, str] | None:
+        """The cheapest design meeting every required goal, by the budget's measure: (cents,
+        architecture). It does not depend on the budget or the objective."""
         best: tuple[int, str] | None = None
         for result in self.results.values():
-            if result.quote and result.status in ("feasible", "over_budget", "recommended"):
-                figure = result.quote.cost.measure(applies_to)
-                if best is None or figure < best[0]:
-                    best = (figure, result.architecture)
+            if result.least_cents is not None and (best is None or result.least_cents < best[0]):
+                best = (result.least_cents, result.architecture)
         return best
 
 
@@ -93,12 +95,15 @@ def optimize(
     by_total = request.budget.applies_to == "total"
     over: set[str] = set()
     open_: dict[str, Model] = {}
+    least: dict[str, int] = {}
     for architecture, model in models.items():
         measure = model.total if by_total else model.upfront
         if architecture in missing:
             model.lift_budget()
             _objective(model, model.total - eps * model.weight)
-        elif model.least(measure) > request.budget.amount_cents:
+            continue
+        least[architecture] = round(model.least(measure))
+        if least[architecture] > request.budget.amount_cents:
             over.add(architecture)
             model.lift_budget()
             _objective(model, measure - eps * model.weight)
@@ -134,6 +139,7 @@ def optimize(
             results[architecture] = _over_budget(architecture, request, catalog, design, variant, quote)
         else:
             results[architecture] = _feasible(architecture, request, catalog, design, variant, quote)
+        results[architecture].least_cents = least.get(architecture)
 
     if write_lp is not None:
         write_lp.mkdir(parents=True, exist_ok=True)

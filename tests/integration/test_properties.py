@@ -107,6 +107,19 @@ def test_every_recommendation_fits_the_budget_meets_required_goals_and_adds_up(
         assert response["minimum_budget"]["amount"] > budget
 
 
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=requests)
+def test_the_minimum_budget_depends_on_neither_the_budget_nor_the_objective(advisor: Any, data: Any) -> None:
+    seen = set()
+    for amount in (1, data["budget"]["amount"], 10**8):
+        for objective in ("min_cost", "max_goals"):
+            changed = {**data, "objective": objective, "budget": {**data["budget"], "amount": amount}}
+            minimum = advisor.recommend(changed)["minimum_budget"]
+            seen.add(None if minimum is None else (minimum["amount"], minimum["architecture"]))
+    assert len(seen) == 1, seen
+
+
 def small_catalog(base: Catalog, prices: list[int], lb_prices: list[int]) -> Catalog:
     """Three server models and three load balancers with drawn prices; a DAG of at most 4."""
     servers = {}
