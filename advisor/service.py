@@ -195,17 +195,7 @@ def complete_design(
                 "design.witness", f"{witness!r} is not possible for {architecture} (rule dag.witness)"
             )
         )
-    models = catalog.exchange_servers_models()
-    server_model = given.get("server_model") or next(
-        (s.item.sku for s in models if s.mailboxes * n >= request.mailboxes), models[-1].item.sku
-    )
-    if server_model not in {s.item.sku for s in models}:
-        problems.append(
-            FieldProblem(
-                "design.server_model",
-                f"unknown server model; the catalog has {', '.join(s.item.sku for s in models)}",
-            )
-        )
+    server_model = _server_model(given, "server_model", n, request, catalog, problems)
     windows = _edition(
         given,
         "windows_edition",
@@ -256,9 +246,7 @@ def complete_design(
         problems.append(FieldProblem("design.load_balancer_model", f"{architecture} has no load balancer"))
     cas_model = cas_windows = cas_exchange = None
     if wnlb:
-        cas_model = given.get("cas_server_model") or next(
-            (s.item.sku for s in models if s.mailboxes * m >= request.mailboxes), models[-1].item.sku
-        )
+        cas_model = _server_model(given, "cas_server_model", m, request, catalog, problems)
         cas_windows = _edition(
             given,
             "cas_windows_edition",
@@ -321,6 +309,29 @@ def complete_design(
         cas_exchange,
     )
     return design, warnings
+
+
+def _server_model(
+    given: dict[str, Any],
+    name: str,
+    count: int,
+    request: Request,
+    catalog: Catalog,
+    problems: list[FieldProblem],
+) -> str:
+    """The hardware model given for a server group, or the first that carries the mailboxes."""
+    models = catalog.exchange_servers_models()
+    chosen: str = given.get(name) or next(
+        (s.item.sku for s in models if s.mailboxes * count >= request.mailboxes), models[-1].item.sku
+    )
+    if chosen not in {s.item.sku for s in models}:
+        problems.append(
+            FieldProblem(
+                f"design.{name}",
+                f"unknown server model; the catalog has {', '.join(s.item.sku for s in models)}",
+            )
+        )
+    return chosen
 
 
 def _edition(

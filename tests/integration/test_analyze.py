@@ -59,6 +59,7 @@ def test_an_empty_design_takes_the_smallest_valid_values(advisor: Any, architect
         ("dag_only", {"load_balancers": 2}, "design.load_balancers"),
         ("dag_only", {"witness": "none"}, "design.witness"),
         ("dag_only", {"server_model": "MAINFRAME"}, "design.server_model"),
+        ("dedicated_cas_wnlb", {"cas_server_model": "NOPE"}, "design.cas_server_model"),
         ("dag_only", {"exchange_edition": "standard"}, None),
         ("dag_cas_array_lb_pair", {"load_balancer_model": "LB-BASIC-HW"}, "design.load_balancer_model"),
         ("single_server", {"exchange_servers": 2}, "design.exchange_servers"),
