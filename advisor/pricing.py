@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advisor.catalog import Catalog, Item
+from advisor.catalog.model import RoleSpec
 from advisor.domain import Cost, Design, Line, Request
 
 
@@ -18,14 +19,17 @@ def _line(item: Item, quantity: int, role: str) -> Line:
     return Line(item.sku, f"{item.description} ({role})", quantity, item.price_cents, item.annual_cents)
 
 
-def witness_items(catalog: Catalog, windows_version: str) -> list[Item]:
-    spec = catalog.witness_host
+def _role_items(catalog: Catalog, spec: RoleSpec, windows_version: str) -> list[Item]:
+    """A supporting server bought for a role: its hardware and its Windows licence."""
     return [catalog.servers[spec.hardware_sku].item, catalog.windows[(windows_version, spec.windows_edition)]]
+
+
+def witness_items(catalog: Catalog, windows_version: str) -> list[Item]:
+    return _role_items(catalog, catalog.witness_host, windows_version)
 
 
 def domain_controller_items(catalog: Catalog, windows_version: str) -> list[Item]:
-    spec = catalog.domain_controller
-    return [catalog.servers[spec.hardware_sku].item, catalog.windows[(windows_version, spec.windows_edition)]]
+    return _role_items(catalog, catalog.domain_controller, windows_version)
 
 
 def cals_to_buy(request: Request) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,6 +217,20 @@ def _cross_check(catalog: Catalog, data: dict[str, dict[str, Any]]) -> list[Cata
                     CatalogProblem(file, f"{key}[{index}] ({sku})", "sku", f"repeats a SKU of {seen[sku]}")
                 )
             seen[sku] = f"{file} {key}[{index}]"
+    # The optimizer names its variables after SKUs with every other character read as "_".
+    as_names: dict[str, str] = {}
+    for sku in seen:
+        name = re.sub(r"[^A-Za-z0-9_]", "_", sku)
+        if name in as_names:
+            problems.append(
+                CatalogProblem(
+                    seen[sku].split(" ")[0],
+                    sku,
+                    "sku",
+                    f"reads the same as {as_names[name]!r} in a model (- . _)",
+                )
+            )
+        as_names[name] = sku
     cited = {
         ("facts.toml", "windows_editions", "rule"): catalog.windows_editions_rule,
         ("facts.toml", "windows_clustering", "rule"): catalog.windows_clustering_rule,
@@ -235,6 +250,27 @@ def _cross_check(catalog: Catalog, data: dict[str, dict[str, Any]]) -> list[Cata
                     "roles.toml", role, "hardware_sku", f"unknown server SKU {spec.hardware_sku!r}"
                 )
             )
+        supported = sorted({v for facts in catalog.exchange.values() for v in facts.windows_versions})
+        for version in supported:
+            if (version, spec.windows_edition) not in catalog.windows:
+                problems.append(
+                    CatalogProblem(
+                        "roles.toml",
+                        role,
+                        "windows_edition",
+                        f"Windows Server {version} {spec.windows_edition} has no price (licences.toml)",
+                    )
+                )
+    if catalog.policy.database_copies > catalog.dag_max_copies:
+        problems.append(
+            CatalogProblem(
+                "facts.toml",
+                "design_policy",
+                "database_copies",
+                f"more than the DAG's {catalog.dag_max_copies} copies of a database "
+                f"(rule {catalog.dag_rule})",
+            )
+        )
     if not catalog.exchange_servers_models():
         problems.append(
             CatalogProblem("hardware.toml", "", "server", "no server model carries mailboxes (mailboxes > 0)")

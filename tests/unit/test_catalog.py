@@ -114,3 +114,31 @@ def test_an_unknown_catalog_id_lists_the_known_ones(registry: CatalogRegistry) -
     with pytest.raises(UnknownCatalog) as caught:
         registry.get("nope")
     assert caught.value.known == ["default"]
+
+
+def test_a_role_bought_with_an_unpriced_windows_edition_is_a_problem(catalog_copy: Path) -> None:
+    block = (
+        '[[windows]]\nversion = "2012R2"\nedition = "standard"\nsku = "WS2012R2-STD"\n'
+        'description = "Windows Server 2012 R2 Standard, two processors"\nprice = 882.00\n'
+        'basis = "Microsoft list price, 2012"\n'
+    )
+    _edit(catalog_copy / "licences.toml", block, "")
+    with pytest.raises(InvalidCatalog) as caught:
+        load_catalog(catalog_copy)
+    found = [str(p) for p in caught.value.problems]
+    assert any("roles.toml: witness_host: windows_edition" in p and "2012R2 standard" in p for p in found)
+    assert any("roles.toml: domain_controller: windows_edition" in p for p in found)
+
+
+def test_skus_that_read_the_same_in_a_model_are_a_problem(catalog_copy: Path) -> None:
+    _edit(catalog_copy / "load_balancers.toml", 'sku = "LB-BASIC-HW"', 'sku = "LB_ENTRY_HW"')
+    with pytest.raises(InvalidCatalog) as caught:
+        load_catalog(catalog_copy)
+    assert any(p.field == "sku" and "LB-ENTRY-HW" in p.message for p in caught.value.problems)
+
+
+def test_more_database_copies_than_a_dag_allows_is_a_problem(catalog_copy: Path) -> None:
+    _edit(catalog_copy / "facts.toml", "max_copies_per_database = 16", "max_copies_per_database = 1")
+    with pytest.raises(InvalidCatalog) as caught:
+        load_catalog(catalog_copy)
+    assert [(p.file, p.field) for p in caught.value.problems] == [("facts.toml", "database_copies")]
