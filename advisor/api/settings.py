@@ -54,16 +54,11 @@ class Setting:
     default: Any
     parse: Callable[[str], Any]
     description: str
+    unset: str = ""  # what the service does when the variable is not set and the default is None
 
     @property
     def shown_default(self) -> str:
-        if self.default is None:
-            return (
-                "(the shipped catalog)"
-                if self.key == "ADVISOR_CATALOG"
-                else "(SQLite in the instance folder)"
-            )
-        return str(self.default)
+        return f"({self.unset})" if self.default is None else str(self.default)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -73,6 +68,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         _path,
         "A catalog folder (your own price book); it is added under its id and answers to `default`.",
+        "the shipped catalog",
     ),
     Setting(
         "ADVISOR_SOLVER",
@@ -102,6 +98,7 @@ SETTINGS: tuple[Setting, ...] = (
         _path,
         "Where saved scenarios live: a SQLAlchemy URL such as `postgresql+psycopg://user@host/db` for "
         "more than one instance; by default a SQLite file in the instance folder (`ADVISOR_INSTANCE_PATH`).",
+        "SQLite in the instance folder",
     ),
     Setting(
         "SECRET_KEY",
@@ -110,6 +107,7 @@ SETTINGS: tuple[Setting, ...] = (
         _path,
         "The key that signs the web form's CSRF tokens; set the same value on every host. Without it "
         "each start makes a random one, so a form left open across a restart is asked for again.",
+        "a random key made at each start",
     ),
     Setting(
         "ADVISOR_SCENARIO_LISTING",

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from advisor.api.descriptions import REQUEST_FIELDS
 from advisor.api.docs_page import METHODS, sections
+from advisor.api.settings import SETTINGS
 
 # Served under /api/v1 but not API operations: the docs page's own stylesheet.
 NOT_OPERATIONS = {"documentation.static"}
@@ -118,6 +120,14 @@ def test_the_docs_page_shows_every_operation_with_its_fields(
     assert "<code>recommendations[].single_points_of_failure[].explanation</code>" in page
     assert 'id="problem-invalid-input"' in page
     assert "ADVISOR_TIME_LIMIT" in page
+    for setting in SETTINGS:  # every setting with the default it really has
+        assert (
+            f"<td><code>{setting.env}</code></td><td><code>{escape(setting.shown_default)}</code></td>"
+            in page
+        )
+        assert setting.shown_default not in ("()", "None")
+    unset = [s.unset for s in SETTINGS if s.default is None]
+    assert len(set(unset)) == len(unset)  # each says what happens without it, in its own words
     assert "<code>catalog_id (path)</code>" in page
 
 
