@@ -128,6 +128,10 @@ def _column(
 ) -> DesignColumn:
     cost = report["cost"]
     left = cost.get("budget_left")
+    applies_to = cost.get("budget_applies_to")
+    budget = None
+    if left is not None and applies_to in ("upfront", "total"):
+        budget = _cents(left) + _cents(cost[applies_to])
     return DesignColumn(
         label=label,
         architecture=str(report["architecture"]),
@@ -153,6 +157,8 @@ def _column(
         horizon_years=int(cost["horizon_years"]),
         within_budget=cost.get("within_budget"),
         budget_left_cents=None if left is None else _cents(left),
+        budget_cents=budget,
+        budget_applies_to=applies_to if budget is not None else None,
         goals=tuple(
             GoalResult(
                 g["failure"],

@@ -172,6 +172,16 @@ class DesignColumn:
     failure_scenarios: tuple[Scenario, ...]
     notes: tuple[str, ...]
     reasons: tuple[str, ...] = ()
+    # The budget the design was priced against (a comparison across saved scenarios mixes them).
+    budget_cents: int | None = None
+    budget_applies_to: str | None = None
+
+    def own_terms(self, header: Header) -> bool:
+        """Whether the design was priced under another horizon or budget than the header's."""
+        return self.horizon_years != header.horizon_years or (
+            self.budget_cents is not None
+            and (self.budget_cents, self.budget_applies_to) != (header.budget_cents, header.budget_applies_to)
+        )
 
     @property
     def name(self) -> str:

@@ -68,6 +68,11 @@ def spof_text(d: DesignColumn) -> str:
 def summary_rows(comparison: Comparison) -> list[Row]:
     designs = comparison.designs
     years = comparison.header.horizon_years
+    total = (
+        "Total over each design's horizon"
+        if any(d.horizon_years != years for d in designs)
+        else f"Total over {years} years"
+    )
 
     def row(key: str, label: str, values: list[Value], money: bool = False) -> Row:
         return Row(key, label, tuple(values), money)
@@ -80,7 +85,7 @@ def summary_rows(comparison: Comparison) -> list[Row]:
         row("editions", "Editions", [_editions(d) for d in designs]),
         row("upfront", "Upfront", [d.upfront_cents for d in designs], money=True),
         row("annual", "Annual", [d.annual_cents for d in designs], money=True),
-        row("total", f"Total over {years} years", [d.total_cents for d in designs], money=True),
+        row("total", total, [d.total_cents for d in designs], money=True),
         row("within_budget", "Within budget", [_within(d) for d in designs]),
         row("budget_left", "Budget left", [d.budget_left_cents for d in designs], money=True),
         row("over_budget_by", "Over budget by", [d.over_budget_by_cents for d in designs], money=True),

@@ -160,14 +160,26 @@ def _design_sheet(sheet: _Sheet, name: str, d: DesignColumn, c: Comparison, pape
     sheet.text(sums, 1, "Totals", s.bold)
     sheet.formula(sums, 5, f"=SUM(F{first}:F{last})", d.upfront_cents / 100, s.money_bold)
     sheet.formula(sums, 6, f"=SUM(G{first}:G{last})", d.annual_cents / 100, s.money_bold)
-    sheet.text(total_row, 1, "Total over the horizon: upfront + Horizon_years x annual", s.bold)
-    sheet.formula(total_row, 4, "=Horizon_years", d.horizon_years, s.integer)
-    sheet.formula(total_row, 5, f"={upfront}+Horizon_years*{annual}", d.total_cents / 100, s.money_bold)
+    own = d.own_terms(c.header)  # priced under its own scenario's terms: they stay on its sheet
+    years, budget = f"E{total_row + 1}", f"E{left_row + 1}"
+    if own:
+        sheet.text(total_row, 1, "Total over this design's horizon: upfront + years x annual", s.bold)
+        ws.write_number(total_row, 4, d.horizon_years, s.integer)
+    else:
+        sheet.text(total_row, 1, "Total over the horizon: upfront + Horizon_years x annual", s.bold)
+        sheet.formula(total_row, 4, "=Horizon_years", d.horizon_years, s.integer)
+        years = "Horizon_years"
+    sheet.formula(total_row, 5, f"={upfront}+{years}*{annual}", d.total_cents / 100, s.money_bold)
     budget_left = None
     if d.budget_left_cents is not None:
-        measure = f"F{total_row + 1}" if c.header.budget_applies_to == "total" else upfront
-        sheet.text(left_row, 1, f"Budget left (budget minus the {c.header.budget_applies_to} cost)", s.bold)
-        sheet.formula(left_row, 5, f"=Budget-{measure}", d.budget_left_cents / 100)
+        applies_to = (d.budget_applies_to if own else None) or c.header.budget_applies_to
+        measure = f"F{total_row + 1}" if applies_to == "total" else upfront
+        sheet.text(left_row, 1, f"Budget left (budget minus the {applies_to} cost)", s.bold)
+        if own and d.budget_cents is not None:
+            sheet.money(left_row, 4, d.budget_cents, s.money_input)
+        else:
+            budget = "Budget"
+        sheet.formula(left_row, 5, f"={budget}-{measure}", d.budget_left_cents / 100)
         sheet.text(left_row + 1, 1, "Within budget", s.bold)
         within = "yes" if d.within_budget else "no"
         sheet.formula(left_row + 1, 5, f'=IF(F{left_row + 1}>=0,"yes","no")', within, s.text)
@@ -235,7 +247,7 @@ def _summary_sheet(
     for key, item in rows.items():
         r = positions[key]
         label = item.label
-        if key == "total":
+        if key == "total" and not any(d.horizon_years != h.horizon_years for d in c.designs):
             sheet.formula(r, 0, '="Total over "&Horizon_years&" years"', item.label, s.label)
         else:
             sheet.text(r, 0, label, s.label)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from typing import Any
 
@@ -145,3 +146,38 @@ def test_the_assumptions_sheet_names_the_price_book_and_every_price_basis(
     texts = {c for row in sheet.iter_rows(values_only=True) for c in row if c}
     assert {b.basis for b in six.price_bases} <= texts
     assert any("Software Assurance" in str(t) for t in texts)
+
+
+def test_a_design_priced_under_other_terms_keeps_its_own_horizon_and_budget_when_recalculated(
+    six: Comparison,
+) -> None:
+    first, other = six.designs[0], six.designs[1]
+    assert first.budget_cents == six.header.budget_cents  # taken from the response's cost
+    years, budget = six.header.horizon_years + 2, 2_000_000
+    total = other.upfront_cents + years * other.annual_cents
+    moved = dataclasses.replace(
+        other,
+        horizon_years=years,
+        total_cents=total,
+        budget_cents=budget,
+        budget_applies_to="total",
+        budget_left_cents=budget - total,
+        within_budget=budget >= total,
+    )
+    mixed = dataclasses.replace(six, designs=(first, moved))
+    book = openpyxl.load_workbook(io.BytesIO(render("xlsx", mixed).content))
+    sheet = f"B {other.architecture}"
+    cells = {row[1].value: row for row in book[sheet].iter_rows(min_col=1, max_col=6) if row[1].value}
+    total_cell = next(r for label, r in cells.items() if str(label).startswith("Total over"))[5]
+    left_cell = next(r for label, r in cells.items() if str(label).startswith("Budget left"))[5]
+    assert evaluate(book, sheet, total_cell.coordinate) == pytest.approx(total / 100)
+    assert evaluate(book, sheet, left_cell.coordinate) == pytest.approx((budget - total) / 100)
+    assert "total cost" in next(label for label in cells if str(label).startswith("Budget left"))
+    first_sheet = f"A {first.architecture}"
+    first_total = next(
+        r[5]
+        for r in book[first_sheet].iter_rows(min_col=1, max_col=6)
+        if str(r[1].value).startswith("Total over")
+    )
+    assert evaluate(book, first_sheet, first_total.coordinate) == pytest.approx(first.total_cents / 100)
+    assert summary_row(book, "Total over each design's horizon")
