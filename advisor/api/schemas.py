@@ -381,6 +381,18 @@ class QuoteDesignSchema(Schema):
     horizon_years = fields.Integer(required=True, **doc("Years the total covers."))
     within_budget = fields.Boolean(required=True, allow_none=True, **doc("Whether the budget covers it."))
     budget_left = money("Budget minus the figure it applies to; null without a budget.", allow_none=True)
+    budget = money(
+        "The budget the design was priced against (designs from other saved scenarios keep their own);"
+        " null without a budget.",
+        required=True,
+        allow_none=True,
+    )
+    budget_applies_to = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf(["upfront", "total"]),
+        **doc("What that budget caps: the upfront or the total cost; null without a budget."),
+    )
     goals = fields.List(fields.Nested(QuoteGoalSchema), required=True, **doc("Each goal, met or missed."))
     single_points_of_failure = fields.List(
         fields.Nested(SinglePointOfFailureSchema), required=True, **doc("What can still take users down.")
