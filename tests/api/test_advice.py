@@ -117,4 +117,5 @@ def test_the_response_schema_describes_every_field_the_service_answers(
     must neither lack a field the answer has nor name one it lacks."""
     answer = client.post(path, json=body).get_json()
 
-    assert schema().dump(answer) == answer
+    assert schema().dump(answer) == answer  # the schema lacks no field the answer has
+    assert schema().validate(answer) == {}  # and the answer lacks no field the schema requires
