@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import g, request
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 from advisor.domain import FieldProblem, InvalidInput
 
@@ -21,6 +21,10 @@ def require_json_object() -> None:
             else "Send the body as application/json; the request has no Content-Type."
         )
     raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: RequestEntityTooLarge (413)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(raw) >= limit:
+        # A chunked body is cut at the limit without a word: past it, it is too large too.
+        raise RequestEntityTooLarge()
     try:
         body = json.loads(raw)
     except ValueError as err:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 import pytest
@@ -165,6 +167,21 @@ def test_a_body_over_the_limit_is_a_413_problem() -> None:
     padded["goals"] = padded["goals"] * 10
 
     response = app.test_client().post(ENDPOINTS[0], json=padded)
+
+    assert "2048 bytes" in problem_of(response, 413)["detail"]
+
+
+def test_a_chunked_body_over_the_limit_is_a_413_problem_not_a_json_error() -> None:
+    app = create_app({"TESTING": True, "ADVISOR_CATALOG": None, "MAX_CONTENT_LENGTH": 2048})
+    body = json.dumps(make_request(project={"name": " " * 4000})).encode()
+
+    response = app.test_client().post(
+        ENDPOINTS[0],
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},  # no Content-Length: the server ends the stream
+        environ_overrides={"wsgi.input_terminated": True},
+    )
 
     assert "2048 bytes" in problem_of(response, 413)["detail"]
 
