@@ -101,3 +101,10 @@ def test_every_option_the_readme_shows_exists() -> None:
 def test_the_changelog_has_an_unreleased_section() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text()
     assert "## Unreleased" in changelog and "### Added" in changelog
+
+
+def test_the_readme_names_every_setting_the_service_reads() -> None:
+    from advisor.api.settings import SETTINGS
+
+    for setting in SETTINGS:
+        assert f"`{setting.env}`" in README, setting.env
