@@ -18,19 +18,22 @@ NAME_MAX = 200
 NOTES_MAX = 5000
 
 
+_NAMED = [validate.Length(min=1, max=NAME_MAX), validate.Regexp(r"\S", error="Must not be blank.")]
+
+
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
 
 
 class ScenarioCreateSchema(_Strict):
-    name = Text(required=True, validate=validate.Length(min=1, max=NAME_MAX))
+    name = Text(required=True, validate=_NAMED)
     notes = Text(load_default="", validate=validate.Length(max=NOTES_MAX))
     request = fields.Dict(required=True)
 
 
 class ScenarioPatchSchema(_Strict):
-    name = Text(validate=validate.Length(min=1, max=NAME_MAX))
+    name = Text(validate=_NAMED)
     notes = Text(validate=validate.Length(max=NOTES_MAX))
 
 

@@ -32,6 +32,7 @@ def test_saving_runs_the_request_and_keeps_its_result(scenarios: Scenarios) -> N
     [
         ({"request": make_request()}, "name"),
         ({"name": "", "request": make_request()}, "name"),
+        ({"name": "   ", "request": make_request()}, "name"),
         ({"name": "x", "request": make_request(mailboxes=0)}, "request.mailboxes"),
         ({"name": "x", "request": make_request(), "colour": 1}, "colour"),
         ({"name": "x", "notes": "n" * 5001, "request": make_request()}, "notes"),
