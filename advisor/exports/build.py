@@ -190,7 +190,8 @@ def _basis(catalog: PriceBook, sku: str) -> str:
         return "not in the price book"
 
 
-def _label(index: int) -> str:
+def option_label(index: int) -> str:
+    """The column name of the index-th design: Option A, Option B, ..."""
     return f"Option {chr(ord('A') + index)}" if index < 26 else f"Option {index + 1}"
 
 
@@ -254,7 +255,9 @@ def build_comparison(
     for index, name in enumerate(_picks(response, picks)):
         if name in recommendations:
             report = recommendations[name]
-            columns.append(_column(_label(index), report, f"recommended #{report['rank']}", catalog, ()))
+            columns.append(
+                _column(option_label(index), report, f"recommended #{report['rank']}", catalog, ())
+            )
             continue
         entry = weighed[name]
         report = (priced or {}).get(name)
@@ -264,7 +267,7 @@ def build_comparison(
             )
         status = entry["status"].replace("_", " ")
         columns.append(
-            _column(_label(index), report, f"picked ({status})", catalog, entry.get("reasons", ()))
+            _column(option_label(index), report, f"picked ({status})", catalog, entry.get("reasons", ()))
         )
     return Comparison(header, tuple(columns), _price_bases(columns, catalog), _assumptions(header, catalog))
 

@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from advisor.domain import FieldProblem, InvalidInput, UnknownCatalog
-from advisor.exports.build import build_comparison
+from advisor.exports.build import build_comparison, option_label
 from advisor.exports.model import (
     Assumption,
     Comparison,
@@ -131,10 +131,6 @@ def stored_comparison(
     return build_comparison(request, response, price_book_for(catalogs, response), picks, today=today)
 
 
-def _label(index: int) -> str:
-    return f"Option {chr(ord('A') + index)}" if index < 26 else f"Option {index + 1}"
-
-
 def _problems(designs: Sequence[StoredDesign], field: str) -> list[FieldProblem]:
     problems = []
     currency = str(designs[0].response["catalog"]["currency"]) if designs else ""
@@ -196,7 +192,7 @@ def comparison_across(
         book = price_book_for(catalogs, design.response)
         single = build_comparison(design.request, design.response, book, [design.architecture], today=today)
         (column,) = single.designs
-        label = _label(index)
+        label = option_label(index)
         columns.append(replace(column, label=label, source=f"{design.origin}, {column.source}"))
         for basis in single.price_bases:
             bases.setdefault(basis.sku, basis)

@@ -61,6 +61,11 @@ def _within(d: DesignColumn) -> str:
     return "no budget given" if d.within_budget is None else ("yes" if d.within_budget else "no")
 
 
+def plain(value: object) -> str:
+    """A design fact in words: yes and no for flags."""
+    return "yes" if value is True else "no" if value is False else str(value)
+
+
 def spof_text(d: DesignColumn) -> str:
     return "; ".join(f"{s.component} ({s.kind})" for s in d.single_points_of_failure) or "none"
 

@@ -37,7 +37,7 @@ from advisor.exports.base import Options, Rendered, quote_filename
 from advisor.exports.diagram import SPOF_RED, Fonts, design_diagram
 from advisor.exports.model import SERVICE_LABELS, Comparison, DesignColumn, Scenario
 from advisor.exports.safety import escape_markup, printable
-from advisor.exports.summary import header_rows, summary_rows
+from advisor.exports.summary import header_rows, plain, summary_rows
 
 PAGE_SIZES = {"A4": landscape(A4), "Letter": landscape(LETTER)}
 MARGIN = 13 * mm
@@ -197,7 +197,7 @@ class _Document:
             f"Upfront {self.money(d.upfront_cents)}; annual {self.money(d.annual_cents)}; total over "
             f"{d.horizon_years} years {self.money(d.total_cents)}; {d.budget_text(h)}. Source: {d.source}."
         )
-        facts = [[_p(k, s.cell_bold), _p(_plain(v), s.cell)] for k, v in d.design.items() if v is not None]
+        facts = [[_p(k, s.cell_bold), _p(plain(v), s.cell)] for k, v in d.design.items() if v is not None]
         facts_table = _table(
             facts, [46 * mm, 56 * mm], head=False, extra=[("BACKGROUND", (0, 0), (0, -1), LABEL_FILL)]
         )
@@ -375,19 +375,6 @@ def grid_rows(d: DesignColumn, services: Sequence[str]) -> list[GridRow]:
         why = why if spof else f"Each alike; for {first.component}: {first.explanation}"
         rows.append(GridRow(f"{len(members)} {state} copies", listed, outcomes, why, spof))
     return rows
-
-
-def _plain(value: Any) -> str:
-    return "yes" if value is True else "no" if value is False else str(value)
-
-
-def _fit(text: str, font: str, width: float, size: float = 7.5) -> str:
-    """The text, cut with an ellipsis so that it fits in width points."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def _numbered_canvas(doc: _Document) -> type[Canvas]:

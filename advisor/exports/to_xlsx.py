@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from advisor.exports.base import Options, Rendered, quote_filename
 from advisor.exports.model import SERVICE_LABELS, Comparison, DesignColumn, GoalResult
 from advisor.exports.safety import neutralise_formula
-from advisor.exports.summary import header_rows, summary_rows
+from advisor.exports.summary import header_rows, plain, summary_rows
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAPER_CODES = {"A4": 9, "Letter": 1}
@@ -185,7 +185,7 @@ def _design_sheet(sheet: _Sheet, name: str, d: DesignColumn, c: Comparison, pape
         sheet.formula(left_row + 1, 5, f'=IF(F{left_row + 1}>=0,"yes","no")', within, s.text)
         budget_left = _ref(name, left_row, 5)
     row = left_row + 3
-    row = _facts(sheet, row, "Design", [(k, _plain(v)) for k, v in d.design.items() if v is not None])
+    row = _facts(sheet, row, "Design", [(k, plain(v)) for k, v in d.design.items() if v is not None])
     row = _facts(sheet, row, "Goals", [(g.name, _goal_text(g)) for g in d.goals] or [("none", "")])
     spofs = [(p.component, p.explanation) for p in d.single_points_of_failure]
     row = _facts(sheet, row, "Single points of failure", spofs or [("none", "")])
@@ -203,10 +203,6 @@ def _goal_text(g: GoalResult) -> str:
     state = "met" if g.met else "MISSED"
     why = f": {g.explanation}" if g.explanation else ""
     return f"{state} ({g.priority}; worst outcome {g.worst_outcome}){why}"
-
-
-def _plain(value: Any) -> str:
-    return "yes" if value is True else "no" if value is False else str(value)
 
 
 def _facts(sheet: _Sheet, row: int, title: str, pairs: Sequence[tuple[str, str]]) -> int:
