@@ -142,11 +142,16 @@ def test_a_planners_own_catalog_prices_the_quote(
     header = catalog_copy / "catalog.toml"
     header.write_text(header.read_text().replace('id = "default"', 'id = "contoso"'))
     licences = catalog_copy / "licences.toml"
-    licences.write_text(licences.read_text().replace("price = 3999.00", "price = 2999.00"))
+    r2_enterprise = 'sku = "WS2008R2-ENT"\ndescription = "Windows Server 2008 R2 Enterprise, per server"\n'
+    text = licences.read_text()
+    assert r2_enterprise + "price = 3999.00" in text
+    licences.write_text(text.replace(r2_enterprise + "price = 3999.00", r2_enterprise + "price = 2999.00"))
     result = run("recommend", write(tmp_path, make_request()), "--catalog", str(catalog_copy))
     assert result.returncode == 0, result.stderr
     response = json.loads(result.stdout)
     assert response["catalog"]["id"] == "contoso"
+    lines = [line for r in response["recommendations"] for line in r["bill_of_materials"]]
+    assert {line["unit_price"] for line in lines if line["sku"] == "WS2008R2-ENT"} == {2999.0}
     monkeypatch.setenv("ADVISOR_CATALOG", str(catalog_copy))
     from_env = run("recommend", write(tmp_path, make_request()))
     assert json.loads(from_env.stdout)["catalog"]["id"] == "contoso"

@@ -137,6 +137,11 @@ def test_the_help_texts_state_the_product_facts_the_shipped_catalog_holds(catalo
         assert "standard" in catalog.clustering_editions(version), windows["standard"]
         assert "enterprise" not in catalog.windows_editions.get(version, ()), windows["enterprise"]
     assert all("datacenter" in catalog.clustering_editions(v) for v in facts.windows_versions)
+    # ... and the words say just that.
+    assert "2008 and 2008 R2 Standard have no failover clustering" in windows["standard"]
+    assert "from 2012 on Standard clusters" in windows["standard"]
+    assert "2008 and 2008 R2 only" in windows["enterprise"] and "gone from 2012 on" in windows["enterprise"]
+    assert "Clusters on every version" in windows["datacenter"]
 
 
 def test_the_catalog_menu_offers_each_price_book_once_with_one_selected(client: FlaskClient) -> None:

@@ -106,6 +106,6 @@ def test_the_diagram_file_is_svg_with_its_own_strict_policy(client: FlaskClient)
     assert client.get(f"/result/diagram-9.svg?r={token}").status_code == 404
 
 
-def test_the_result_url_is_not_signed_but_is_validated_again() -> None:
+def test_the_result_url_carries_the_request_unsigned_and_decodes_to_it_exactly() -> None:
     request = {"budget": {"amount": 30000}, "goals": []}
     assert codec.decode(codec.encode(request)) == request
