@@ -17,6 +17,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -109,6 +110,11 @@ def upgrade(engine: Engine) -> str:
     except (DatabaseError, OperationalError) as err:
         raise StorageError(
             f"the database at {_safe(engine)} cannot be opened or migrated: {_reason(err)}"
+        ) from None
+    except CommandError as err:  # a revision this version does not know: made by a newer one?
+        raise StorageError(
+            f"the database at {_safe(engine)} has a schema this version of the advisor does not know "
+            f"({err}); use the version that made it, or another database"
         ) from None
     return revision or ""
 
@@ -262,16 +268,16 @@ class ScenarioStore:
         try:
             with self.engine.connect() as connection:
                 current = MigrationContext.configure(connection).get_current_revision()
+                if current != head_revision():  # before any table is read: say what to do
+                    raise StorageError(
+                        f"the database at {_safe(self.engine)} is at schema revision {current!r}, "
+                        f"not {head_revision()!r}: run `advisor db upgrade`"
+                    )
                 connection.execute(select(func.count()).select_from(ScenarioRow)).scalar()
         except (DatabaseError, OperationalError) as err:
             raise StorageError(
                 f"the database at {_safe(self.engine)} is unreadable: {_reason(err)}"
             ) from None
-        if current != head_revision():
-            raise StorageError(
-                f"the database at {_safe(self.engine)} is at schema revision {current!r}, "
-                f"not {head_revision()!r}: run `advisor db upgrade`"
-            )
 
 
 def open_store(url: str, migrate: bool = True) -> ScenarioStore:

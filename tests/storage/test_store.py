@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine
 
 from advisor.domain import ScenarioNotFound
 from advisor.storage import ScenarioStore, StorageError, default_url, head_revision, make_engine, open_store
@@ -113,6 +114,19 @@ def test_an_unmigrated_database_is_refused_when_migrations_are_off(tmp_path: Pat
     with pytest.raises(StorageError) as caught:
         open_store(default_url(tmp_path), migrate=False)
     assert "advisor db upgrade" in str(caught.value) or "unreadable" in str(caught.value)
+    assert "run `advisor db upgrade`" in str(caught.value)  # the hint, not the missing table
+
+
+def test_a_database_made_by_a_newer_version_is_a_clear_error(tmp_path: Path) -> None:
+    url = default_url(tmp_path)
+    open_store(url).close()
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffffffffffff'")
+    engine.dispose()
+    with pytest.raises(StorageError) as caught:
+        open_store(url)
+    assert "does not know" in str(caught.value)
 
 
 def test_a_database_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
