@@ -502,10 +502,10 @@ def _not_found(error: ScenarioNotFound) -> ResponseReturnValue:
 
 @bp.errorhandler(CSRFError)
 def _csrf_refused(error: CSRFError) -> ResponseReturnValue:
-    """A scenario post without a valid token is refused with its own page; the plan form's own
-    answer (re-showing the form) stays for posts to the form."""
+    """The blueprint's one handler of a post without a valid token: a scenario post is refused
+    with its own page, a post to the plan form re-shows the form (`views.csrf_refused`)."""
     if request.endpoint not in _ENDPOINTS:
-        return web_views._csrf_refused(error)
+        return web_views.csrf_refused(error)
     notice = (
         "The form could not be accepted because its security token was missing or had expired "
         "(for example after a long pause or a server restart). Nothing was changed: check the values "

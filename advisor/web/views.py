@@ -288,9 +288,9 @@ def _error_page(
     return html, status, dict(headers or {})
 
 
-@bp.errorhandler(CSRFError)
-def _csrf_refused(error: CSRFError) -> Response:
-    """A post without a valid token is refused; what was typed comes back for a second try."""
+def csrf_refused(error: CSRFError) -> Response:
+    """A post to the plan form without a valid token is refused; what was typed comes back for a
+    second try. The blueprint's one CSRF handler (in scenario_views) calls it for the form."""
     values = forms.typed_values(request.form)
     notice = (
         "The form could not be accepted because its security token was missing or had expired "
