@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,10 +39,22 @@ class Server:
     port: int
     log: Path
 
-    def call(self, method: str, path: str, body: Any = None, timeout: float = 60.0) -> Answer:
-        """One request on a connection of its own; OSError or HTTPException when it is cut off."""
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        timeout: float = 60.0,
+        on_connect: Callable[[int], None] | None = None,
+    ) -> Answer:
+        """One request on a connection of its own; OSError or HTTPException when it is cut off.
+        `on_connect` learns the connection's local port before the request is sent."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
+            if on_connect is not None:
+                connection.connect()
+                assert connection.sock is not None
+                on_connect(connection.sock.getsockname()[1])
             headers = {"Content-Type": "application/json"} if body is not None else {}
             connection.request(method, path, None if body is None else json.dumps(body), headers)
             response = connection.getresponse()
@@ -70,17 +82,33 @@ class Server:
                 found.append(int(stat.parent.name))
         return found
 
-    def busy_worker(self) -> int:
-        """A worker that is running (most likely solving or writing) right now, else any worker."""
-        workers = self.workers()
-        for pid in workers:
+    def connections(self) -> dict[int, int]:
+        """The established client connections to the service's port: socket inode -> client port."""
+        found = {}
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
             try:
-                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                lines = Path(table).read_text().splitlines()[1:]
             except OSError:
                 continue
-            if state == "R":
-                return pid
-        return workers[0]
+            for line in lines:
+                fields = line.split()
+                local_port = int(fields[1].rsplit(":", 1)[1], 16)
+                if local_port == self.port and fields[3] == "01":  # 01: ESTABLISHED
+                    found[int(fields[9])] = int(fields[2].rsplit(":", 1)[1], 16)
+        return found
+
+    def held_connections(self) -> dict[int, list[int]]:
+        """Worker pid -> the client ports of the connections it holds (the requests it has in hand)."""
+        by_inode = self.connections()
+        held: dict[int, list[int]] = {}
+        for pid in self.workers():
+            try:
+                links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+            except OSError:  # the worker ended, or a descriptor closed while we looked
+                continue
+            inodes = [int(link[8:-1]) for link in links if link.startswith("socket:[")]
+            held[pid] = [by_inode[i] for i in inodes if i in by_inode]
+        return held
 
     def wait_for_workers(self, count: int, seconds: float = 30.0) -> None:
         deadline = time.monotonic() + seconds

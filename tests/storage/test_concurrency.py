@@ -12,8 +12,10 @@ import os
 import secrets
 import signal
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +42,15 @@ def scenario_body(prefix: str, number: int) -> dict[str, Any]:
 
 
 def save_many(
-    server: Server, prefix: str, count: int, on_ack: Callable[[int], None] = lambda _: None
+    server: Server,
+    prefix: str,
+    count: int,
+    on_ack: Callable[[int], None] = lambda _: None,
+    ports: dict[int, str] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], list[str], list[Answer]]:
     """POST `count` scenarios from CLIENT_THREADS threads. Returns the acknowledged ones (201) by
-    id, the requests that were cut off, and any other answer."""
+    id, the names of the requests that were cut off, and any other answer. `ports` learns which
+    client port sends which scenario."""
     acknowledged: dict[str, dict[str, Any]] = {}
     cut_off: list[str] = []
     others: list[Answer] = []
@@ -51,11 +58,17 @@ def save_many(
 
     def one(number: int) -> None:
         body = scenario_body(prefix, number)
+
+        def connected(port: int) -> None:
+            if ports is not None:
+                with lock:
+                    ports[port] = body["name"]
+
         try:
-            answer = server.call("POST", "/api/v1/scenarios", body)
-        except (OSError, http.client.HTTPException) as err:
+            answer = server.call("POST", "/api/v1/scenarios", body, on_connect=connected)
+        except (OSError, http.client.HTTPException):
             with lock:
-                cut_off.append(f"{body['name']}: {type(err).__name__}")
+                cut_off.append(body["name"])
             return
         with lock:
             if answer.status != 201:
@@ -63,11 +76,51 @@ def save_many(
                 return
             assert answer.body["request"] == body["request"] and answer.body["name"] == body["name"]
             acknowledged[answer.body["id"]] = answer.body
-            on_ack(len(acknowledged))
+        on_ack(len(acknowledged))
 
     with ThreadPoolExecutor(CLIENT_THREADS) as pool:
         list(pool.map(one, range(count)))
     return acknowledged, cut_off, others
+
+
+@contextmanager
+def writes_held(database_url: str) -> Iterator[Callable[[str], bool]]:
+    """Hold the scenarios table's write lock: every save waits inside its transaction, before its
+    commit, until the block ends. Yields a test of whether a scenario name is stored."""
+    engine = make_engine(database_url).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.exec_driver_sql("BEGIN")
+                connection.exec_driver_sql("LOCK TABLE scenarios IN SHARE MODE")
+
+            def stored(name: str) -> bool:
+                query = text("SELECT count(*) FROM scenarios WHERE name = :n")
+                return bool(connection.execute(query, {"n": name}).scalar())
+
+            try:
+                yield stored
+            finally:
+                connection.exec_driver_sql("ROLLBACK")
+    finally:
+        engine.dispose()
+
+
+def kill_a_worker_mid_write(server: Server, database_url: str, ports: dict[int, str]) -> tuple[int, str]:
+    """SIGKILL a worker that holds a save it has not committed, while no save can commit: its
+    request is cut off before its commit, for certain. Returns the worker and the scenario's name."""
+    deadline = time.monotonic() + 30
+    with writes_held(database_url) as stored:
+        while time.monotonic() < deadline:
+            for pid, held in server.held_connections().items():
+                names = [ports[port] for port in held if port in ports]
+                if names and not any(stored(name) for name in names):
+                    os.kill(pid, signal.SIGKILL)
+                    return pid, names[0]
+            time.sleep(0.01)
+    raise AssertionError("no worker held an uncommitted save within 30 s")
 
 
 def assert_read_back_intact(server: Server, acknowledged: dict[str, dict[str, Any]]) -> None:
@@ -139,33 +192,40 @@ def test_a_worker_killed_during_writes_loses_nothing_acknowledged_and_leaves_not
     database_url: str, tmp_path: Path
 ) -> None:
     prefix = f"killed-{secrets.token_hex(4)}"
-    killed: list[int] = []
+    killed: dict[int, str] = {}  # worker pid -> the scenario it was writing
+    ports: dict[int, str] = {}
     with served(database_url, 3, tmp_path) as server:
         server.wait_for_workers(3)
         marks = list(KILL_AFTER_ACKS)
+        marks_lock = threading.Lock()
 
-        def kill_a_busy_worker(acks: int) -> None:
-            if marks and acks >= marks[0]:
+        def kill_a_worker_writing(acks: int) -> None:
+            with marks_lock:
+                if not marks or acks < marks[0]:
+                    return
                 marks.pop(0)
-                pid = server.busy_worker()
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
+                pid, name = kill_a_worker_mid_write(server, database_url, ports)
+                killed[pid] = name
 
-        acknowledged, cut_off, others = save_many(server, prefix, SAVES_WHILE_KILLING, kill_a_busy_worker)
+        acknowledged, cut_off, others = save_many(
+            server, prefix, SAVES_WHILE_KILLING, kill_a_worker_writing, ports
+        )
 
         assert len(killed) == len(KILL_AFTER_ACKS)
         assert [a.status for a in others] == [], server.errors()
         assert len(acknowledged) + len(cut_off) == SAVES_WHILE_KILLING
-        assert 1 <= len(cut_off) <= len(killed)  # a busy sync worker dies with one request in hand
+        # Each killed sync worker died with exactly the one uncommitted save it had in hand.
+        assert sorted(cut_off) == sorted(killed.values())
         server.wait_for_workers(3)  # gunicorn replaced the killed workers
         assert not set(killed) & set(server.workers())
         assert_read_back_intact(server, acknowledged)
     rows = stored_rows(database_url, prefix)
     assert set(acknowledged) <= set(rows)
-    # A write cut off after its commit may be there too, but whole: every row parses and holds a result.
+    # A save killed before its commit left nothing; every other row is whole: it parses and holds a result.
+    assert not {row["name"] for row in rows.values()} & set(killed.values())
     for row in rows.values():
         assert row["response"]["catalog"]["version"] == row["version"]
         assert isinstance(row["response"]["recommendations"], list) and row["response"]["weighed"]
         assert row["request"]["mailboxes"] == 100 + int(row["name"].rsplit("-", 1)[1])
     assert_consistent(database_url)
-    print(f"\nkilled {killed}; {len(cut_off)} request(s) cut off: {cut_off}; {len(rows)} rows")
+    print(f"\nkilled {killed}; cut off: {cut_off}; {len(rows)} rows")
