@@ -8,7 +8,7 @@ from flask import Flask
 
 from advisor.api import register
 from advisor.api.settings import from_environment
-from advisor.catalog import CatalogRegistry
+from advisor.catalog.registry import CatalogRegistry
 from advisor.scenarios import Scenarios
 from advisor.service import Advisor
 from advisor.storage import default_instance_path, default_url, open_store

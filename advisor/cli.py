@@ -7,17 +7,15 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from advisor.catalog import (
-    ENV_CATALOG,
-    CatalogRegistry,
-    InvalidCatalog,
-    load_catalog,
-    shipped_catalogs_dir,
-)
-from advisor.domain import InvalidInput, SolverFailed, UnknownCatalog
-from advisor.optimizer import SOLVERS
+from advisor.catalog.loader import InvalidCatalog, load_catalog
+from advisor.catalog.registry import ENV_CATALOG, CatalogRegistry, shipped_catalogs_dir
+from advisor.domain import FieldProblem, InvalidInput, SolverFailed, UnknownCatalog
+from advisor.optimizer.solve import SOLVERS
+
+if TYPE_CHECKING:
+    from advisor.service import Advisor
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # The export formats, listed here so `--help` needs no import of the renderers.
@@ -167,13 +165,11 @@ def _read_json(file: str) -> Any:
         ) from None
 
 
-def _problem(field: str, message: str) -> Any:
-    from advisor.domain import FieldProblem
-
+def _problem(field: str, message: str) -> FieldProblem:
     return FieldProblem(field, message)
 
 
-def _advisor(catalog: Path | None) -> Any:
+def _advisor(catalog: Path | None) -> Advisor:
     from advisor.service import Advisor
 
     return Advisor(CatalogRegistry(catalog))
@@ -188,9 +184,17 @@ def main(argv: list[str] | None = None) -> int:
             advisor.time_limit = args.time_limit
             if args.format:
                 return _export(advisor, args)
-            out = advisor.recommend(_read_json(args.file), write_lp=args.write_lp)
+            from advisor.contract.responses import dump_recommendations
+            from advisor.schemas import parse_request
+
+            request = parse_request(_read_json(args.file))
+            out = dump_recommendations(advisor.recommend(request, write_lp=args.write_lp))
         elif args.command == "analyze":
-            out = _advisor(args.catalog).analyze(_read_json(args.file))
+            from advisor.contract.responses import dump_analysis
+            from advisor.schemas import parse_analysis
+
+            analysis = parse_analysis(_read_json(args.file))
+            out = dump_analysis(_advisor(args.catalog).analyze(analysis))
         elif args.command == "catalog":
             return _check(args.path)
         elif args.command == "db":
@@ -221,15 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
-def _export(advisor: Any, args: argparse.Namespace) -> int:
+def _export(advisor: Advisor, args: argparse.Namespace) -> int:
     """A quote comparison file; raises InvalidInput for bad requests, picks or options."""
-    from advisor.exports import export
+    from advisor.quotes import quote
+    from advisor.schemas import parse_request
 
     if args.output is None and args.format in ("xlsx", "pdf"):
         raise InvalidInput(
             [_problem("--output", f"--format {args.format} writes a binary file: give --output PATH")]
         )
-    rendered = export(advisor, _read_json(args.file), args.format, args.picks, paper=args.paper)
+    request = parse_request(_read_json(args.file))
+    rendered = quote(advisor, request, args.format, args.picks, paper=args.paper)
     if args.output is None:
         sys.stdout.buffer.write(rendered.content)
         return EXIT_OK

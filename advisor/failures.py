@@ -1,8 +1,8 @@
 """Fail every component of a topology one at a time and decide each client service's outcome.
 
 This module is the single authority on what a design survives: the optimizer takes its goal
-coverage from `outages_of`, reports take whole analyses from `analyze_shape`, and every
-explanation names its mechanism and cites a rule id from the catalog's rules.toml.
+coverage from `Simulator.outages`, reports take whole analyses from `Simulator.analysis`, and
+every explanation names its mechanism and cites a rule id from the catalog's rules.toml.
 """
 
 from __future__ import annotations
@@ -10,19 +10,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
-from advisor.domain import FAILURE_KINDS, OUTCOME_SEVERITY, SERVICES
+from advisor.domain import CLIENT_SERVICES, FAILURE_KINDS, OUTCOME_SEVERITY, SERVICE_LABELS, SERVICES, Front
 from advisor.topology import Shape, Topology, build
-
-CLIENT_SERVICES = ("outlook", "owa", "activesync")
-SERVICE_LABELS = {
-    "outlook": "Outlook",
-    "owa": "OWA",
-    "activesync": "ActiveSync",
-    "smtp_inbound": "inbound mail",
-    "smtp_outbound": "outbound mail",
-}
 
 
 @dataclass(frozen=True)
@@ -219,10 +210,10 @@ class _Evaluator:
         return UNAFFECTED
 
     def _front(self, down: frozenset[str]) -> dict[str, Effect]:
-        front = self.t.front
-        dead = [s for s in front.pool if s in down]
-        alive = [s for s in front.pool if s not in down]
-        if front.kind == "fixed":
+        access = self.t.access
+        dead = [s for s in access.pool if s in down]
+        alive = [s for s in access.pool if s not in down]
+        if access.front is Front.ONE_SERVER:
             if not dead:
                 return dict.fromkeys(CLIENT_SERVICES, UNAFFECTED)
             server = dead[0]
@@ -244,29 +235,29 @@ class _Evaluator:
             none_left = Effect(
                 "outage",
                 "no Client Access server is left to serve clients",
-                "lb.single_unit" if front.kind == "lb" else "ex2010.cas_array_dns",
+                "lb.single_unit" if access.front is Front.LOAD_BALANCER else "ex2010.cas_array_dns",
             )
             return dict.fromkeys(CLIENT_SERVICES, none_left)
         effect = UNAFFECTED
-        if front.kind == "lb":
-            units_alive = [u for u in front.units if u not in down]
+        if access.front is Front.LOAD_BALANCER:
+            units_alive = [u for u in access.units if u not in down]
             if not units_alive:
                 return dict.fromkeys(
                     CLIENT_SERVICES,
                     Effect(
                         "outage",
-                        f"{_names(list(front.units))} is the only load balancer in front of the "
+                        f"{_names(list(access.units))} is the only load balancer in front of the "
                         "CAS array, so every client it carries is cut off until it is repaired",
                         "lb.single_unit",
                     ),
                 )
-            if units_alive[0] != front.units[0]:
+            if units_alive[0] != access.units[0]:
                 effect = Effect(
                     "failover",
                     f"the standby unit {units_alive[0]} takes over the virtual IP within seconds",
                     "lb.ha_pair",
                 )
-        if dead and front.kind == "dns":
+        if dead and access.front is Front.DNS:
             effect = Effect(
                 "outage",
                 f"clients that resolved the CAS array name to {_names(dead)} "
@@ -274,7 +265,7 @@ class _Evaluator:
                 f"{_names(dead)} from the record",
                 "ex2010.cas_array_dns",
             )
-        elif dead and front.kind == "lb":
+        elif dead and access.front is Front.LOAD_BALANCER:
             effect = _pick(
                 effect,
                 Effect(
@@ -284,7 +275,7 @@ class _Evaluator:
                     "lb.single_unit",
                 ),
             )
-        elif dead and front.kind == "nlb":
+        elif dead and access.front is Front.WINDOWS_NLB:
             effect = Effect(
                 "failover",
                 f"Windows NLB converges and sends {_names(dead)}'s clients to "
@@ -362,48 +353,64 @@ def simulate(topology: Topology) -> Analysis:
     return Analysis(topology, tuple(scenarios), tuple(spofs), coverage)
 
 
-class _Analyses:
-    """Analyses by shape, the least recently used dropped first, bounded by how many scenarios
-    they hold in all (an analysis's size grows with its servers and databases)."""
+class Simulator:
+    """The analyses of the shapes a process has simulated, kept for it (the Advisor owns one).
 
-    def __init__(self, scenarios: int):
+    Full analyses are kept least recently used first out, bounded by how many scenarios they
+    hold in all (an analysis's size grows with its servers and databases; 60,000 scenarios are
+    about 45 MB); the small outage sets the optimizer scores shapes by are kept apart, bounded
+    by count, so scoring many shapes never pushes out the analyses of the designs reported.
+    A shape is simulated once while either holds it.
+    """
+
+    def __init__(self, scenarios: int = 60_000, outage_sets: int = 8192):
         self._budget = scenarios
         self._held = 0
-        self._by_shape: OrderedDict[Shape, Analysis] = OrderedDict()
+        self._analyses: OrderedDict[Shape, Analysis] = OrderedDict()
+        self._outage_limit = outage_sets
+        self._outages: OrderedDict[Shape, frozenset[tuple[str, str]]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, shape: Shape) -> Analysis:
+    def analysis(self, shape: Shape) -> Analysis:
+        """The full analysis of a shape (every scenario)."""
         with self._lock:
-            found = self._by_shape.get(shape)
+            found = self._analyses.get(shape)
             if found is not None:
-                self._by_shape.move_to_end(shape)
+                self._analyses.move_to_end(shape)
                 return found
         analysis = simulate(build(shape))
-        with self._lock:
-            if shape not in self._by_shape:
-                self._by_shape[shape] = analysis
-                self._held += len(analysis.scenarios)
-                while self._held > self._budget and len(self._by_shape) > 1:
-                    _, dropped = self._by_shape.popitem(last=False)
-                    self._held -= len(dropped.scenarios)
+        self._keep(shape, analysis)
         return analysis
 
+    def outages(self, shape: Shape) -> frozenset[tuple[str, str]]:
+        """The (failure kind, service) pairs some failure of that kind gives an outage for."""
+        with self._lock:
+            found = self._outages.get(shape)
+            if found is not None:
+                self._outages.move_to_end(shape)
+                return found
+            held = self._analyses.get(shape)
+        analysis = held if held is not None else simulate(build(shape))
+        outages = frozenset(key for key, (worst, _) in analysis.coverage.items() if worst == "outage")
+        with self._lock:
+            self._outages[shape] = outages
+            while len(self._outages) > self._outage_limit:
+                self._outages.popitem(last=False)
+        if held is None:
+            self._keep(shape, analysis)
+        return outages
 
-# About 45 MB at most: a few hundred to a few thousand reported designs, by their size.
-_ANALYSES = _Analyses(scenarios=60_000)
+    def _keep(self, shape: Shape, analysis: Analysis) -> None:
+        with self._lock:
+            if shape in self._analyses:
+                return
+            self._analyses[shape] = analysis
+            self._held += len(analysis.scenarios)
+            while self._held > self._budget and len(self._analyses) > 1:
+                _, dropped = self._analyses.popitem(last=False)
+                self._held -= len(dropped.scenarios)
 
-
-def analyze_shape(shape: Shape) -> Analysis:
-    """The full analysis of a shape (every scenario), kept for the designs being reported."""
-    return _ANALYSES.get(shape)
-
-
-@lru_cache(maxsize=8192)
-def outages_of(shape: Shape) -> frozenset[tuple[str, str]]:
-    """The (failure kind, service) pairs some failure of that kind gives an outage for.
-
-    The optimizer scores many shapes; keeping only this small set per shape bounds the memory
-    a process spends on them. Their full analyses are not kept (they would push out those of
-    the designs being reported): `analyze_shape` rebuilds one on demand.
-    """
-    return frozenset(key for key, (worst, _) in simulate(build(shape)).coverage.items() if worst == "outage")
+    def __len__(self) -> int:
+        """How many full analyses are held."""
+        with self._lock:
+            return len(self._analyses)

@@ -1,77 +1,136 @@
-"""Price a concrete design from a catalog: its bill of materials and its cost."""
+"""Price a design from a catalog: the one source of every line a design buys.
+
+Each part of a design (a server group, the load balancers, the witness server, added domain
+controllers, the CALs) has one function that says what it buys. The bill of materials is their
+lines; the optimizer's cost coefficients are the same lines' sums (`Cents`), so the two cannot
+disagree.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from advisor.catalog import Catalog, Item
-from advisor.catalog.model import RoleSpec
-from advisor.domain import Cost, Design, Line, Request
+from advisor.catalog.model import Catalog, Item, RoleSpec
+from advisor.domain import Design, Line, Quote, Request
 
 
 @dataclass(frozen=True)
-class Quote:
-    lines: tuple[Line, ...]
-    cost: Cost
+class Cents:
+    """What a part costs: upfront and per year, in integer cents."""
+
+    upfront: int = 0
+    annual: int = 0
+
+    @classmethod
+    def of(cls, lines: list[Line]) -> Cents:
+        return cls(sum(line.upfront_cents for line in lines), sum(line.annual_cents for line in lines))
+
+    def __add__(self, other: Cents) -> Cents:
+        return Cents(self.upfront + other.upfront, self.annual + other.annual)
+
+    def __mul__(self, times: int) -> Cents:
+        return Cents(self.upfront * times, self.annual * times)
 
 
 def _line(item: Item, quantity: int, role: str) -> Line:
     return Line(item.sku, f"{item.description} ({role})", quantity, item.price_cents, item.annual_cents)
 
 
-def _role_items(catalog: Catalog, spec: RoleSpec, windows_version: str) -> list[Item]:
+def server_group_lines(
+    catalog: Catalog,
+    exchange_version: str,
+    windows_version: str,
+    count: int,
+    model: str,
+    windows_edition: str,
+    exchange_edition: str,
+    role: str,
+) -> list[Line]:
+    """`count` Exchange servers of one hardware model with their Windows and Exchange licences."""
+    return [
+        _line(catalog.servers[model].item, count, role),
+        _line(catalog.windows[(windows_version, windows_edition)], count, role),
+        _line(catalog.exchange_servers[(exchange_version, exchange_edition)], count, role),
+    ]
+
+
+def load_balancer_lines(catalog: Catalog, model: str, units: int) -> list[Line]:
+    role = "load balancer" if units == 1 else "active/standby load-balancer pair"
+    return [_line(catalog.load_balancers[model].item, units, role)]
+
+
+def _role_lines(catalog: Catalog, spec: RoleSpec, windows_version: str, count: int, role: str) -> list[Line]:
     """A supporting server bought for a role: its hardware and its Windows licence."""
-    return [catalog.servers[spec.hardware_sku].item, catalog.windows[(windows_version, spec.windows_edition)]]
+    items = [
+        catalog.servers[spec.hardware_sku].item,
+        catalog.windows[(windows_version, spec.windows_edition)],
+    ]
+    return [_line(item, count, role) for item in items]
 
 
-def witness_items(catalog: Catalog, windows_version: str) -> list[Item]:
-    return _role_items(catalog, catalog.witness_host, windows_version)
+def witness_lines(catalog: Catalog, windows_version: str) -> list[Line]:
+    return _role_lines(catalog, catalog.witness_host, windows_version, 1, "DAG witness server")
 
 
-def domain_controller_items(catalog: Catalog, windows_version: str) -> list[Item]:
-    return _role_items(catalog, catalog.domain_controller, windows_version)
+def domain_controller_lines(catalog: Catalog, windows_version: str, count: int) -> list[Line]:
+    if not count:
+        return []
+    return _role_lines(
+        catalog, catalog.domain_controller, windows_version, count, "additional domain controller"
+    )
 
 
 def cals_to_buy(request: Request) -> int:
     return max(0, request.mailboxes - request.environment.cals_owned)
 
 
+def cal_lines(catalog: Catalog, request: Request) -> list[Line]:
+    cals = cals_to_buy(request)
+    if not cals:
+        return []
+    cal = catalog.exchange_cals[(request.platform.exchange_version, "standard")]
+    return [_line(cal, cals, "one per mailbox user")]
+
+
+def exchange_group_role(design: Design) -> str:
+    return "Mailbox servers" if design.spec.dedicated_client_access else "Exchange servers"
+
+
+CLIENT_ACCESS_ROLE = "Client Access and Hub Transport servers"
+
+
 def bill_of_materials(design: Design, request: Request, catalog: Catalog) -> Quote:
     """Every line a planner would order for the design, and its upfront and annual cost."""
-    platform = request.platform
-    lines: list[Line] = []
-    group = "Exchange servers" if design.dedicated_cas_servers == 0 else "Mailbox servers"
-    n = design.exchange_servers
-    lines.append(_line(catalog.servers[design.server_model].item, n, group))
-    lines.append(_line(catalog.windows[(platform.windows_version, design.windows_edition)], n, group))
-    lines.append(
-        _line(catalog.exchange_servers[(platform.exchange_version, design.exchange_edition)], n, group)
+    p = request.platform
+    lines = server_group_lines(
+        catalog,
+        p.exchange_version,
+        p.windows_version,
+        design.exchange_servers,
+        design.server_model,
+        design.windows_edition,
+        design.exchange_edition,
+        exchange_group_role(design),
     )
-    m = design.dedicated_cas_servers
-    if m:
-        role = "Client Access and Hub Transport servers"
-        assert design.cas_server_model and design.cas_windows_edition and design.cas_exchange_edition
-        lines.append(_line(catalog.servers[design.cas_server_model].item, m, role))
-        lines.append(_line(catalog.windows[(platform.windows_version, design.cas_windows_edition)], m, role))
-        lines.append(
-            _line(catalog.exchange_servers[(platform.exchange_version, design.cas_exchange_edition)], m, role)
+    if design.dedicated_cas_servers:
+        if not (design.cas_server_model and design.cas_windows_edition and design.cas_exchange_edition):
+            raise ValueError("a design with dedicated Client Access servers names their model and editions")
+        lines += server_group_lines(
+            catalog,
+            p.exchange_version,
+            p.windows_version,
+            design.dedicated_cas_servers,
+            design.cas_server_model,
+            design.cas_windows_edition,
+            design.cas_exchange_edition,
+            CLIENT_ACCESS_ROLE,
         )
     if design.load_balancers:
-        assert design.load_balancer_model
-        role = "load balancer" if design.load_balancers == 1 else "active/standby load-balancer pair"
-        lines.append(
-            _line(catalog.load_balancers[design.load_balancer_model].item, design.load_balancers, role)
-        )
+        if not design.load_balancer_model:
+            raise ValueError("a design with load balancers names their model")
+        lines += load_balancer_lines(catalog, design.load_balancer_model, design.load_balancers)
     if design.witness == "buy":
-        for item in witness_items(catalog, platform.windows_version):
-            lines.append(_line(item, 1, "DAG witness server"))
-    if design.domain_controllers_added:
-        for item in domain_controller_items(catalog, platform.windows_version):
-            lines.append(_line(item, design.domain_controllers_added, "additional domain controller"))
-    cals = cals_to_buy(request)
-    if cals:
-        cal = catalog.exchange_cals[(platform.exchange_version, "standard")]
-        lines.append(_line(cal, cals, "one per mailbox user"))
-    upfront = sum(line.upfront_cents for line in lines)
-    annual = sum(line.annual_cents for line in lines)
-    return Quote(tuple(lines), Cost(upfront, annual, request.horizon_years))
+        lines += witness_lines(catalog, p.windows_version)
+    lines += domain_controller_lines(catalog, p.windows_version, design.domain_controllers_added)
+    lines += cal_lines(catalog, request)
+    return Quote.of(tuple(lines), request.horizon_years)

@@ -1,92 +1,73 @@
-"""Turn designs, quotes and analyses into the contract's response dictionaries (DESIGN.md)."""
+"""Turn designs, quotes and analyses into the typed results the use cases answer (DESIGN.md)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from advisor.architectures import ARCHITECTURE_INFO
-from advisor.catalog import Catalog
-from advisor.domain import Cost, Design, Request, cents_to_money, format_money
+from advisor.catalog.model import Catalog
+from advisor.domain import (
+    Budget,
+    CatalogRef,
+    CostReport,
+    Design,
+    DesignReport,
+    Front,
+    GoalReport,
+    Quote,
+    Request,
+    ScenarioReport,
+    SpofReport,
+    format_money,
+)
 from advisor.failures import Analysis
-from advisor.pricing import Quote
 
 
-def cost_dict(cost: Cost, request: Request, catalog: Catalog, budget_given: bool = True) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "upfront": cents_to_money(cost.upfront_cents),
-        "annual": cents_to_money(cost.annual_cents),
-        "total": cents_to_money(cost.total_cents),
-        "currency": catalog.currency,
-        "horizon_years": cost.horizon_years,
-        "within_budget": None,
-        "budget_left": None,
-    }
-    if budget_given:
-        left = request.budget.amount_cents - cost.measure(request.budget.applies_to)
-        out["within_budget"] = left >= 0
-        out["budget_left"] = cents_to_money(left)
-        out["budget_applies_to"] = request.budget.applies_to
-    return out
+def catalog_ref(catalog: Catalog) -> CatalogRef:
+    """What every quote names: the price book it was priced from."""
+    return CatalogRef(catalog.id, catalog.version, catalog.currency, catalog.as_of)
 
 
-def bill_dicts(quote: Quote) -> list[dict[str, Any]]:
-    return [
-        {
-            "sku": line.sku,
-            "description": line.description,
-            "quantity": line.quantity,
-            "unit_price": cents_to_money(line.unit_price_cents),
-            "unit_annual": cents_to_money(line.unit_annual_cents),
-            "upfront": cents_to_money(line.upfront_cents),
-            "annual": cents_to_money(line.annual_cents),
-        }
-        for line in quote.lines
-    ]
+def cost_report(quote: Quote, catalog: Catalog, budget: Budget | None) -> CostReport:
+    cost = quote.cost
+    return CostReport(cost.upfront_cents, cost.annual_cents, cost.horizon_years, catalog.currency, budget)
 
 
-def goal_dicts(analysis: Analysis, request: Request) -> list[dict[str, Any]]:
+def goal_reports(analysis: Analysis, request: Request) -> tuple[GoalReport, ...]:
     out = []
     for (failure, service), goal in request.goal_pairs().items():
         outcome, component = analysis.coverage[(failure, service)]
-        entry: dict[str, Any] = {
-            "failure": failure,
-            "service": service,
-            "priority": goal.priority,
-            "weight": goal.weight,
-            "met": outcome != "outage",
-            "worst_outcome": outcome,
-        }
-        if outcome == "outage":
-            entry["component"] = component
-            entry["explanation"] = analysis.why_not(failure, service)
-        out.append(entry)
-    return out
+        missed = outcome == "outage"
+        out.append(
+            GoalReport(
+                failure=failure,
+                service=service,
+                priority=goal.priority,
+                weight=goal.weight,
+                met=not missed,
+                worst_outcome=outcome,
+                component=component if missed else None,
+                explanation=analysis.why_not(failure, service) if missed else None,
+            )
+        )
+    return tuple(out)
 
 
-def spof_dicts(analysis: Analysis) -> list[dict[str, Any]]:
-    return [
-        {"component": s.component, "kind": s.kind, "services": list(s.services), "explanation": s.explanation}
-        for s in analysis.single_points_of_failure
-    ]
+def spof_reports(analysis: Analysis) -> tuple[SpofReport, ...]:
+    return tuple(
+        SpofReport(s.component, s.kind, s.services, s.explanation) for s in analysis.single_points_of_failure
+    )
 
 
-def scenario_dicts(analysis: Analysis) -> list[dict[str, Any]]:
-    return [
-        {
-            "component": s.component,
-            "kind": s.kind,
-            "description": s.description,
-            "outcomes": s.outcomes,
-            "explanation": s.explanation,
-        }
+def scenario_reports(analysis: Analysis) -> tuple[ScenarioReport, ...]:
+    return tuple(
+        ScenarioReport(s.component, s.kind, s.description, s.outcomes, s.explanation)
         for s in analysis.scenarios
-    ]
+    )
 
 
 def notes(design: Design, analysis: Analysis, request: Request, catalog: Catalog, quote: Quote) -> list[str]:
     """What a planner must also do or know, with the rule behind each note."""
     out: list[str] = []
     topology = analysis.topology
+    spec = design.spec
     transport = topology.transport_servers
     if len(transport) > 1:
         out.append(
@@ -94,7 +75,7 @@ def notes(design: Design, analysis: Analysis, request: Request, catalog: Catalog
             f"SMTP address) pointing at {', '.join(transport)}, and every one of them listed "
             "as a source server on the send connector (rule transport.redundancy)."
         )
-    if design.dag:
+    if spec.dag:
         out.append("Turn on Datacenter Activation Coordination (DAC) mode for the DAG (rule dag.dac_mode).")
         out.append(
             f"With {design.database_copies} copies of each database, keep database disks "
@@ -110,13 +91,13 @@ def notes(design: Design, analysis: Analysis, request: Request, catalog: Catalog
                 "The witness file share goes on cas-1, a Hub Transport server outside the "
                 "DAG, as Exchange 2010 does by default (rule dag.witness)."
             )
-    if design.architecture == "dag_only":
-        out.append(
-            "Outlook clients connect to ex-1, the RpcClientAccessServer of every database; "
-            "a CAS array created before the databases avoids re-homing later "
-            "(rule ex2010.rpc_client_access)."
-        )
-    if design.architecture == "dedicated_cas_wnlb":
+        if not spec.cas_array:
+            out.append(
+                "Outlook clients connect to ex-1, the RpcClientAccessServer of every database; "
+                "a CAS array created before the databases avoids re-homing later "
+                "(rule ex2010.rpc_client_access)."
+            )
+    if spec.front is Front.WINDOWS_NLB:
         out.append(
             "Windows NLB notices a server that stops answering but not a failed service; "
             "monitor the Exchange services on the NLB nodes (rule wnlb.server_health)."
@@ -156,17 +137,17 @@ def design_report(
     catalog: Catalog,
     budget_given: bool = True,
     extra_notes: list[str] | None = None,
-) -> dict[str, Any]:
-    """A recommendation's fields without `rank` (which is what `analyze` answers)."""
-    return {
-        "architecture": design.architecture,
-        "title": ARCHITECTURE_INFO[design.architecture].title,
-        "design": design.to_dict(),
-        "bill_of_materials": bill_dicts(quote),
-        "cost": cost_dict(quote.cost, request, catalog, budget_given),
-        "goals": goal_dicts(analysis, request),
-        "single_points_of_failure": spof_dicts(analysis),
-        "failure_scenarios": scenario_dicts(analysis),
-        "notes": [*(extra_notes or []), *notes(design, analysis, request, catalog, quote)],
-        "catalog": catalog.summary(),
-    }
+) -> DesignReport:
+    """A design's report: what `analyze` answers, and each recommendation without its rank."""
+    return DesignReport(
+        architecture=design.architecture,
+        title=design.spec.title,
+        design=design,
+        bill_of_materials=quote.lines,
+        cost=cost_report(quote, catalog, request.budget if budget_given else None),
+        goals=goal_reports(analysis, request),
+        single_points_of_failure=spof_reports(analysis),
+        failure_scenarios=scenario_reports(analysis),
+        notes=(*(extra_notes or []), *notes(design, analysis, request, catalog, quote)),
+        catalog=catalog_ref(catalog),
+    )

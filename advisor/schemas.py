@@ -1,7 +1,8 @@
 """Marshmallow schemas for the request contract (DESIGN.md) and their translation to domain types.
 
 The CLI, the API and the web form all validate through these schemas, so one rule set decides
-what a valid request is, and every problem names its field by its JSON path.
+what a valid request is, and every problem names its field by its JSON path. The use cases
+take the domain values these give (`parse_request`, `parse_analysis`, `parse_scenario`).
 """
 
 from __future__ import annotations
@@ -9,17 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
+from advisor import architectures
+from advisor.contract.responses import ConcreteDesignSchema
 from advisor.domain import (
-    ARCHITECTURES,
     EXCHANGE_EDITIONS,
     EXCHANGE_VERSIONS,
     FAILURE_KINDS,
     SERVICES,
     WINDOWS_EDITIONS,
     WINDOWS_VERSIONS,
+    AnalysisRequest,
     Budget,
+    DesignChoices,
     Environment,
     FieldProblem,
     Goal,
@@ -29,7 +33,7 @@ from advisor.domain import (
     Request,
     money_to_cents,
 )
-from advisor.fields import StrictBoolean, StrictInteger, StrictNumber, Text
+from advisor.fields import StrictInteger, StrictNumber, Text
 
 MAX_BUDGET = 100_000_000
 
@@ -124,30 +128,23 @@ class RequestSchema(_PlatformFields):
         validate=validate.Length(max=len(FAILURE_KINDS) * len(SERVICES)),
     )
     objective = fields.String(load_default="min_cost", validate=validate.OneOf(["min_cost", "max_goals"]))
-    alternatives = StrictInteger(load_default=3, validate=validate.Range(min=1, max=len(ARCHITECTURES)))
+    alternatives = StrictInteger(load_default=3, validate=validate.Range(min=1, max=len(architectures.NAMES)))
 
 
-class DesignSchema(_Strict):
-    exchange_servers = StrictInteger(validate=validate.Range(min=1, max=16))
-    dedicated_cas_servers = StrictInteger(validate=validate.Range(min=0, max=16))
-    dag = StrictBoolean()
-    cas_array = StrictBoolean()
-    load_balancers = StrictInteger(validate=validate.Range(min=0, max=2))
-    witness = fields.String(validate=validate.OneOf(["existing", "buy", "cas_server", "none"]))
-    windows_edition = fields.String(validate=validate.OneOf(WINDOWS_EDITIONS))
-    exchange_edition = fields.String(validate=validate.OneOf(EXCHANGE_EDITIONS))
-    server_model = fields.String(validate=validate.Length(min=1, max=64))
-    database_copies = StrictInteger(validate=validate.Range(min=1, max=16))
-    domain_controllers_added = StrictInteger(validate=validate.Range(min=0, max=10))
-    load_balancer_model = fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
-    cas_server_model = fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
-    cas_windows_edition = fields.String(allow_none=True, validate=validate.OneOf(WINDOWS_EDITIONS))
-    cas_exchange_edition = fields.String(allow_none=True, validate=validate.OneOf(EXCHANGE_EDITIONS))
+class DesignSchema(ConcreteDesignSchema):
+    """The design fields `analyze` takes: a recommendation's, each optional (loaded `partial`)."""
+
+    class Meta:
+        unknown = RAISE
+
+    @post_load
+    def _fields(self, data: dict[str, Any], **kwargs: Any) -> DesignChoices:
+        return DesignChoices(**data)
 
 
 class AnalysisSchema(_PlatformFields):
-    architecture = fields.String(required=True, validate=validate.OneOf(ARCHITECTURES))
-    design = fields.Nested(DesignSchema, load_default=dict)
+    architecture = fields.String(required=True, validate=validate.OneOf(architectures.NAMES))
+    design = fields.Nested(DesignSchema(partial=True), load_default=DesignChoices)
     goals = fields.List(fields.Nested(GoalSchema), load_default=list)
     budget = fields.Nested(BudgetSchema, load_default=None)
     horizon_years = StrictInteger(load_default=3, validate=validate.Range(min=1, max=10))
@@ -248,10 +245,13 @@ def request_from(loaded: dict[str, Any]) -> Request:
     )
 
 
-def parse_analysis(data: Any) -> tuple[Request, str, dict[str, Any], bool]:
-    """An analysis input: the request part, the architecture, the design fields given, and
-    whether a budget was given."""
-    loaded = load(ANALYSIS_SCHEMA, data)
+def parse_analysis(data: Any) -> AnalysisRequest:
+    """An analysis input from its JSON form; InvalidInput names every field that is wrong."""
+    return analysis_from(load(ANALYSIS_SCHEMA, data))
+
+
+def analysis_from(loaded: dict[str, Any]) -> AnalysisRequest:
+    """An analysis input from what AnalysisSchema loaded."""
     request = Request(
         budget=_budget(loaded["budget"]),
         goals=_goals(loaded),
@@ -263,4 +263,50 @@ def parse_analysis(data: Any) -> tuple[Request, str, dict[str, Any], bool]:
         catalog=loaded["catalog"],
         project=_project(loaded),
     )
-    return request, loaded["architecture"], dict(loaded["design"]), loaded["budget"] is not None
+    return AnalysisRequest(request, loaded["architecture"], loaded["design"], loaded["budget"] is not None)
+
+
+# Saved scenarios' bodies and queries (the API and the web form take the same).
+
+SCENARIO_NAME_MAX = 200
+SCENARIO_NOTES_MAX = 5000
+SCENARIO_PAGE_MAX = 100
+_NAMED = [validate.Length(min=1, max=SCENARIO_NAME_MAX), validate.Regexp(r"\S", error="Must not be blank.")]
+
+
+class ScenarioCreateSchema(_Strict):
+    name = Text(required=True, validate=_NAMED)
+    notes = Text(load_default="", validate=validate.Length(max=SCENARIO_NOTES_MAX))
+    request = fields.Dict(required=True)
+
+
+class ScenarioPatchSchema(_Strict):
+    name = Text(validate=_NAMED)
+    notes = Text(validate=validate.Length(max=SCENARIO_NOTES_MAX))
+
+
+class ScenarioListSchema(_Strict):
+    # A query string's values are text: "20" is the number 20 here.
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=SCENARIO_PAGE_MAX))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
+    name = Text(load_default=None, validate=validate.Length(max=SCENARIO_NAME_MAX))
+
+
+def parse_scenario(data: Any) -> tuple[str, str, Request, dict[str, Any]]:
+    """A scenario to save: its name, notes, the request (problems named `request.<field>`) and
+    the request's document as it was sent."""
+    loaded = load(ScenarioCreateSchema(), data)
+    document: dict[str, Any] = loaded["request"]
+    try:
+        request = parse_request(document)
+    except InvalidInput as err:
+        raise err.within("request") from None
+    return loaded["name"], loaded["notes"], request, document
+
+
+def parse_stored_request(document: Any) -> Request:
+    """The request a saved scenario keeps, read again (problems named `request.<field>`)."""
+    try:
+        return parse_request(document)
+    except InvalidInput as err:
+        raise err.within("request") from None

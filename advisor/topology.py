@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from advisor.domain import ARCHITECTURES, Design, FieldProblem, InvalidInput
-
-DAG_ARCHITECTURES = frozenset(ARCHITECTURES) - {"single_server"}
-LOAD_BALANCERS_BY_ARCHITECTURE = {
-    "single_server": 0,
-    "dag_only": 0,
-    "dag_cas_array_dns": 0,
-    "dag_cas_array_single_lb": 1,
-    "dag_cas_array_lb_pair": 2,
-    "dedicated_cas_wnlb": 0,
-}
+from advisor.domain import ArchitectureSpec, Design, Front
 
 
 @dataclass(frozen=True)
 class Shape:
     """What the failure simulator needs of a design: its structure, not its prices."""
 
-    architecture: str
+    spec: ArchitectureSpec
     exchange_servers: int
     dedicated_cas_servers: int = 0
     witness: str = "none"
@@ -31,17 +21,21 @@ class Shape:
     sites: int = 1
 
     @property
+    def architecture(self) -> str:
+        return self.spec.name
+
+    @property
     def load_balancers(self) -> int:
-        return LOAD_BALANCERS_BY_ARCHITECTURE[self.architecture]
+        return self.spec.load_balancer_units
 
     @property
     def dag(self) -> bool:
-        return self.architecture in DAG_ARCHITECTURES
+        return self.spec.dag
 
     @classmethod
     def of(cls, design: Design, domain_controllers: int, databases: int, sites: int) -> Shape:
         return cls(
-            architecture=design.architecture,
+            spec=design.spec,
             exchange_servers=design.exchange_servers,
             dedicated_cas_servers=design.dedicated_cas_servers,
             witness=design.witness,
@@ -61,14 +55,11 @@ class Component:
 
 
 @dataclass(frozen=True)
-class Front:
-    """How clients reach the Client Access servers.
+class Access:
+    """How clients reach the servers that answer them: the spec's front, the pool of servers
+    behind it, and the load-balancer units in front of the pool (active first)."""
 
-    kind: "fixed" (one named server), "dns" (a CAS array name resolved by DNS alone),
-    "lb" (load-balancer units in front of a pool) or "nlb" (Windows NLB on the pool).
-    """
-
-    kind: str
+    front: Front
     pool: tuple[str, ...]
     units: tuple[str, ...] = ()
 
@@ -79,7 +70,7 @@ class Topology:
     components: dict[str, Component]
     mailbox_servers: tuple[str, ...]
     transport_servers: tuple[str, ...]
-    front: Front
+    access: Access
     dag_members: tuple[str, ...]
     witness: str | None
     domain_controllers: tuple[str, ...]
@@ -103,23 +94,33 @@ def copy_id(database: str, server: str) -> str:
     return f"{database}@{server}"
 
 
+_ROLE_WORDS = {"mailbox": "Mailbox", "client_access": "Client Access", "hub_transport": "Hub Transport"}
+
+
+def _roles(roles: tuple[str, ...]) -> str:
+    words = [_ROLE_WORDS[r] for r in roles]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def build(shape: Shape) -> Topology:
-    """Lay out a shape: servers, database copies, load balancers, witness, DCs, site."""
-    _check(shape)
+    """Lay out a shape: servers, database copies, load balancers, witness, DCs, site.
+
+    The shape is taken as valid: designs are checked (advisor.design_check) and the
+    optimizer's structures generated within the same rules before they get here.
+    """
+    spec = shape.spec
     components: dict[str, Component] = {}
 
     def add(c: Component) -> None:
         components[c.id] = c
 
-    multi_role = shape.architecture != "dedicated_cas_wnlb"
-    role = "Mailbox, Client Access and Hub Transport" if multi_role else "Mailbox"
     mailbox = tuple(f"ex-{i}" for i in range(1, shape.exchange_servers + 1))
     for server in mailbox:
-        add(Component(server, "server", f"Exchange server {server} ({role})"))
+        add(Component(server, "server", f"Exchange server {server} ({_roles(spec.exchange_roles)})"))
     cas = tuple(f"cas-{i}" for i in range(1, shape.dedicated_cas_servers + 1))
     for server in cas:
-        add(Component(server, "server", f"Client Access and Hub Transport server {server}"))
-    units = tuple(f"lb-{i}" for i in range(1, shape.load_balancers + 1))
+        add(Component(server, "server", f"{_roles(spec.client_access_roles)} server {server}"))
+    units = tuple(f"lb-{i}" for i in range(1, spec.load_balancer_units + 1))
     for i, unit in enumerate(units):
         state = "" if len(units) == 1 else (" (active)" if i == 0 else " (standby)")
         add(Component(unit, "load_balancer", f"load balancer {unit}{state}"))
@@ -144,7 +145,7 @@ def build(shape: Shape) -> Topology:
             copies_on[server].append(database)
 
     witness = None
-    if shape.dag and shape.witness != "none":
+    if spec.dag and shape.witness != "none":
         host = cas[0] if shape.witness == "cas_server" and cas else None
         where = (
             f"file share on {host}"
@@ -159,59 +160,19 @@ def build(shape: Shape) -> Topology:
     site = "site-1"
     add(Component(site, "site", "datacenter site-1 and every server in it"))
 
-    client_pool = cas if cas else mailbox
-    front = {
-        "single_server": Front("fixed", mailbox[:1]),
-        "dag_only": Front("fixed", mailbox[:1]),
-        "dag_cas_array_dns": Front("dns", client_pool),
-        "dag_cas_array_single_lb": Front("lb", client_pool, units),
-        "dag_cas_array_lb_pair": Front("lb", client_pool, units),
-        "dedicated_cas_wnlb": Front("nlb", client_pool),
-    }[shape.architecture]
+    client_pool = cas if spec.dedicated_client_access else mailbox
+    if spec.front is Front.ONE_SERVER:
+        client_pool = mailbox[:1]
     return Topology(
         shape=shape,
         components=components,
         mailbox_servers=mailbox,
-        transport_servers=cas if cas else mailbox,
-        front=front,
-        dag_members=mailbox if shape.dag else (),
+        transport_servers=cas if spec.transport_on_client_access else mailbox,
+        access=Access(spec.front, client_pool, units),
+        dag_members=mailbox if spec.dag else (),
         witness=witness,
         domain_controllers=dcs,
         site=site,
         copies=copies,
         copies_on={s: tuple(dbs) for s, dbs in copies_on.items()},
     )
-
-
-def _check(shape: Shape) -> None:
-    problems: list[FieldProblem] = []
-    if shape.architecture not in ARCHITECTURES:
-        problems.append(FieldProblem("architecture", f"unknown architecture {shape.architecture!r}"))
-        raise InvalidInput(problems)
-    minimum = 1 if shape.architecture == "single_server" else 2
-    if shape.architecture == "single_server" and shape.exchange_servers != 1:
-        problems.append(FieldProblem("design.exchange_servers", "single_server has exactly 1 server"))
-    elif shape.exchange_servers < minimum:
-        problems.append(FieldProblem("design.exchange_servers", f"must be at least {minimum}"))
-    if shape.architecture == "dedicated_cas_wnlb" and shape.dedicated_cas_servers < 2:
-        problems.append(
-            FieldProblem(
-                "design.dedicated_cas_servers", "Windows NLB needs at least 2 dedicated Client Access servers"
-            )
-        )
-    if shape.architecture != "dedicated_cas_wnlb" and shape.dedicated_cas_servers != 0:
-        problems.append(
-            FieldProblem(
-                "design.dedicated_cas_servers", f"{shape.architecture} has no dedicated Client Access servers"
-            )
-        )
-    if not 1 <= shape.database_copies <= max(shape.exchange_servers, 1):
-        problems.append(
-            FieldProblem("design.database_copies", "must be between 1 and the number of Exchange servers")
-        )
-    if shape.domain_controllers < 1:
-        problems.append(
-            FieldProblem("environment.domain_controllers", "Exchange needs at least one domain controller")
-        )
-    if problems:
-        raise InvalidInput(problems)

@@ -12,7 +12,9 @@ import sys
 import time
 from datetime import date
 
-from advisor.exports import FORMATS, Comparison, comparison_from_request, render
+from advisor.exports import FORMATS, Comparison, render
+from advisor.quotes import compare
+from advisor.schemas import parse_request
 from advisor.service import Advisor
 
 # Big budget and one preferred goal: all six architectures are feasible and recommended.
@@ -27,7 +29,7 @@ TARGETS = {"xlsx": 0.3, "pdf": 1.5}
 
 
 def six_designs() -> Comparison:
-    comparison = comparison_from_request(Advisor(), SIX_DESIGNS, today=date(2026, 11, 30))
+    comparison = compare(Advisor(), parse_request(SIX_DESIGNS), today=date(2026, 11, 30))
     assert len(comparison.designs) == 6, [d.architecture for d in comparison.designs]
     return comparison
 

@@ -226,17 +226,19 @@ def report(phase: Phase) -> str:
 
 def profile_service(requests: list[dict[str, Any]], top: int = 25) -> str:
     """Where Advisor.recommend spends its time over the benchmark's requests, in this process."""
-    from advisor.catalog import CatalogRegistry
+    from advisor.catalog.registry import CatalogRegistry
+    from advisor.contract.responses import dump_recommendations
+    from advisor.schemas import parse_request
     from advisor.service import Advisor
 
     advisor = Advisor(CatalogRegistry(own=""))
     for request in requests[:20]:
-        advisor.recommend(request)  # warm the caches the way a long-running worker has them
+        advisor.recommend(parse_request(request))  # warm the caches the way a long-running worker has them
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
     for request in requests:
-        advisor.recommend(request)
+        dump_recommendations(advisor.recommend(parse_request(request)))
     profiler.disable()
     per_call = (time.perf_counter() - started) * 1000 / len(requests)
     text = io.StringIO()

@@ -36,16 +36,19 @@ def summary(response: dict[str, Any]) -> dict[str, Any]:
 
 
 def output(command: str) -> str:
-    from advisor.catalog import CatalogRegistry
+    """What the command prints: the CLI's own parse and dump, or the API's answer."""
+    from advisor.catalog.registry import CatalogRegistry
+    from advisor.contract.responses import dump_analysis, dump_recommendations
+    from advisor.schemas import parse_analysis, parse_request
     from advisor.service import Advisor
 
     advisor = Advisor(CatalogRegistry(own=""))
     verb, file = command.split()[:2]
     data = json.loads((ROOT / file).read_text())
     if verb == "analyze":
-        result: Any = advisor.analyze(data)
+        result: Any = dump_analysis(advisor.analyze(parse_analysis(data)))
     elif verb == "recommend-summary":
-        result = summary(advisor.recommend(data))
+        result = summary(dump_recommendations(advisor.recommend(parse_request(data))))
     elif verb == "api-post":
         result = _api_post(command.split()[2], data)
     else:

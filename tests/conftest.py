@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from advisor.catalog import Catalog, CatalogRegistry, load_catalog, shipped_catalogs_dir
+from advisor.catalog import Catalog
+from advisor.catalog.loader import load_catalog
+from advisor.catalog.registry import CatalogRegistry, shipped_catalogs_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -62,9 +64,11 @@ def registry() -> CatalogRegistry:
 
 @pytest.fixture(scope="session")
 def advisor(registry: CatalogRegistry) -> Any:
+    """The advisor driven through the JSON contract, as the CLI and the API drive it."""
     from advisor.service import Advisor
+    from tests.json_advisor import JsonAdvisor
 
-    return Advisor(registry)
+    return JsonAdvisor(Advisor(registry))
 
 
 @pytest.fixture

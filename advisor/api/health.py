@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from advisor.api.advice import advisor
 from advisor.api.problems import NOT_READY, problem
 from advisor.api.reference_schemas import HealthSchema, ReadySchema
+from advisor.domain import Budget, Platform, Request
 
 blp = Blueprint(
     "health", __name__, description="Liveness and readiness for load balancers and orchestrators."
@@ -19,14 +20,14 @@ blp = Blueprint(
 log = logging.getLogger("advisor.api")
 
 
-def readiness_request(currency: str) -> dict[str, Any]:
+def readiness_request(currency: str) -> Request:
     """A request only the single server can answer (Windows Standard cannot cluster on 2008 R2): one solve."""
-    return {
-        "budget": {"amount": 100_000_000, "currency": currency},
-        "windows": {"version": "2008R2", "edition": "standard"},
-        "goals": [],
-        "alternatives": 1,
-    }
+    return Request(
+        budget=Budget(100_000_000_00, currency),
+        goals=(),
+        platform=Platform(windows_version="2008R2", windows_edition="standard"),
+        alternatives=1,
+    )
 
 
 @blp.route("/healthz")
@@ -54,7 +55,7 @@ class Ready(MethodView):
         service = advisor()
         try:
             answer = service.recommend(readiness_request(service.catalogs.get("default").currency))
-            if not answer["recommendations"]:
+            if not answer.recommendations:
                 raise RuntimeError("the readiness request got no design")
         except Exception as err:  # any failure means not ready; the reason goes to the log and the body
             log.warning("readiness check failed: %s: %s", type(err).__name__, err)
@@ -68,6 +69,6 @@ class Ready(MethodView):
         return {
             "status": "ready",
             "catalogs": service.catalogs.ids(),
-            "solver": answer["solver"],
+            "solver": answer.solver,
             "check_ms": round((time.perf_counter() - started) * 1000, 3),
         }

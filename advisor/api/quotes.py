@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any, NoReturn, TypeVar
 
-from flask import Response, current_app, g
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError
@@ -23,8 +23,9 @@ from advisor.api.bodies import require_json_object
 from advisor.api.descriptions import RECOMMENDATION_EXAMPLE
 from advisor.api.schemas import QuoteDocumentSchema, QuoteOrderSchema
 from advisor.domain import FieldProblem, InvalidInput, UnknownCatalog
-from advisor.exports import Rendered, comparison_from_request, render
-from advisor.schemas import problems_from
+from advisor.exports import Rendered, render
+from advisor.quotes import compare
+from advisor.schemas import problems_from, request_from
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -66,16 +67,6 @@ class FieldBlueprint(Blueprint):  # type: ignore[misc]
     ARGUMENTS_PARSER = FieldParser()
 
 
-def within(prefix: str, error: InvalidInput) -> InvalidInput:
-    """The same problems with fields named inside `prefix`: `budget.amount` -> `request.budget.amount`."""
-    return InvalidInput(
-        [
-            FieldProblem(prefix if p.field == "(body)" else f"{prefix}.{p.field}", p.message)
-            for p in error.problems
-        ]
-    )
-
-
 @contextmanager
 def problems_in_request(*, named_already: bool = False) -> Iterator[None]:
     """Name the advisor's problems with a body's `request` inside it (`request.catalog`,
@@ -85,7 +76,7 @@ def problems_in_request(*, named_already: bool = False) -> Iterator[None]:
     except InvalidInput as err:
         if named_already:
             raise
-        raise within("request", err) from None
+        raise err.within("request") from None
     except UnknownCatalog as err:
         known = ", ".join(err.known)
         raise InvalidInput(
@@ -162,8 +153,8 @@ class Quotes(MethodView):
         Problems name the field: `request.budget.amount`, `format`, `picks.0`.
         """
         service = advisor()
-        sent = g.json_body["request"]  # as sent; the advisor validates it again and fills defaults
+        request = request_from(order["request"])  # validated by @arguments with the request schema
         with problems_in_request():
-            response = service.recommend(sent)
-        comparison = comparison_from_request(service, sent, order.get("picks"), response=response)
+            result = service.recommend(request)
+        comparison = compare(service, request, order.get("picks"), result=result)
         return download(render(order["format"], comparison, paper=order["paper"]))

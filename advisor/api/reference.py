@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from advisor import reference
 from advisor.api.advice import advisor
 from advisor.api.reference_schemas import ArchitectureListSchema, CatalogDetailSchema, CatalogListSchema
 
@@ -21,7 +22,7 @@ blp = Blueprint(
 @blp.route("/architectures")
 class Architectures(MethodView):
     @blp.response(200, ArchitectureListSchema)
-    def get(self) -> dict[str, Any]:
+    def get(self) -> reference.ArchitectureProfiles:
         """List the architectures
 
         Every architecture with its title, description and the rules that apply, and the
@@ -41,7 +42,7 @@ class Catalogs(MethodView):
         Every catalog by id, version, currency and date; `default` marks the one requests that
         name no catalog are priced from (the ADVISOR_CATALOG one, when set).
         """
-        return advisor().catalog_list()
+        return {"catalogs": advisor().catalog_list()}
 
 
 _CATALOG_ID = {
@@ -56,7 +57,7 @@ _CATALOG_ID = {
 class CatalogDetail(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.response(200, CatalogDetailSchema)
-    def get(self, catalog_id: str) -> dict[str, Any]:
+    def get(self, catalog_id: str) -> reference.CatalogDetail:
         """Show a price book
 
         Every price with its basis, the yearly support rates, what supporting roles buy, the

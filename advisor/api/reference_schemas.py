@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from advisor.api.schemas import (
+from advisor import architectures
+from advisor.contract.responses import (
     CatalogSummarySchema,
     ConcreteDesignSchema,
+    Result,
     SinglePointOfFailureSchema,
     SolverSummarySchema,
     choice,
     doc,
+    money,
 )
-from advisor.domain import ARCHITECTURES, EXCHANGE_EDITIONS, FAILURE_KINDS, SERVICES, WINDOWS_EDITIONS
+from advisor.domain import EXCHANGE_EDITIONS, FAILURE_KINDS, SERVICES, WINDOWS_EDITIONS
+
+Schema = Result  # every schema here dumps typed values (advisor.reference) through the compiled path
+ARCHITECTURES = architectures.NAMES
 
 
 class CatalogEntrySchema(CatalogSummarySchema):
@@ -32,8 +38,10 @@ class _PricedSchema(Schema):
     sku = fields.String(required=True, **doc("Stock-keeping unit, as bills of materials name it."))
     description = fields.String(required=True, **doc("What it is."))
     category = fields.String(required=True, **doc("hardware, licence or appliance."))
-    price = fields.Float(required=True, **doc("Upfront price of one unit, in the catalog's currency."))
-    annual = fields.Float(required=True, **doc("Annual support or Software Assurance of one unit."))
+    price = money("Upfront price of one unit.", required=True, attribute="price_cents")
+    annual = money(
+        "Annual support or Software Assurance of one unit.", required=True, attribute="annual_cents"
+    )
     basis = fields.String(required=True, **doc("Where the price comes from, or `assumption: ...`."))
 
 

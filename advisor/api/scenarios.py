@@ -6,10 +6,11 @@ advisor.exports.multi; this module only translates between HTTP and them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app, g, jsonify, request, url_for
+from flask import Response, current_app, g, request, url_for
 from flask.views import MethodView
 
 from advisor.api.advice import advisor
@@ -33,10 +34,20 @@ from advisor.api.schemas import (
     ScenarioQuerySchema,
     ScenarioSchema,
 )
-from advisor.domain import FieldProblem, InvalidInput, SavedScenario, ScenarioNotFound
+from advisor.domain import (
+    Differences,
+    FieldProblem,
+    InvalidInput,
+    MinimumBudget,
+    Recommendation,
+    Recommendations,
+    SavedScenario,
+    ScenarioNotFound,
+)
 from advisor.exports import render
 from advisor.exports.multi import StoredDesign, comparison_across, stored_comparison
 from advisor.scenarios import Scenarios as ScenarioUseCases
+from advisor.schemas import parse_request, parse_stored_request, request_from
 
 blp = FieldBlueprint(
     "scenarios",
@@ -89,56 +100,60 @@ def _listing_switch_and_body() -> Response | None:
     return None
 
 
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
+@dataclass(frozen=True)
+class Links:
+    self: str
+    export: str
+    reprice: str
+    repriced_from: str | None
 
 
-def _links(saved: SavedScenario) -> dict[str, Any]:
-    return {
-        "self": url_for("scenarios.Scenario", scenario_id=saved.id),
-        "export": url_for("scenarios.Export", scenario_id=saved.id),
-        "reprice": url_for("scenarios.Reprice", scenario_id=saved.id),
-        "repriced_from": url_for("scenarios.Scenario", scenario_id=saved.repriced_from)
-        if saved.repriced_from
-        else None,
-    }
+@dataclass(frozen=True)
+class ScenarioView:
+    """A saved scenario as the API answers it: the scenario, its links, and (after re-pricing)
+    what changed; the response schemas dump it."""
+
+    saved: SavedScenario
+    differences: Differences | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.saved, name)
+
+    @property
+    def created_at(self) -> datetime:
+        return self.saved.created_at.astimezone(UTC)
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.saved.updated_at.astimezone(UTC)
+
+    @property
+    def response(self) -> Recommendations:
+        return self.saved.result
+
+    @property
+    def recommendations(self) -> tuple[Recommendation, ...]:
+        return self.saved.result.recommendations
+
+    @property
+    def minimum_budget(self) -> MinimumBudget | None:
+        return self.saved.result.minimum_budget
+
+    @property
+    def links(self) -> Links:
+        saved = self.saved
+        return Links(
+            self=url_for("scenarios.Scenario", scenario_id=saved.id),
+            export=url_for("scenarios.Export", scenario_id=saved.id),
+            reprice=url_for("scenarios.Reprice", scenario_id=saved.id),
+            repriced_from=url_for("scenarios.Scenario", scenario_id=saved.repriced_from)
+            if saved.repriced_from
+            else None,
+        )
 
 
-def _fields(saved: SavedScenario) -> dict[str, Any]:
-    return {
-        "id": saved.id,
-        "name": saved.name,
-        "notes": saved.notes,
-        "catalog": saved.catalog,
-        "created_at": _when(saved.created_at),
-        "updated_at": _when(saved.updated_at),
-        "repriced_from": saved.repriced_from,
-        "links": _links(saved),
-    }
-
-
-def scenario_json(saved: SavedScenario) -> dict[str, Any]:
-    """A scenario with its request and its result exactly as stored."""
-    return {**_fields(saved), "request": saved.request, "response": saved.response}
-
-
-def brief_json(saved: SavedScenario) -> dict[str, Any]:
-    """A listed scenario: no request or full result, its recommendations in brief."""
-    return {
-        **_fields(saved),
-        "recommendations": [
-            {k: r[k] for k in ("rank", "architecture", "title", "cost")}
-            for r in saved.response.get("recommendations", ())
-        ],
-        "minimum_budget": saved.response.get("minimum_budget"),
-    }
-
-
-def _created(body: dict[str, Any], saved: SavedScenario) -> Response:
-    response = jsonify(body)
-    response.status_code = 201
-    response.headers["Location"] = url_for("scenarios.Scenario", scenario_id=saved.id)
-    return response
+def _created(view: ScenarioView) -> tuple[ScenarioView, int, dict[str, str]]:
+    return view, 201, {"Location": url_for("scenarios.Scenario", scenario_id=view.saved.id)}
 
 
 def _page_link(limit: int, offset: int, name: str | None) -> str:
@@ -153,7 +168,7 @@ class Scenarios(MethodView):
     @documents_problems(blp, 403, 503)
     @blp.arguments(ScenarioQuerySchema, location="query")
     @blp.response(200, ScenarioPageSchema)
-    def get(self, query: dict[str, Any]) -> Response:
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """List saved scenarios
 
         Newest first, `limit` at a time from `offset`, optionally only those whose name contains
@@ -163,29 +178,27 @@ class Scenarios(MethodView):
         setting is off (shared deployments), this answers a 403 problem: a link is then the only
         way to a scenario.
         """
-        page = scenarios().list(query)
         name = query.get("name")
+        page = scenarios().list(query["limit"], query["offset"], name)
         following = page.offset + page.limit
-        return jsonify(
-            {
-                "items": [brief_json(s) for s in page.items],
-                "total": page.total,
-                "limit": page.limit,
-                "offset": page.offset,
-                "links": {
-                    "self": _page_link(page.limit, page.offset, name),
-                    "next": _page_link(page.limit, following, name) if following < page.total else None,
-                    "prev": _page_link(page.limit, max(0, page.offset - page.limit), name)
-                    if page.offset > 0
-                    else None,
-                },
-            }
-        )
+        return {
+            "items": [ScenarioView(s) for s in page.items],
+            "total": page.total,
+            "limit": page.limit,
+            "offset": page.offset,
+            "links": {
+                "self": _page_link(page.limit, page.offset, name),
+                "next": _page_link(page.limit, following, name) if following < page.total else None,
+                "prev": _page_link(page.limit, max(0, page.offset - page.limit), name)
+                if page.offset > 0
+                else None,
+            },
+        }
 
     @documents_problems(blp, 400, 413, 415, 503)
     @blp.arguments(NewScenarioSchema, example=SCENARIO_EXAMPLE)
     @blp.response(201, ScenarioSchema, headers=LOCATION)
-    def post(self, _valid: dict[str, Any]) -> Response:
+    def post(self, valid: dict[str, Any]) -> tuple[ScenarioView, int, dict[str, str]]:
         """Save a scenario
 
         Runs the request as POST /api/v1/recommendations does and keeps it, its result and the
@@ -193,33 +206,35 @@ class Scenarios(MethodView):
         201 with the scenario and its `Location`. Problems in the request are named inside it:
         `request.budget.amount`.
         """
+        # Validated by @arguments; the request is kept as it was sent.
+        request = request_from(valid["request"])
         with problems_in_request(named_already=True):
-            saved = scenarios().save(g.json_body)
-        return _created(scenario_json(saved), saved)
+            saved = scenarios().save(valid["name"], valid["notes"], request, g.json_body["request"])
+        return _created(ScenarioView(saved))
 
 
 @blp.route("/scenarios/<scenario_id>", parameters=[_SCENARIO_ID])
 class Scenario(MethodView):
     @documents_problems(blp, 404, 503)
     @blp.response(200, ScenarioSchema)
-    def get(self, scenario_id: str) -> Response:
+    def get(self, scenario_id: str) -> ScenarioView:
         """Show a saved scenario
 
         Its request and its result exactly as saved (a stored result never changes), the
         price book it was priced from and its links. An unknown id is a 404 problem.
         """
-        return jsonify(scenario_json(scenarios().get(scenario_id)))
+        return ScenarioView(scenarios().get(scenario_id))
 
     @documents_problems(blp, 400, 404, 413, 415, 503)
     @blp.arguments(ScenarioChangesSchema, example={"notes": "Sent to Contoso on Monday."})
     @blp.response(200, ScenarioSchema)
-    def patch(self, _valid: dict[str, Any], scenario_id: str) -> Response:
+    def patch(self, valid: dict[str, Any], scenario_id: str) -> ScenarioView:
         """Rename or annotate a saved scenario
 
         Only `name` and `notes` change; any other field is invalid input (422), because a
         stored result never changes: re-price the scenario for a fresh one.
         """
-        return jsonify(scenario_json(scenarios().update(scenario_id, g.json_body)))
+        return ScenarioView(scenarios().update(scenario_id, valid.get("name"), valid.get("notes")))
 
     @documents_problems(blp, 404, 503)
     @blp.response(204, description="Deleted.")
@@ -236,7 +251,7 @@ class Scenario(MethodView):
 class Reprice(MethodView):
     @documents_problems(blp, 404, 503)
     @blp.response(201, RepricedScenarioSchema, headers=LOCATION)
-    def post(self, scenario_id: str) -> Response:
+    def post(self, scenario_id: str) -> tuple[ScenarioView, int, dict[str, str]]:
         """Re-price a saved scenario
 
         Runs the scenario's request against the current catalog and saves the result as a new
@@ -244,9 +259,10 @@ class Reprice(MethodView):
         the new scenario, its `Location`, and `differences`: the price book, the ranking, the
         minimum budget and each architecture's status, cost and design, before and after.
         """
+        original = scenarios().get(scenario_id)
         with problems_in_request():
-            fresh, differences = scenarios().reprice(scenario_id)
-        return _created({**scenario_json(fresh), "differences": differences}, fresh)
+            fresh, differences = scenarios().reprice(original, parse_request(original.request))
+        return _created(ScenarioView(fresh, differences))
 
 
 @blp.route("/scenarios/<scenario_id>/export", parameters=[_SCENARIO_ID])
@@ -262,7 +278,8 @@ class Export(MethodView):
         A pick that was not a stored recommendation is invalid input naming `picks.N`.
         """
         saved = scenarios().get(scenario_id)
-        comparison = stored_comparison(saved.request, saved.response, advisor().catalogs, query.get("picks"))
+        request = parse_stored_request(saved.request)
+        comparison = stored_comparison(request, saved.result, advisor().catalogs, query.get("picks"))
         return download(render(query["format"], comparison, paper=query["paper"]))
 
 
@@ -302,8 +319,8 @@ class Comparison(MethodView):
             raise InvalidInput(problems)
         designs = [
             StoredDesign(
-                saved.request,
-                saved.response,
+                parse_stored_request(saved.request),
+                saved.result,
                 pick["architecture"],
                 f'saved scenario "{saved.name}"',
                 key=saved.id,

@@ -14,6 +14,7 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from advisor.domain import Front
 from advisor.exports.model import DesignColumn
 
 SPOF_RED = colors.HexColor("#C0392B")
@@ -52,13 +53,17 @@ class Box:
 
 
 def front_kind(d: DesignColumn) -> str:
-    """How clients reach Client Access: lb, nlb, dns or fixed (one named server), read off the
-    design as the web diagram does, so any architecture draws the way it is built."""
-    if d.design.get("load_balancers"):
-        return "lb"
-    if d.design.get("dedicated_cas_servers"):
-        return "nlb"
-    return "dns" if d.design.get("cas_array") else "fixed"
+    """How clients reach Client Access: lb, nlb, dns or fixed (one named server), from the
+    architecture's spec, so any architecture draws the way it is built."""
+    return _FRONT_KINDS[d.design.spec.front]
+
+
+_FRONT_KINDS = {
+    Front.LOAD_BALANCER: "lb",
+    Front.WINDOWS_NLB: "nlb",
+    Front.DNS: "dns",
+    Front.ONE_SERVER: "fixed",
+}
 
 
 class _Canvas:
@@ -254,7 +259,7 @@ def design_diagram(d: DesignColumn, fonts: Fonts, width: float = 310, height: fl
     )
     clients = Box(40, height - 34, right - 80, 26)
     c.box(clients, "Clients", ["Outlook, OWA, ActiveSync, mail"], "clients")
-    pool, _ = _servers(c, parts, bool(d.design.get("dag")), right)
+    pool, _ = _servers(c, parts, d.design.dag, right)
     front_y = 140.0 if parts.servers(cas=True) else 98.0
     _front(c, d, parts, clients, pool, front_y, right)
     side = [*parts.by_kind.get("witness", []), *parts.by_kind.get("domain_controller", [])]

@@ -1,21 +1,13 @@
 """The comparison every export shows: its header, the designs side by side, the price basis; and
-what it needs of a price book and an advisor."""
+what it needs of a price book."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
-from advisor.domain import SERVICES, cents_to_money, format_money
-
-SERVICE_LABELS = {
-    "outlook": "Outlook",
-    "owa": "OWA",
-    "activesync": "ActiveSync",
-    "smtp_inbound": "Inbound mail",
-    "smtp_outbound": "Outbound mail",
-}
+from advisor.domain import SERVICES, Design, cents_to_money, format_money, service_heading
 
 
 class PricedItem(Protocol):
@@ -53,15 +45,6 @@ class PriceBooks(Protocol):
     def get(self, catalog_id: str = ...) -> PriceBook: ...
 
 
-class AdvisorLike(Protocol):
-    """What comparison_from_request needs of advisor.service.Advisor."""
-
-    @property
-    def catalogs(self) -> PriceBooks: ...
-    def recommend(self, data: Any) -> dict[str, Any]: ...
-    def analyze(self, data: Any) -> dict[str, Any]: ...
-
-
 @dataclass(frozen=True)
 class GoalAsked:
     failure: str
@@ -70,7 +53,7 @@ class GoalAsked:
     weight: float
 
     def text(self) -> str:
-        services = ", ".join(SERVICE_LABELS.get(s, s) for s in self.services)
+        services = ", ".join(service_heading(s) for s in self.services)
         weight = f", weight {self.weight:g}" if self.priority == "preferred" else ""
         return f"{self.failure}: {services} ({self.priority}{weight})"
 
@@ -159,7 +142,7 @@ class DesignColumn:
     architecture: str
     title: str
     source: str
-    design: Mapping[str, Any]
+    design: Design
     lines: tuple[LineItem, ...]
     upfront_cents: int
     annual_cents: int
@@ -230,9 +213,20 @@ class Comparison:
     services: tuple[str, ...] = SERVICES
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data; money in currency units rounded to cents, as in the response."""
-        data: dict[str, Any] = _money_fields(asdict(self))
+        """Plain JSON data; money in currency units rounded to cents, as in the response; each
+        design's fields as the response names them."""
+        data: dict[str, Any] = _money_fields({f.name: _plain(getattr(self, f.name)) for f in fields(self)})
         return data | {"notice": self.header.notice}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Design):
+        return value.facts()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value
 
 
 def _money_fields(value: Any) -> Any:

@@ -4,8 +4,8 @@ A saved scenario keeps its request and its response; these build the comparison 
 renderer takes from them without running the solver or re-pricing anything, so an export of
 a scenario shows the figures that were saved, whatever the catalog says today.
 
-    comparison = stored_comparison(request, response, advisor.catalogs, picks=["dag_only"])
-    comparison = comparison_across([StoredDesign(request, response, "dag_only", "scenario A"), ...],
+    comparison = stored_comparison(request, result, advisor.catalogs, picks=[architecture])
+    comparison = comparison_across([StoredDesign(request, result, architecture, "scenario A"), ...],
                                    advisor.catalogs)
     render("xlsx", comparison)
 
@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
-from advisor.domain import FieldProblem, InvalidInput, UnknownCatalog
+from advisor.domain import FieldProblem, InvalidInput, Recommendations, Request, UnknownCatalog
 from advisor.exports.build import build_comparison, option_label
 from advisor.exports.model import (
     Assumption,
@@ -40,14 +39,15 @@ __all__ = ["StoredDesign", "StoredPriceBook", "comparison_across", "price_book_f
 class StoredDesign:
     """One design to compare: an architecture recommended in a stored result, and where it is from."""
 
-    request: Mapping[str, Any]
-    response: Mapping[str, Any]
+    request: Request
+    result: Recommendations
     architecture: str
     origin: str  # words for the comparison, e.g. 'saved scenario "Budget 30k"'
     key: str = ""  # identifies the stored result (designs with one key share a result); origin if empty
 
     @property
-    def result(self) -> str:
+    def stored_as(self) -> str:
+        """Which stored result the design is from (designs of one share it)."""
         return self.key or self.origin
 
 
@@ -62,21 +62,27 @@ class _NoPolicy:
     bases: Mapping[str, str]
 
 
+@dataclass(frozen=True)
+class _NoRate:
+    rate: float
+    basis: str
+
+
 class StoredPriceBook:
     """Stands in for the price book a result was priced from when that version is not loaded any
     more: descriptions come from the stored bill of materials, and each basis says where the
     figures come from instead of quoting today's price book for yesterday's prices."""
 
-    def __init__(self, response: Mapping[str, Any]):
-        named = response["catalog"]
-        self._named = f"{named['id']} version {named['version']} as of {named['as_of']}"
+    def __init__(self, result: Recommendations):
+        named = result.catalog
+        self._named = f"{named.id} version {named.version} as of {named.as_of}"
         self.title = f"price book {self._named} (no longer loaded; figures as stored)"
-        self.rates: Mapping[str, Any] = {}
+        self.rates: Mapping[str, _NoRate] = {}
         self.policy = _NoPolicy({})
         self._descriptions = {
-            str(line["sku"]): str(line["description"])
-            for report in response.get("recommendations", ())
-            for line in report.get("bill_of_materials", ())
+            line.sku: line.description
+            for report in result.recommendations
+            for line in report.bill_of_materials
         }
 
     def item(self, sku: str) -> _StoredItem:
@@ -85,22 +91,22 @@ class StoredPriceBook:
         return _StoredItem(self._descriptions[sku], f"as priced from {self._named} when the result was saved")
 
 
-def price_book_for(catalogs: PriceBooks, response: Mapping[str, Any]) -> PriceBook:
+def price_book_for(catalogs: PriceBooks, result: Recommendations) -> PriceBook:
     """The loaded price book a stored result names when its version is the one loaded now;
     otherwise a stand-in, so bases and rates of a newer version never describe older figures."""
-    named = response["catalog"]
+    named = result.catalog
     try:
-        loaded = catalogs.get(str(named["id"]))
+        loaded = catalogs.get(named.id)
     except UnknownCatalog:
-        return StoredPriceBook(response)
-    if str(getattr(loaded, "version", "")) != str(named["version"]):
-        return StoredPriceBook(response)
+        return StoredPriceBook(result)
+    if str(getattr(loaded, "version", "")) != named.version:
+        return StoredPriceBook(result)
     return loaded
 
 
-def _unrecommended(response: Mapping[str, Any], architecture: str) -> str | None:
+def _unrecommended(result: Recommendations, architecture: str) -> str | None:
     """Why an architecture cannot be taken from a stored result, or None when it can."""
-    recommended = [str(r["architecture"]) for r in response.get("recommendations", ())]
+    recommended = [r.architecture for r in result.recommendations]
     if architecture in recommended:
         return None
     shown = ", ".join(recommended) if recommended else "none"
@@ -111,8 +117,8 @@ def _unrecommended(response: Mapping[str, Any], architecture: str) -> str | None
 
 
 def stored_comparison(
-    request: Mapping[str, Any],
-    response: Mapping[str, Any],
+    request: Request,
+    result: Recommendations,
     catalogs: PriceBooks,
     picks: Sequence[str] | None = None,
     *,
@@ -124,29 +130,29 @@ def stored_comparison(
         problems = [
             FieldProblem(f"picks.{i}", why)
             for i, name in enumerate(picks)
-            if (why := _unrecommended(response, name)) is not None
+            if (why := _unrecommended(result, name)) is not None
         ]
         if problems:
             raise InvalidInput(problems)
-    return build_comparison(request, response, price_book_for(catalogs, response), picks, today=today)
+    return build_comparison(request, result, price_book_for(catalogs, result), picks, today=today)
 
 
 def _problems(designs: Sequence[StoredDesign], field: str) -> list[FieldProblem]:
     problems = []
-    currency = str(designs[0].response["catalog"]["currency"]) if designs else ""
+    currency = designs[0].result.catalog.currency if designs else ""
     seen: dict[tuple[str, str], int] = {}
     for i, design in enumerate(designs):
-        why = _unrecommended(design.response, design.architecture)
+        why = _unrecommended(design.result, design.architecture)
         if why is not None:
             problems.append(FieldProblem(f"{field}.{i}.architecture", why))
-        priced_in = str(design.response["catalog"]["currency"])
+        priced_in = design.result.catalog.currency
         if priced_in != currency:
             problems.append(
                 FieldProblem(
                     f"{field}.{i}", f"priced in {priced_in}; the designs compared must all be in {currency}"
                 )
             )
-        key = (design.result, design.architecture)
+        key = (design.stored_as, design.architecture)
         if key in seen:
             problems.append(FieldProblem(f"{field}.{i}", f"the same design as {field}.{seen[key]}"))
         seen.setdefault(key, i)
@@ -189,8 +195,8 @@ def comparison_across(
     assumptions: list[Assumption] = []
     header: Header | None = None
     for index, design in enumerate(designs):
-        book = price_book_for(catalogs, design.response)
-        single = build_comparison(design.request, design.response, book, [design.architecture], today=today)
+        book = price_book_for(catalogs, design.result)
+        single = build_comparison(design.request, design.result, book, [design.architecture], today=today)
         (column,) = single.designs
         label = option_label(index)
         columns.append(replace(column, label=label, source=f"{design.origin}, {column.source}"))
@@ -198,7 +204,8 @@ def comparison_across(
             bases.setdefault(basis.sku, basis)
         if header is None:
             header, assumptions = single.header, list(single.assumptions)
-        elif design.result != first.result:
+        elif design.stored_as != first.stored_as:
             assumptions.append(_terms(label, single.header, design.origin))
-    assert header is not None
+    if header is None:  # no design: refused above
+        raise InvalidInput([FieldProblem(field, "pick at least one design")])
     return Comparison(header, tuple(columns), tuple(bases.values()), tuple(assumptions))

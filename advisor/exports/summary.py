@@ -42,19 +42,17 @@ def header_rows(comparison: Comparison) -> list[Row]:
 
 def _servers(d: DesignColumn) -> str:
     design = d.design
-    text = f"{design.get('exchange_servers', 0)} Exchange ({design.get('server_model', '')})"
-    if design.get("dedicated_cas_servers"):
-        text += f" + {design['dedicated_cas_servers']} Client Access ({design.get('cas_server_model', '')})"
-    if design.get("load_balancers"):
-        units = design["load_balancers"]
-        text += (
-            f" + {units} load balancer{'s' if units > 1 else ''} ({design.get('load_balancer_model', '')})"
-        )
+    text = f"{design.exchange_servers} Exchange ({design.server_model})"
+    if design.dedicated_cas_servers:
+        text += f" + {design.dedicated_cas_servers} Client Access ({design.cas_server_model or ''})"
+    if design.load_balancers:
+        units = design.load_balancers
+        text += f" + {units} load balancer{'s' if units > 1 else ''} ({design.load_balancer_model or ''})"
     return text
 
 
 def _editions(d: DesignColumn) -> str:
-    return f"Windows {d.design.get('windows_edition', '?')}, Exchange {d.design.get('exchange_edition', '?')}"
+    return f"Windows {d.design.windows_edition}, Exchange {d.design.exchange_edition}"
 
 
 def _within(d: DesignColumn) -> str:

@@ -33,9 +33,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from advisor.domain import service_heading
 from advisor.exports.base import Options, Rendered, quote_filename
 from advisor.exports.diagram import SPOF_RED, Fonts, design_diagram
-from advisor.exports.model import SERVICE_LABELS, Comparison, DesignColumn, Scenario
+from advisor.exports.model import Comparison, DesignColumn, Scenario
 from advisor.exports.safety import escape_markup, printable
 from advisor.exports.summary import header_rows, plain, summary_rows
 
@@ -197,7 +198,9 @@ class _Document:
             f"Upfront {self.money(d.upfront_cents)}; annual {self.money(d.annual_cents)}; total over "
             f"{d.horizon_years} years {self.money(d.total_cents)}; {d.budget_text(h)}. Source: {d.source}."
         )
-        facts = [[_p(k, s.cell_bold), _p(plain(v), s.cell)] for k, v in d.design.items() if v is not None]
+        facts = [
+            [_p(k, s.cell_bold), _p(plain(v), s.cell)] for k, v in d.design.facts().items() if v is not None
+        ]
         facts_table = _table(
             facts, [46 * mm, 56 * mm], head=False, extra=[("BACKGROUND", (0, 0), (0, -1), LABEL_FILL)]
         )
@@ -296,7 +299,7 @@ class _Document:
             [_p(t, s.head) for t in ("Component", "Kind", "Services cut off", "Explanation")]
         ]
         for p in d.single_points_of_failure:
-            services = ", ".join(SERVICE_LABELS.get(x, x) for x in p.services)
+            services = ", ".join(service_heading(x) for x in p.services)
             rows.append(
                 [_p(p.component, s.red), _p(p.kind, s.cell), _p(services, s.cell), _p(p.explanation, s.cell)]
             )
@@ -305,7 +308,7 @@ class _Document:
     def scenario_table(self, d: DesignColumn) -> Table:
         s, w = self.s, self.width
         services = list(self.c.services)
-        head = ["Component", "Description", *(SERVICE_LABELS.get(x, x) for x in services), "Explanation"]
+        head = ["Component", "Description", *(service_heading(x) for x in services), "Explanation"]
         rows: list[list[Any]] = [[_p(t, s.head) for t in head]]
         extra: list[Any] = []
         for i, row in enumerate(grid_rows(d, services), start=1):

@@ -20,8 +20,9 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from advisor.domain import service_heading
 from advisor.exports.base import Options, Rendered, quote_filename
-from advisor.exports.model import SERVICE_LABELS, Comparison, DesignColumn, GoalResult
+from advisor.exports.model import Comparison, DesignColumn, GoalResult
 from advisor.exports.safety import neutralise_formula
 from advisor.exports.summary import header_rows, plain, summary_rows
 
@@ -185,7 +186,7 @@ def _design_sheet(sheet: _Sheet, name: str, d: DesignColumn, c: Comparison, pape
         sheet.formula(left_row + 1, 5, f'=IF(F{left_row + 1}>=0,"yes","no")', within, s.text)
         budget_left = _ref(name, left_row, 5)
     row = left_row + 3
-    row = _facts(sheet, row, "Design", [(k, plain(v)) for k, v in d.design.items() if v is not None])
+    row = _facts(sheet, row, "Design", [(k, plain(v)) for k, v in d.design.facts().items() if v is not None])
     row = _facts(sheet, row, "Goals", [(g.name, _goal_text(g)) for g in d.goals] or [("none", "")])
     spofs = [(p.component, p.explanation) for p in d.single_points_of_failure]
     row = _facts(sheet, row, "Single points of failure", spofs or [("none", "")])
@@ -288,7 +289,7 @@ def _scenarios_sheet(sheet: _Sheet, c: Comparison, paper: str) -> None:
         "Component",
         "Kind",
         "Description",
-        *(SERVICE_LABELS.get(x, x) for x in services),
+        *(service_heading(x) for x in services),
         "Explanation",
     ]
     sheet.header(0, titles)

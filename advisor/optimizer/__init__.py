@@ -7,9 +7,20 @@ from pathlib import Path
 
 import pulp
 
-from advisor.catalog import Catalog
-from advisor.domain import ARCHITECTURES, FAILURE_WORDS, Design, Request, SolverFailed, format_money
-from advisor.failures import SERVICE_LABELS, Analysis
+from advisor import architectures
+from advisor.catalog.model import Catalog
+from advisor.domain import (
+    FAILURE_WORDS,
+    SERVICE_LABELS,
+    ArchitectureSpec,
+    Design,
+    Quote,
+    Request,
+    SolverFailed,
+    format_money,
+)
+from advisor.failures import Analysis
+from advisor.optimizer.cache import EngineCache
 from advisor.optimizer.model import (
     Model,
     SizingCache,
@@ -18,16 +29,16 @@ from advisor.optimizer.model import (
     extract_design,
     select_columns,
 )
-from advisor.optimizer.solve import SOLVERS, SolverStats, solve_many
+from advisor.optimizer.solve import SOLVERS, Highs, SolverStats, solve_many
 from advisor.optimizer.variants import Forbidden, Scorer, Variant, allowed, structures
-from advisor.pricing import Quote, bill_of_materials
+from advisor.pricing import bill_of_materials
 
-__all__ = ["SOLVERS", "ArchitectureResult", "Optimization", "optimize"]
+__all__ = ["SOLVERS", "ArchitectureResult", "EngineCache", "Highs", "Optimization", "optimize"]
 
 
 @dataclass
 class ArchitectureResult:
-    architecture: str
+    spec: ArchitectureSpec
     status: str
     reasons: list[str]
     design: Design | None = None
@@ -51,13 +62,15 @@ class Optimization:
         best: tuple[int, str] | None = None
         for result in self.results.values():
             if result.least_cents is not None and (best is None or result.least_cents < best[0]):
-                best = (result.least_cents, result.architecture)
+                best = (result.least_cents, result.spec.name)
         return best
 
 
 def optimize(
     request: Request,
     catalog: Catalog,
+    cache: EngineCache,
+    highs: Highs,
     solver: str = "highs",
     write_lp: Path | None = None,
     time_limit: float = 10.0,
@@ -77,19 +90,20 @@ def optimize(
     """
     stats = SolverStats()
     sizings: SizingCache = {}
-    score = Scorer(request)
+    score = Scorer(request, cache.simulator)
+    specs = architectures.for_version(request.platform.exchange_version)
     results: dict[str, ArchitectureResult] = {}
     models: dict[str, Model] = {}
     missing: set[str] = set()
-    for architecture in ARCHITECTURES:
-        built = _build(architecture, request, catalog, score, sizings)
+    for spec in specs:
+        built = _build(spec, request, catalog, score, sizings, cache)
         if isinstance(built, ArchitectureResult):
-            results[architecture] = built
+            results[spec.name] = built
             continue
         model, misses = built
-        models[architecture] = model
+        models[spec.name] = model
         if misses:
-            missing.add(architecture)
+            missing.add(spec.name)
 
     eps = _epsilon(request)
     by_total = request.budget.applies_to == "total"
@@ -114,20 +128,20 @@ def optimize(
                 _objective(model, model.total - eps * model.weight)
             else:
                 _objective(model, -model.weight)
-    _solve_stage(models, stats, solver, time_limit)
+    _solve_stage(models, stats, highs, solver, time_limit)
     if request.objective == "max_goals" and open_:
         for model in open_.values():
             best = pulp.value(model.weight) or 0.0
             model.problem.addConstraint(model.weight >= best - 1e-6, "keep_best_preferred_weight")
             _objective(model, model.total)
-        _solve_stage(open_, stats, solver, time_limit)
+        _solve_stage(open_, stats, highs, solver, time_limit)
 
     for architecture, model in models.items():
         design, variant = extract_design(model)
-        quote = _priced(model, design, request, catalog)
+        quote = bill_of_materials(design, request, catalog)
         if architecture in missing:
             results[architecture] = ArchitectureResult(
-                architecture,
+                model.spec,
                 "misses_required_goal",
                 _missed(request, variant),
                 design,
@@ -136,52 +150,57 @@ def optimize(
                 variant.weight,
             )
         elif architecture in over:
-            results[architecture] = _over_budget(architecture, request, catalog, design, variant, quote)
+            results[architecture] = _over_budget(model.spec, request, catalog, design, variant, quote)
         else:
-            results[architecture] = _feasible(architecture, request, catalog, design, variant, quote)
+            results[architecture] = _feasible(model.spec, request, catalog, design, variant, quote)
         results[architecture].least_cents = least.get(architecture)
 
     if write_lp is not None:
         write_lp.mkdir(parents=True, exist_ok=True)
         for architecture, model in models.items():
             model.problem.writeLP(str(write_lp / f"{architecture}.lp"))
-    results = {a: results[a] for a in ARCHITECTURES}
-    feasible = [r for r in results.values() if r.status == "feasible"]
+    results = {s.name: results[s.name] for s in specs}
+    position = {s.name: i for i, s in enumerate(specs)}
 
     def order(r: ArchitectureResult) -> tuple[float, float, int]:
-        assert r.quote is not None
-        total = r.quote.cost.total_cents
-        index = ARCHITECTURES.index(r.architecture)
+        total = r.quote.cost.total_cents if r.quote is not None else 0
+        index = position[r.spec.name]
         if request.objective == "max_goals":
             return (-r.weight, total, index)
         return (total, -r.weight, index)
 
-    ranking = [r.architecture for r in sorted(feasible, key=order)]
+    feasible = [r for r in results.values() if r.status == "feasible" and r.quote is not None]
+    ranking = [r.spec.name for r in sorted(feasible, key=order)]
     for architecture in ranking[: request.alternatives]:
         results[architecture].status = "recommended"
     return Optimization(results, ranking, stats)
 
 
 def _build(
-    architecture: str, request: Request, catalog: Catalog, score: Scorer, sizings: SizingCache
+    spec: ArchitectureSpec,
+    request: Request,
+    catalog: Catalog,
+    score: Scorer,
+    sizings: SizingCache,
+    cache: EngineCache,
 ) -> ArchitectureResult | tuple[Model, bool]:
     """The architecture's model (and whether it misses a required goal), or why there is none."""
-    options = allowed(architecture, request, catalog)
+    options = allowed(spec, request, catalog)
     if isinstance(options, Forbidden):
-        return ArchitectureResult(architecture, "not_allowed", [options.reason])
-    found = structures(architecture, request, catalog)
+        return ArchitectureResult(spec, "not_allowed", [options.reason])
+    found = structures(spec, request, catalog, cache)
     if not found:
-        return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
+        return ArchitectureResult(spec, "not_allowed", _unsizable(request, catalog))
     try:
-        selection = select_columns(architecture, request, catalog, options, found, score, sizings)
+        selection = select_columns(spec, request, catalog, options, found, score, cache, sizings)
     except Unsizable:
         if any(score(s).meets_required for s in found):
-            return ArchitectureResult(architecture, "not_allowed", _unsizable(request, catalog))
+            return ArchitectureResult(spec, "not_allowed", _unsizable(request, catalog))
         first = score(found[0])
         return ArchitectureResult(
-            architecture, "misses_required_goal", _missed(request, first), analysis=first.analysis
+            spec, "misses_required_goal", _missed(request, first), analysis=first.analysis
         )
-    model = build_model(architecture, request, catalog, options, selection.columns, with_budget=True)
+    model = build_model(spec, request, catalog, options, selection.columns, with_budget=True)
     return model, not selection.meets_required
 
 
@@ -191,22 +210,24 @@ def _objective(model: Model, objective: pulp.LpAffineExpression) -> None:
     model.problem.setObjective(objective)
 
 
-def _solve_stage(models: dict[str, Model], stats: SolverStats, solver: str, time_limit: float) -> None:
+def _solve_stage(
+    models: dict[str, Model], stats: SolverStats, highs: Highs, solver: str, time_limit: float
+) -> None:
     """One batched solve; every model here is feasible by construction (columns exist, and
     the budget is enforced only where stage A showed a design within it)."""
     problems = [m.problem for m in models.values()]
     for solved, (architecture, _) in zip(
-        solve_many(problems, stats, solver, time_limit), models.items(), strict=True
+        solve_many(problems, stats, highs, solver, time_limit), models.items(), strict=True
     ):
         if not solved:
             raise SolverFailed(f"the model for {architecture} turned infeasible, which should not happen")
 
 
 def _feasible(
-    architecture: str, request: Request, catalog: Catalog, design: Design, variant: Variant, quote: Quote
+    spec: ArchitectureSpec, request: Request, catalog: Catalog, design: Design, variant: Variant, quote: Quote
 ) -> ArchitectureResult:
     return ArchitectureResult(
-        architecture,
+        spec,
         "feasible",
         _fits(request, quote, variant, catalog),
         design,
@@ -217,7 +238,7 @@ def _feasible(
 
 
 def _over_budget(
-    architecture: str, request: Request, catalog: Catalog, design: Design, variant: Variant, quote: Quote
+    spec: ArchitectureSpec, request: Request, catalog: Catalog, design: Design, variant: Variant, quote: Quote
 ) -> ArchitectureResult:
     figure = quote.cost.measure(request.budget.applies_to)
     short = figure - request.budget.amount_cents
@@ -227,28 +248,13 @@ def _over_budget(
         f"{format_money(short, catalog.currency)} more than the budget of "
         f"{format_money(request.budget.amount_cents, catalog.currency)}."
     )
-    return ArchitectureResult(
-        architecture, "over_budget", [reason], design, quote, variant.analysis, variant.weight
-    )
+    return ArchitectureResult(spec, "over_budget", [reason], design, quote, variant.analysis, variant.weight)
 
 
 def _epsilon(request: Request) -> float:
     """Weight's worth in cents for tie-breaks: less than one cent over all preferred goals."""
     total = sum(g.weight for g in request.goal_pairs().values() if g.priority == "preferred")
     return 1.0 / (1.0 + total)
-
-
-def _priced(model: Model, design: Design, request: Request, catalog: Catalog) -> Quote:
-    """Price the design from its bill of materials and hold the MILP's cost to it."""
-    quote = bill_of_materials(design, request, catalog)
-    upfront = round(pulp.value(model.upfront))
-    annual = round(pulp.value(model.annual))
-    if (upfront, annual) != (quote.cost.upfront_cents, quote.cost.annual_cents):
-        raise RuntimeError(
-            f"{model.architecture}: the MILP priced {upfront}/{annual} cents but the "
-            f"bill of materials says {quote.cost.upfront_cents}/{quote.cost.annual_cents}"
-        )
-    return quote
 
 
 def _measure_words(request: Request) -> str:

@@ -18,22 +18,27 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pulp
 
-from advisor.catalog import Catalog, Item
-from advisor.domain import Design, Request
+from advisor.catalog.model import Catalog
+from advisor.domain import ArchitectureSpec, Design, Request
+from advisor.optimizer.cache import EngineCache, catalog_key
 from advisor.optimizer.variants import Options, Scorer, Structure, Variant
-from advisor.pricing import cals_to_buy, domain_controller_items, witness_items
-from advisor.topology import LOAD_BALANCERS_BY_ARCHITECTURE
+from advisor.pricing import (
+    Cents,
+    cal_lines,
+    domain_controller_lines,
+    load_balancer_lines,
+    server_group_lines,
+    witness_lines,
+)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
 
-@lru_cache(maxsize=4096)
 def _name(text: str) -> str:
-    """An LP-safe name (letters, digits, underscores); names repeat across requests, so cached."""
+    """An LP-safe name (letters, digits, underscores)."""
     return _UNSAFE.sub("_", text)
 
 
@@ -75,7 +80,7 @@ class Column:
 
 @dataclass
 class Model:
-    architecture: str
+    spec: ArchitectureSpec
     problem: pulp.LpProblem
     columns: list[tuple[pulp.LpVariable, Column]]
     load_balancer: dict[str, pulp.LpVariable]
@@ -126,39 +131,47 @@ class _Unit:
     mounts: int
 
 
-@lru_cache(maxsize=256)
 def _units(
     catalog: Catalog,
     windows_version: str,
     exchange_version: str,
     windows: tuple[str, ...],
     exchange: tuple[str, ...],
+    cache: EngineCache,
 ) -> tuple[_Unit, ...]:
     """Every way to equip one server, priced once per catalog and platform; cheapest upfront
     first, then by annual cost and name (a server count scales both costs alike, so this is also
     the order of the sizings built from them)."""
-    limits = catalog.exchange[exchange_version].mounted_databases
-    found = []
-    for server, edition, product in itertools.product(catalog.exchange_servers_models(), windows, exchange):
-        items: list[Item] = [
-            server.item,
-            catalog.windows[(windows_version, edition)],
-            catalog.exchange_servers[(exchange_version, product)],
-        ]
-        found.append(
-            _Unit(
-                server.item.sku,
-                edition,
-                product,
-                sum(i.price_cents for i in items),
-                sum(i.annual_cents for i in items),
-                server.mailboxes,
-                limits[product],
+    key = ("units", catalog_key(catalog), windows_version, exchange_version, windows, exchange)
+
+    def make() -> tuple[_Unit, ...]:
+        limits = catalog.exchange[exchange_version].mounted_databases
+        found = []
+        for server, edition, product in itertools.product(
+            catalog.exchange_servers_models(), windows, exchange
+        ):
+            one = Cents.of(
+                server_group_lines(
+                    catalog, exchange_version, windows_version, 1, server.item.sku, edition, product, ""
+                )
             )
+            found.append(
+                _Unit(
+                    server.item.sku,
+                    edition,
+                    product,
+                    one.upfront,
+                    one.annual,
+                    server.mailboxes,
+                    limits[product],
+                )
+            )
+        return tuple(
+            sorted(found, key=lambda u: (u.upfront_cents, u.annual_cents, u.model, u.windows, u.exchange))
         )
-    return tuple(
-        sorted(found, key=lambda u: (u.upfront_cents, u.annual_cents, u.model, u.windows, u.exchange))
-    )
+
+    found = cache.units.get(key, make)
+    return found  # type: ignore[return-value]
 
 
 def _sizings(
@@ -169,13 +182,14 @@ def _sizings(
     exchange: tuple[str, ...],
     survive_one: bool,
     copies: int,
+    cache: EngineCache,
 ) -> list[Sizing]:
     """Every undominated way to equip `count` servers that carries the load and the limits."""
     p = request.platform
     carrying = count - 1 if survive_one and count > 1 else count
     needed = math.ceil(copies * request.databases / count) if copies else 0
     kept: list[Sizing] = []
-    for u in _units(catalog, p.windows_version, p.exchange_version, windows, exchange):
+    for u in _units(catalog, p.windows_version, p.exchange_version, windows, exchange, cache):
         if u.mailboxes * carrying < request.mailboxes or u.mounts < needed:
             continue
         # Cheapest upfront first: one is worth keeping only when it is cheaper a year than
@@ -209,34 +223,32 @@ def _bundles(
     structures: Sequence[Structure],
     survive: bool,
     cache: SizingCache,
+    engine: EngineCache,
 ) -> list[Bundle]:
     """Every structure with every undominated sizing of its server groups, priced and sorted
     cheapest first by upfront then annual cost (ties in the order generated)."""
     version = request.platform.windows_version
-    witness = witness_items(catalog, version)
-    dc = domain_controller_items(catalog, version)
-    witness_up, witness_an = sum(i.price_cents for i in witness), sum(i.annual_cents for i in witness)
-    dc_up, dc_an = sum(i.price_cents for i in dc), sum(i.annual_cents for i in dc)
+    witness = Cents.of(witness_lines(catalog, version))
     bundles: list[Bundle] = []
     for structure in structures:
         shape = structure.shape
         n, m, copies = shape.exchange_servers, shape.dedicated_cas_servers, shape.database_copies
         mailbox_key = (n, options.windows_editions, options.exchange_editions, survive, copies)
         if mailbox_key not in cache:
-            cache[mailbox_key] = _sizings(n, request, catalog, *mailbox_key[1:])
+            cache[mailbox_key] = _sizings(n, request, catalog, *mailbox_key[1:], engine)
         cas_choices: list[Sizing | None] = [None]
         if m:
             cas_key = (m, options.cas_windows_editions, options.exchange_editions, survive, 0)
             if cas_key not in cache:
-                cache[cas_key] = _sizings(m, request, catalog, *cas_key[1:])
+                cache[cas_key] = _sizings(m, request, catalog, *cas_key[1:], engine)
             cas_choices = list(cache[cas_key])
-        added = structure.domain_controllers_added
-        fixed_up = (witness_up if shape.witness == "buy" else 0) + added * dc_up
-        fixed_an = (witness_an if shape.witness == "buy" else 0) + added * dc_an
+        fixed = Cents.of(domain_controller_lines(catalog, version, structure.domain_controllers_added))
+        if shape.witness == "buy":
+            fixed = fixed + witness
         for mailbox in cache[mailbox_key]:
             for cas in cas_choices:
-                up = mailbox.upfront_cents + (cas.upfront_cents if cas else 0) + fixed_up
-                an = mailbox.annual_cents + (cas.annual_cents if cas else 0) + fixed_an
+                up = mailbox.upfront_cents + (cas.upfront_cents if cas else 0) + fixed.upfront
+                an = mailbox.annual_cents + (cas.annual_cents if cas else 0) + fixed.annual
                 bundles.append((up, an, len(bundles), structure, mailbox, cas))
     bundles.sort()  # the order numbers are unique, so no two bundles compare past them
     return bundles
@@ -252,12 +264,13 @@ class Selection:
 
 
 def select_columns(
-    architecture: str,
+    spec: ArchitectureSpec,
     request: Request,
     catalog: Catalog,
     options: Options,
     structures: Sequence[Structure],
     score: Scorer,
+    engine: EngineCache,
     cache: SizingCache | None = None,
 ) -> Selection:
     """The columns no other one matches or beats on upfront cost, annual cost and preferred
@@ -274,8 +287,8 @@ def select_columns(
     required goal but none of those can be. `cache` shares sizings between the architectures
     of one request.
     """
-    survive = survives_a_server(architecture, request)
-    bundles = _bundles(request, catalog, options, structures, survive, {} if cache is None else cache)
+    survive = survives_a_server(spec, request)
+    bundles = _bundles(request, catalog, options, structures, survive, {} if cache is None else cache, engine)
     qualifying: list[Column] = []
     missing: list[Column] = []
     settled = math.inf  # the least annual cost of a kept column that meets every goal asked
@@ -293,7 +306,7 @@ def select_columns(
     if qualifying:
         return Selection(_undominated(qualifying), True)
     if not missing or any(score(s).meets_required for s in structures):
-        raise Unsizable(architecture)
+        raise Unsizable(spec.name)
     return Selection(_undominated(missing), False)
 
 
@@ -310,22 +323,26 @@ def _undominated(columns: list[Column]) -> list[Column]:
     return kept
 
 
-def survives_a_server(architecture: str, request: Request) -> bool:
+def survives_a_server(spec: ArchitectureSpec, request: Request) -> bool:
     """A design that claims to survive a server failure is sized for it."""
-    return architecture != "single_server" and any(g.failure == "server" for g in request.goals)
+    return spec.dag and any(g.failure == "server" for g in request.goals)
 
 
 def build_model(
-    architecture: str,
+    spec: ArchitectureSpec,
     request: Request,
     catalog: Catalog,
     options: Options,
     columns: list[Column],
     with_budget: bool,
 ) -> Model:
-    """The model for one architecture over the columns `select_columns` chose."""
-    survive = survives_a_server(architecture, request)
-    problem = pulp.LpProblem(_name(f"advisor_{architecture}"), pulp.LpMinimize)
+    """The model for one architecture over the columns `select_columns` chose.
+
+    Every cost coefficient is the sum of the lines `advisor.pricing` gives the part the
+    variable stands for, so the optimum's cost is its bill of materials' by construction.
+    """
+    survive = survives_a_server(spec, request)
+    problem = pulp.LpProblem(_name(f"advisor_{spec.name}"), pulp.LpMinimize)
     chosen = [(problem.add_variable(c.label, cat="Binary"), c) for c in columns]
 
     def add(terms: list[tuple[pulp.LpVariable, float]], sense: int, rhs: float, name: str) -> None:
@@ -354,7 +371,6 @@ def build_model(
             f"cas_servers_carry_every_mailbox{suffix}",
         )
 
-    units = LOAD_BALANCERS_BY_ARCHITECTURE[architecture]
     lb = {
         sku: problem.add_variable(_name(f"load_balancer_{sku}"), cat="Binary")
         for sku in options.load_balancer_models
@@ -362,17 +378,15 @@ def build_model(
     if lb:
         add([(b, 1) for b in lb.values()], pulp.LpConstraintEQ, 1, "one_load_balancer_model")
 
-    cal = catalog.exchange_cals[(request.platform.exchange_version, "standard")]
-    cals = cals_to_buy(request)
+    lb_cost = {k: Cents.of(load_balancer_lines(catalog, k, spec.load_balancer_units)) for k in lb}
+    cals = Cents.of(cal_lines(catalog, request))
     upfront = _sum(
-        [(x, c.upfront_cents) for x, c in chosen]
-        + [(b, units * catalog.load_balancers[k].item.price_cents) for k, b in lb.items()],
-        cals * cal.price_cents,
+        [(x, c.upfront_cents) for x, c in chosen] + [(b, lb_cost[k].upfront) for k, b in lb.items()],
+        cals.upfront,
     )
     annual = _sum(
-        [(x, c.annual_cents) for x, c in chosen]
-        + [(b, units * catalog.load_balancers[k].item.annual_cents) for k, b in lb.items()],
-        cals * cal.annual_cents,
+        [(x, c.annual_cents) for x, c in chosen] + [(b, lb_cost[k].annual) for k, b in lb.items()],
+        cals.annual,
     )
     total = upfront + request.horizon_years * annual
     weight = _sum([(x, c.variant.weight) for x, c in chosen if c.variant.weight])
@@ -389,7 +403,7 @@ def build_model(
                 request.budget.amount_cents,
             )
         )
-    return Model(architecture, problem, chosen, lb, upfront, annual, total, weight, overrun)
+    return Model(spec, problem, chosen, lb, upfront, annual, total, weight, overrun)
 
 
 def _chosen(table: dict[str, pulp.LpVariable]) -> str:
@@ -402,13 +416,10 @@ def extract_design(model: Model) -> tuple[Design, Variant]:
     shape = column.variant.shape
     cas = column.cas
     design = Design(
-        architecture=model.architecture,
+        spec=model.spec,
         exchange_servers=shape.exchange_servers,
         dedicated_cas_servers=shape.dedicated_cas_servers,
-        dag=shape.dag,
-        cas_array=model.architecture not in ("single_server", "dag_only"),
-        load_balancers=shape.load_balancers,
-        witness=shape.witness,  # type: ignore[arg-type]
+        witness=shape.witness,
         windows_edition=column.mailbox.windows,
         exchange_edition=column.mailbox.exchange,
         server_model=column.mailbox.model,

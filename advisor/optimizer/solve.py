@@ -18,43 +18,14 @@ from typing import Any
 
 import pulp
 
-from advisor.domain import SolverFailed
+from advisor.domain import SolverFailed, SolverSummary
 
 SOLVERS = ("highs", "cbc")
 DEFAULT_TIME_LIMIT_S = 10.0
-_banner_lock = threading.Lock()
-_banner_done = False
 
 
-def _silence_highs_banner() -> None:
-    """highspy prints a copyright banner on its first Highs() from C++, past Python's sys.stdout.
-
-    The CLI's standard output must hold only JSON, so the first instance is created once with
-    file descriptor 1 pointed at /dev/null.
-    """
-    global _banner_done
-    with _banner_lock:
-        if _banner_done:
-            return
-        import highspy
-
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as devnull:
-                os.dup2(devnull.fileno(), 1)
-                highspy.Highs()  # type: ignore[no-untyped-call]
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _banner_done = True
-
-
-_local = threading.local()
-
-
-def _highs(time_limit: float) -> Any:
-    """This thread's HiGHS instance, made with the options every solve uses, for one more solve.
+class Highs:
+    """HiGHS instances for the solves of whoever owns this (the Advisor), one per thread.
 
     Creating and configuring an instance costs about as much as solving one of these models;
     `passModel` replaces the previous model and its solution, so one instance serves a thread's
@@ -66,25 +37,53 @@ def _highs(time_limit: float) -> Any:
       time limits against it (ERGO-Code/HiGHS#1331, #1477), so an instance whose clock has
       run a tenth of the time limit is replaced; the limit can never be cut short by more.
     """
-    owner, highs = getattr(_local, "highs", (None, None))
-    if highs is None or owner != os.getpid() or highs.getRunTime() > time_limit / 10:
-        import highspy
 
-        _silence_highs_banner()
-        highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        for option, value in (
-            ("output_flag", False),
-            ("mip_rel_gap", 0.0),
-            ("mip_abs_gap", 0.0),
-            ("threads", 1),
-            # These models are tiny and presolve or the root LP settles them; on the Windows NLB
-            # model the feasibility-jump heuristic alone took half the solve time (benchmarks/).
-            ("mip_heuristic_run_feasibility_jump", False),
-        ):
-            highs.setOptionValue(option, value)
-        _local.highs = (os.getpid(), highs)
-    highs.setOptionValue("time_limit", float(time_limit))
-    return highs
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._banner_lock = threading.Lock()
+        self._banner_done = False
+
+    def _silence_banner(self) -> None:
+        """highspy prints a copyright banner on its first Highs() from C++, past Python's
+        sys.stdout. The CLI's standard output must hold only JSON, so the first instance is
+        created with file descriptor 1 pointed at /dev/null."""
+        with self._banner_lock:
+            if self._banner_done:
+                return
+            import highspy
+
+            sys.stdout.flush()
+            saved = os.dup(1)
+            try:
+                with open(os.devnull, "w") as devnull:
+                    os.dup2(devnull.fileno(), 1)
+                    highspy.Highs()  # type: ignore[no-untyped-call]
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+            self._banner_done = True
+
+    def instance(self, time_limit: float) -> Any:
+        """This thread's instance, made with the options every solve uses, for one more solve."""
+        owner, highs = getattr(self._local, "highs", (None, None))
+        if highs is None or owner != os.getpid() or highs.getRunTime() > time_limit / 10:
+            import highspy
+
+            self._silence_banner()
+            highs = highspy.Highs()  # type: ignore[no-untyped-call]
+            for option, value in (
+                ("output_flag", False),
+                ("mip_rel_gap", 0.0),
+                ("mip_abs_gap", 0.0),
+                ("threads", 1),
+                # These models are tiny and presolve or the root LP settles them; on the Windows NLB
+                # model the feasibility-jump heuristic alone took half the solve time (benchmarks/).
+                ("mip_heuristic_run_feasibility_jump", False),
+            ):
+                highs.setOptionValue(option, value)
+            self._local.highs = (os.getpid(), highs)
+        highs.setOptionValue("time_limit", float(time_limit))
+        return highs
 
 
 @dataclass
@@ -97,20 +96,15 @@ class SolverStats:
     solves: int = 0
     fell_back: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "status": self.status,
-            "solve_ms": round(self.solve_ms, 3),
-            "solves": self.solves,
-        }
+    def summary(self) -> SolverSummary:
+        return SolverSummary(self.name, self.status, round(self.solve_ms, 3), self.solves)
 
 
 class _Outcome:
     OPTIMAL, INFEASIBLE, TIME_LIMIT, FAILED = "optimal", "infeasible", "time_limit", "failed"
 
 
-def _solve_highs(problems: list[pulp.LpProblem], time_limit: float) -> str:
+def _solve_highs(problems: list[pulp.LpProblem], time_limit: float, pool: Highs) -> str:
     """Solve independent models as one HiGHS run; set every PuLP variable's value on success.
 
     The models share no variable or constraint, so the best of their summed objectives is each
@@ -118,7 +112,7 @@ def _solve_highs(problems: list[pulp.LpProblem], time_limit: float) -> str:
     """
     import highspy
 
-    highs = _highs(time_limit)
+    highs = pool.instance(time_limit)
     inf = highspy.kHighsInf
     variables: list[pulp.LpVariable] = []
     costs: list[float] = []
@@ -178,7 +172,7 @@ def _solve_highs(problems: list[pulp.LpProblem], time_limit: float) -> str:
     return _Outcome.FAILED
 
 
-def _solve_cbc(problem: pulp.LpProblem, time_limit: float) -> str:
+def _solve_cbc_one(problem: pulp.LpProblem, time_limit: float) -> str:
     with warnings.catch_warnings():
         # PuLP 3 bundles CBC behind PULP_CBC_CMD and announces its move in PuLP 4 (not ours: <4).
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -193,30 +187,32 @@ def _solve_cbc(problem: pulp.LpProblem, time_limit: float) -> str:
     return _Outcome.FAILED
 
 
-def _solve_each_cbc(problems: list[pulp.LpProblem], time_limit: float) -> str:
-    outcomes = [_solve_cbc(p, time_limit) for p in problems]
+def _solve_cbc(problems: list[pulp.LpProblem], time_limit: float, pool: Highs) -> str:
+    outcomes = [_solve_cbc_one(p, time_limit) for p in problems]
     for worst in (_Outcome.FAILED, _Outcome.TIME_LIMIT, _Outcome.INFEASIBLE):
         if worst in outcomes:
             return worst
     return _Outcome.OPTIMAL
 
 
-_RUNNERS = {"highs": ("HiGHS", _solve_highs), "cbc": ("CBC", _solve_each_cbc)}
+_RUNNERS = {"highs": ("HiGHS", _solve_highs), "cbc": ("CBC", _solve_cbc)}
 
 
 def solve(
     problem: pulp.LpProblem,
     stats: SolverStats,
+    pool: Highs,
     solver: str = "highs",
     time_limit: float = DEFAULT_TIME_LIMIT_S,
 ) -> bool:
     """Solve one model; True when optimal, False when infeasible; SolverFailed otherwise."""
-    return solve_many([problem], stats, solver, time_limit)[0]
+    return solve_many([problem], stats, pool, solver, time_limit)[0]
 
 
 def solve_many(
     problems: list[pulp.LpProblem],
     stats: SolverStats,
+    pool: Highs,
     solver: str = "highs",
     time_limit: float = DEFAULT_TIME_LIMIT_S,
 ) -> list[bool]:
@@ -234,7 +230,7 @@ def solve_many(
         label, runner = _RUNNERS[name]
         started = time.perf_counter()
         try:
-            outcome = runner(problems, time_limit)
+            outcome = runner(problems, time_limit, pool)
         except (ImportError, pulp.PulpSolverError, RuntimeError) as err:
             errors.append(f"{label}: {err}")
             stats.fell_back.append(errors[-1])
@@ -248,7 +244,7 @@ def solve_many(
         if outcome == _Outcome.INFEASIBLE:
             if len(problems) == 1:
                 return [False]
-            return [solve_many([p], stats, name, time_limit)[0] for p in problems]
+            return [solve_many([p], stats, pool, name, time_limit)[0] for p in problems]
         stats.status = outcome
         if outcome == _Outcome.TIME_LIMIT:
             raise SolverFailed(

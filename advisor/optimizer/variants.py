@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
-from advisor.catalog import Catalog
-from advisor.domain import Request, windows_name
-from advisor.failures import Analysis, analyze_shape, outages_of
-from advisor.topology import DAG_ARCHITECTURES, LOAD_BALANCERS_BY_ARCHITECTURE, Shape
+from advisor.catalog.model import Catalog
+from advisor.domain import ArchitectureSpec, Request, windows_name
+from advisor.failures import Analysis, Simulator
+from advisor.optimizer.cache import EngineCache, catalog_key
+from advisor.topology import Shape
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,11 @@ class Variant:
     domain_controllers_added: int
     meets_required: bool
     weight: float  # preferred weight met, per the simulator
+    simulator: Simulator = field(compare=False, repr=False)
 
     @property
     def analysis(self) -> Analysis:
-        return analyze_shape(self.shape)
+        return self.simulator.analysis(self.shape)
 
     @property
     def key(self) -> str:
@@ -57,11 +58,12 @@ class Scorer:
     """Scores structures against one request's goals, simulating each shape on first use only.
 
     The optimizer asks for the scores of the structures that can still matter, cheapest first
-    (see `advisor.optimizer.model`); simulated outages are kept per shape (`outages_of`).
+    (see `advisor.optimizer.model`); simulated outages are kept per shape by the simulator.
     """
 
-    def __init__(self, request: Request):
+    def __init__(self, request: Request, simulator: Simulator):
         pairs = request.goal_pairs()
+        self.simulator = simulator
         self.required = frozenset(pair for pair, g in pairs.items() if g.priority == "required")
         self.preferred = tuple((pair, g.weight) for pair, g in pairs.items() if g.priority == "preferred")
         self.most_weight: float = sum(w for _, w in self.preferred)
@@ -70,12 +72,13 @@ class Scorer:
     def __call__(self, structure: Structure) -> Variant:
         found = self._scored.get(structure)
         if found is None:
-            outages = outages_of(structure.shape)
+            outages = self.simulator.outages(structure.shape)
             found = Variant(
                 structure.shape,
                 structure.domain_controllers_added,
                 self.required.isdisjoint(outages),
                 sum(w for pair, w in self.preferred if pair not in outages),
+                self.simulator,
             )
             self._scored[structure] = found
         return found
@@ -89,7 +92,7 @@ class Forbidden:
     reason: str
 
 
-def allowed(architecture: str, request: Request, catalog: Catalog) -> Options | Forbidden:
+def allowed(spec: ArchitectureSpec, request: Request, catalog: Catalog) -> Options | Forbidden:
     """The editions and models a request leaves for an architecture, or the rule that forbids it."""
     p = request.platform
     facts = catalog.exchange.get(p.exchange_version)
@@ -119,7 +122,7 @@ def allowed(architecture: str, request: Request, catalog: Catalog) -> Options | 
         )
     editions = priced if p.windows_edition == "any" else (p.windows_edition,)
     cas_editions = editions
-    if architecture in DAG_ARCHITECTURES:
+    if spec.dag:
         clustering = catalog.clustering_editions(p.windows_version)
         editions = tuple(e for e in editions if e in clustering)
         if not editions:
@@ -140,10 +143,11 @@ def allowed(architecture: str, request: Request, catalog: Catalog) -> Options | 
                 f"the catalog {catalog.id!r}.",
             )
         ex_editions = (p.exchange_edition,)
-    units = LOAD_BALANCERS_BY_ARCHITECTURE[architecture]
     models: tuple[str, ...] = ()
-    if units:
-        models = tuple(sku for sku, lb in sorted(catalog.load_balancers.items()) if units == 1 or lb.ha_pair)
+    if spec.load_balancer_units:
+        models = tuple(
+            sku for sku, lb in sorted(catalog.load_balancers.items()) if not spec.ha_pair or lb.ha_pair
+        )
         if not models:
             return Forbidden(
                 "catalog",
@@ -153,16 +157,19 @@ def allowed(architecture: str, request: Request, catalog: Catalog) -> Options | 
     return Options(editions, cas_editions, ex_editions, models)
 
 
-def structures(architecture: str, request: Request, catalog: Catalog) -> tuple[Structure, ...]:
+def structures(
+    spec: ArchitectureSpec, request: Request, catalog: Catalog, cache: EngineCache
+) -> tuple[Structure, ...]:
     """Every structure the optimizer may choose for an architecture, not yet simulated.
 
     They depend on a few request fields only, so they are kept per catalog and those fields.
     """
     env = request.environment
     most = max(s.mailboxes for s in catalog.exchange_servers_models())
-    return _structures(
-        catalog,
-        architecture,
+    key = (
+        "structures",
+        catalog_key(catalog),
+        spec,
         math.ceil(request.mailboxes / most),
         request.platform.exchange_version,
         request.databases,
@@ -170,18 +177,21 @@ def structures(architecture: str, request: Request, catalog: Catalog) -> tuple[S
         env.witness_host,
         env.sites,
     )
+    found = cache.structures.get(key, lambda: _structures(catalog, spec, *key[3:]))
+    return found  # type: ignore[return-value]
 
 
-def enumerate_variants(architecture: str, request: Request, catalog: Catalog) -> list[Variant]:
+def enumerate_variants(
+    spec: ArchitectureSpec, request: Request, catalog: Catalog, cache: EngineCache
+) -> list[Variant]:
     """Every structure of an architecture, each simulated and scored against the goals."""
-    score = Scorer(request)
-    return [score(s) for s in structures(architecture, request, catalog)]
+    score = Scorer(request, cache.simulator)
+    return [score(s) for s in structures(spec, request, catalog, cache)]
 
 
-@lru_cache(maxsize=1024)
 def _structures(
     catalog: Catalog,
-    architecture: str,
+    spec: ArchitectureSpec,
     fewest_servers: int,
     exchange_version: str,
     databases: int,
@@ -195,26 +205,26 @@ def _structures(
     fewer than the mailboxes), or whose database copies no edition can mount, is no design at
     all and is left out.
     """
-    counts = [1] if architecture == "single_server" else list(range(2, catalog.dag_max_members + 1))
+    counts = list(range(2, catalog.dag_max_members + 1)) if spec.dag else [1]
     cas_counts = (
-        list(range(2, catalog.policy.max_dedicated_cas_servers + 1))
-        if architecture == "dedicated_cas_wnlb"
+        list(range(spec.min_client_access_servers, catalog.policy.max_dedicated_cas_servers + 1))
+        if spec.dedicated_client_access
         else [0]
     )
     dc_options = sorted({max(0, 1 - existing), max(0, 2 - existing)})
     dc_options = [a for a in dc_options if a <= catalog.policy.max_added_domain_controllers]
     limit = max(catalog.exchange[exchange_version].mounted_databases.values(), default=0)
-    copies_for = {n: min(catalog.policy.database_copies, n) if n > 1 else 1 for n in counts}
+    copies_for = {n: default_copies(catalog, n) for n in counts}
     counts = [n for n in counts if n >= fewest_servers and copies_for[n] * databases <= limit * n]
     found = []
     for n in counts:
         for m in cas_counts:
             for added in dc_options:
                 shape = Shape(
-                    architecture=architecture,
+                    spec=spec,
                     exchange_servers=n,
                     dedicated_cas_servers=m,
-                    witness=default_witness(architecture, n, witness_host),
+                    witness=spec.witness_for(n, witness_host),
                     domain_controllers=existing + added,
                     databases=databases,
                     database_copies=copies_for[n],
@@ -224,11 +234,6 @@ def _structures(
     return tuple(found)
 
 
-def default_witness(architecture: str, servers: int, host: str) -> str:
-    """Where the witness lives: only even-sized DAGs need one (rule dag.witness)."""
-    if architecture not in DAG_ARCHITECTURES or servers % 2:
-        return "none"
-    if host == "existing":
-        return "existing"
-    # Exchange 2010 puts the witness on a Hub Transport server outside the DAG by default.
-    return "cas_server" if architecture == "dedicated_cas_wnlb" else "buy"
+def default_copies(catalog: Catalog, servers: int) -> int:
+    """Copies of each database the design policy gives `servers` Exchange servers."""
+    return min(catalog.policy.database_copies, servers) if servers > 1 else 1

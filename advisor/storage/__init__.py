@@ -22,7 +22,8 @@ from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from advisor.domain import AdvisorError, SavedScenario, ScenarioNotFound
+from advisor.contract.responses import dump_recommendations, load_recommendations
+from advisor.domain import AdvisorError, Recommendations, SavedScenario, ScenarioNotFound
 from advisor.storage.models import ScenarioRow
 
 __all__ = [
@@ -143,18 +144,14 @@ class ScenarioPage:
 
 
 def _record(row: ScenarioRow) -> SavedScenario:
+    """A row as a saved scenario: its result is read back through the response contract (the
+    result as it was stored; the catalog columns repeat its price book for queries)."""
     return SavedScenario(
         id=row.id,
         name=row.name,
         notes=row.notes,
         request=row.request,
-        response=row.response,
-        catalog={
-            "id": row.catalog_id,
-            "version": row.catalog_version,
-            "as_of": row.catalog_as_of,
-            "currency": row.catalog_currency,
-        },
+        result=load_recommendations(row.response),
         created_at=row.created_at.replace(tzinfo=UTC) if row.created_at.tzinfo is None else row.created_at,
         updated_at=row.updated_at.replace(tzinfo=UTC) if row.updated_at.tzinfo is None else row.updated_at,
         repriced_from=row.repriced_from,
@@ -184,21 +181,21 @@ class ScenarioStore:
         name: str,
         notes: str,
         request: dict[str, Any],
-        response: dict[str, Any],
+        result: Recommendations,
         repriced_from: str | None = None,
     ) -> SavedScenario:
         now = datetime.now(UTC)
-        catalog = response["catalog"]
+        catalog = result.catalog
         row = ScenarioRow(
             id=new_id(),
             name=name,
             notes=notes,
             request=request,
-            response=response,
-            catalog_id=catalog["id"],
-            catalog_version=catalog["version"],
-            catalog_as_of=catalog["as_of"],
-            catalog_currency=catalog["currency"],
+            response=dump_recommendations(result),
+            catalog_id=catalog.id,
+            catalog_version=catalog.version,
+            catalog_as_of=catalog.as_of,
+            catalog_currency=catalog.currency,
             created_at=now,
             updated_at=now,
             repriced_from=repriced_from,
@@ -211,7 +208,7 @@ class ScenarioStore:
                 raise
             # The original was deleted while it was being re-priced: there is nothing to link to.
             raise ScenarioNotFound(repriced_from) from None
-        return _record(row)
+        return SavedScenario(row.id, name, notes, request, result, now, now, repriced_from)
 
     @staticmethod
     def _row(session: Session, scenario_id: str, for_update: bool = False) -> ScenarioRow:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from advisor.domain import EXCHANGE_VERSIONS, FAILURE_KINDS, SERVICES, WINDOWS_VERSIONS
+from advisor.domain import (
+    EXCHANGE_VERSIONS,
+    FAILURE_KINDS,
+    FAILURE_WORDS,
+    SERVICES,
+    WINDOWS_VERSIONS,
+    service_heading,
+)
 
 Kind = Literal["money", "integer", "text", "code", "radio", "select"]
 PRIORITIES: tuple[str, ...] = ("required", "preferred", "none")
@@ -41,27 +48,16 @@ def control_id(name: str) -> str:
     return "f-" + name.replace(".", "-").replace("_", "-")
 
 
+# The services' and failures' names are the domain's (one definition); the form adds what a
+# short name leaves unsaid.
+_SERVICE_HINTS = {"owa": "Outlook on the web", "activesync": "phones"}
+SERVICE_SHORT: dict[str, str] = {s: service_heading(s) for s in SERVICES}
 SERVICE_LABELS: dict[str, str] = {
-    "outlook": "Outlook",
-    "owa": "OWA (Outlook on the web)",
-    "activesync": "ActiveSync (phones)",
-    "smtp_inbound": "Inbound mail",
-    "smtp_outbound": "Outbound mail",
-}
-SERVICE_SHORT: dict[str, str] = {
-    "outlook": "Outlook",
-    "owa": "OWA",
-    "activesync": "ActiveSync",
-    "smtp_inbound": "Inbound mail",
-    "smtp_outbound": "Outbound mail",
+    s: f"{service_heading(s)} ({_SERVICE_HINTS[s]})" if s in _SERVICE_HINTS else service_heading(s)
+    for s in SERVICES
 }
 FAILURE_LABELS: dict[str, str] = {
-    "database": "A database copy fails",
-    "server": "An Exchange server shuts down",
-    "load_balancer": "A load balancer fails",
-    "witness": "The witness server fails",
-    "domain_controller": "A domain controller fails",
-    "site": "The whole site is lost",
+    kind: words[:1].upper() + words[1:] for kind, words in FAILURE_WORDS.items()
 }
 FAILURE_HELP: dict[str, str] = {
     "database": "One database copy or its disk. A DAG with a second copy fails over in about 30 seconds.",

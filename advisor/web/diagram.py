@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup, escape
 
+from advisor.domain import Design, DesignReport, ScenarioReport, SpofReport
 from advisor.web.present import kind_label, services_text
 
 WIDTH = 720
@@ -76,7 +76,7 @@ def _rows_height(count: int, h: float) -> float:
 
 
 class _Svg:
-    def __init__(self, spofs: Mapping[str, Mapping[str, Any]]):
+    def __init__(self, spofs: Mapping[str, SpofReport]):
         self.parts: list[str] = []
         self.spofs = spofs
 
@@ -113,7 +113,7 @@ class _Svg:
         spof = self.spofs.get(component)
         tip = f"{title}: {hint}" if hint else title
         if spof is not None:
-            tip += f". Single point of failure: {spof.get('explanation', '')}"
+            tip += f". Single point of failure: {spof.explanation}"
         stroke = (SPOF, "3") if spof is not None else (LINE, "1.2")
         self.add(f'<g class="part{" spof" if spof is not None else ""}"><title>{escape(tip)}</title>')
         self.add(
@@ -137,7 +137,7 @@ class _Svg:
         spof = self.spofs.get(component)
         colour, width = (SPOF, "2.5") if spof is not None else (LINE, "1.2")
         dash = ' stroke-dasharray="6 4"' if dashed else ""
-        tip = label + (f". Single point of failure: {spof.get('explanation', '')}" if spof else "")
+        tip = label + (f". Single point of failure: {spof.explanation}" if spof else "")
         self.add(f"<g><title>{escape(tip)}</title>")
         self.add(
             f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="8" '
@@ -163,15 +163,15 @@ class _Parts:
     described: dict[str, str]
 
     @classmethod
-    def of(cls, scenarios: Sequence[Mapping[str, Any]]) -> _Parts:
+    def of(cls, scenarios: Sequence[ScenarioReport]) -> _Parts:
         parts = cls([], [], [], [], [], [], {}, {})
         for s in scenarios:
-            name, kind = str(s["component"]), str(s["kind"])
-            parts.described[name] = str(s.get("description") or name)
+            name, kind = s.component, s.kind
+            parts.described[name] = s.description or name
             if kind == "database":
                 server = name.partition("@")[2]
                 active, passive = parts.copies.get(server, (0, 0))
-                is_active = str(s.get("description", "")).startswith("active")
+                is_active = s.description.startswith("active")
                 parts.copies[server] = (active + is_active, passive + (not is_active))
             elif kind == "server":
                 (parts.cas if name.startswith("cas-") else parts.mailbox).append(name)
@@ -186,11 +186,11 @@ class _Parts:
         return parts
 
 
-def render_svg(recommendation: Mapping[str, Any], id_prefix: str, heading: str = "") -> Markup:
+def render_svg(recommendation: DesignReport, id_prefix: str, heading: str = "") -> Markup:
     """The design of one recommendation as an accessible SVG element."""
-    design: Mapping[str, Any] = recommendation.get("design", {})
-    parts = _Parts.of(recommendation.get("failure_scenarios", []))
-    spofs = {str(s["component"]): s for s in recommendation.get("single_points_of_failure", [])}
+    design = recommendation.design
+    parts = _Parts.of(recommendation.failure_scenarios)
+    spofs = {s.component: s for s in recommendation.single_points_of_failure}
     svg = _Svg(spofs)
     inner_x0, inner_x1 = MARGIN + 14, WIDTH - MARGIN - 14
 
@@ -209,7 +209,7 @@ def render_svg(recommendation: Mapping[str, Any], id_prefix: str, heading: str =
     front = _front(design, parts)
     if parts.load_balancers:
         boxes = _row(len(parts.load_balancers), y, 48, inner_x0, inner_x1, 170)
-        model = str(design.get("load_balancer_model") or "")
+        model = design.load_balancer_model or ""
         for box, name in zip(boxes, parts.load_balancers, strict=False):
             role = parts.described.get(name, "")
             state = "active" if "(active)" in role else "standby" if "(standby)" in role else ""
@@ -240,7 +240,7 @@ def render_svg(recommendation: Mapping[str, Any], id_prefix: str, heading: str =
         frame = Box(inner_x0 - 6, y, inner_x1 - inner_x0 + 12, height + 36)
         svg.frame(frame, "Windows NLB cluster · CAS array (dedicated Client Access servers)")
         cas_boxes = _row(len(parts.cas), y + 28, 62, inner_x0, inner_x1)
-        model = str(design.get("cas_server_model") or "")
+        model = design.cas_server_model or ""
         for box, name in zip(cas_boxes, parts.cas, strict=False):
             svg.box(
                 box, name, ["Client Access + Hub", model], FILLS["cas"], name, parts.described.get(name, "")
@@ -266,7 +266,7 @@ def render_svg(recommendation: Mapping[str, Any], id_prefix: str, heading: str =
         svg.box(
             box,
             name,
-            [roles, str(design.get("server_model") or ""), copies],
+            [roles, design.server_model, copies],
             FILLS["server"],
             name,
             parts.described.get(name, ""),
@@ -290,7 +290,7 @@ def render_svg(recommendation: Mapping[str, Any], id_prefix: str, heading: str =
                     "existing": "on an existing server",
                     "buy": "on a server bought for it",
                     "cas_server": "on a Client Access server",
-                }.get(str(design.get("witness")), "")
+                }.get(design.witness, "")
                 svg.box(
                     box,
                     "Witness",
@@ -341,28 +341,28 @@ def render_svg(recommendation: Mapping[str, Any], id_prefix: str, heading: str =
     return Markup(head + "".join(svg.parts) + "</svg>")
 
 
-def _front(design: Mapping[str, Any], parts: _Parts) -> tuple[str, str, bool] | None:
+def _front(design: Design, parts: _Parts) -> tuple[str, str, bool] | None:
     """How clients reach Client Access when there is no load balancer: (title, line, fixed?)."""
     if parts.load_balancers or parts.cas:
         return None
-    if design.get("cas_array"):
+    if design.cas_array:
         return ("DNS name of the CAS array", "resolves to every server; no health checks", False)
     first = parts.mailbox[0] if parts.mailbox else "the server"
     return (f"RpcClientAccessServer = {first}", "no CAS array: Outlook goes to this one server", True)
 
 
-def _servers_label(design: Mapping[str, Any], dedicated_cas: bool) -> str:
-    if design.get("dag"):
-        copies = design.get("database_copies")
-        tail = "" if dedicated_cas or not design.get("cas_array") else " · CAS array members"
+def _servers_label(design: Design, dedicated_cas: bool) -> str:
+    if design.dag:
+        copies = design.database_copies
+        tail = "" if dedicated_cas or not design.cas_array else " · CAS array members"
         return f"Database availability group (DAG), {copies} copies of each database{tail}"
     return ""
 
 
 def _words(
-    recommendation: Mapping[str, Any], parts: _Parts, spofs: Mapping[str, Mapping[str, Any]], heading: str
+    recommendation: DesignReport, parts: _Parts, spofs: Mapping[str, SpofReport], heading: str
 ) -> tuple[str, str]:
-    title = f"Diagram of {recommendation.get('title') or recommendation.get('architecture')}"
+    title = f"Diagram of {recommendation.title or recommendation.architecture}"
     if heading:
         title = f"{heading}: {title}"
     pieces = []
@@ -378,8 +378,7 @@ def _words(
             pieces.append(f"{label}: {', '.join(names)}")
     if spofs:
         marked = "; ".join(
-            f"{name} ({kind_label(str(s.get('kind', ''))).lower()}, "
-            f"cuts off {services_text(s.get('services', []))})"
+            f"{name} ({kind_label(s.kind).lower()}, cuts off {services_text(s.services)})"
             for name, s in spofs.items()
         )
         pieces.append(f"Single points of failure, marked in red with a SPOF tag: {marked}")

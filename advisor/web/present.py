@@ -6,7 +6,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.domain import SERVICES
+from advisor.domain import (
+    SERVICES,
+    Budget,
+    CostReport,
+    Design,
+    DesignReport,
+    GoalReport,
+    Request,
+    SavedScenario,
+    ScenarioReport,
+    format_money,
+    money_to_cents,
+    windows_name,
+)
 from advisor.web.controls import KIND_LABELS, SERVICE_LABELS, SERVICE_SHORT
 
 STATUS_LABELS: dict[str, str] = {
@@ -38,11 +51,11 @@ WITNESS_WORDS: dict[str, str] = {
 }
 
 
-def money(amount: float | int | None, currency: str) -> str:
-    """17286.0, USD -> '17,286.00 USD'."""
-    if amount is None:
+def money(cents: int | None, currency: str) -> str:
+    """1728600, USD -> '17,286.00 USD'."""
+    if cents is None:
         return "—"
-    return f"{float(amount):,.2f} {currency}"
+    return format_money(cents, currency)
 
 
 def service_label(service: str, short: bool = False) -> str:
@@ -68,47 +81,45 @@ def _title(word: Any) -> str:
     return str(word or "").capitalize()
 
 
-def design_words(design: Mapping[str, Any], request: Mapping[str, Any]) -> str:
+def design_words(design: Design, request: Request) -> str:
     """A design as a sentence a planner can read out: what to buy and how it fits together."""
-    exchange_version = request.get("exchange", {}).get("version", "2010")
-    windows_version = str(request.get("windows", {}).get("version", "2008R2")).replace("R2", " R2")
-    n = int(design.get("exchange_servers", 1))
+    platform = request.platform
+    n = design.exchange_servers
     servers = _count(n, "Exchange server")
-    roles = "mailbox" if design.get("dedicated_cas_servers") else "multi-role"
+    roles = "mailbox" if design.dedicated_cas_servers else "multi-role"
     parts = [
-        f"{servers} ({roles}, {design.get('server_model')}) running Exchange {exchange_version} "
-        f"{_title(design.get('exchange_edition'))} on Windows Server {windows_version} "
-        f"{_title(design.get('windows_edition'))}"
+        f"{servers} ({roles}, {design.server_model}) running Exchange {platform.exchange_version} "
+        f"{_title(design.exchange_edition)} on Windows Server {windows_name(platform.windows_version)} "
+        f"{_title(design.windows_edition)}"
     ]
-    if design.get("dag"):
+    if design.dag:
         parts.append(
             "in a database availability group (DAG) with "
-            f"{_count(int(design.get('database_copies', 1)), 'copy', 'copies')} of each database"
+            f"{_count(design.database_copies, 'copy', 'copies')} of each database"
         )
-    cas = int(design.get("dedicated_cas_servers") or 0)
-    units = int(design.get("load_balancers") or 0)
+    cas = design.dedicated_cas_servers
+    units = design.load_balancers
     if cas:
         parts.append(
             f"{_count(cas, 'dedicated Client Access and Hub Transport server')} "
-            f"({design.get('cas_server_model')}, Windows {_title(design.get('cas_windows_edition'))}) "
+            f"({design.cas_server_model}, Windows {_title(design.cas_windows_edition)}) "
             "in a Windows NLB cluster behind the CAS array name"
         )
     elif units == 2:
         parts.append(
-            f"a CAS array behind an active/standby load-balancer pair ({design.get('load_balancer_model')})"
+            f"a CAS array behind an active/standby load-balancer pair ({design.load_balancer_model})"
         )
     elif units == 1:
-        parts.append(f"a CAS array behind one load balancer ({design.get('load_balancer_model')})")
-    elif design.get("cas_array"):
+        parts.append(f"a CAS array behind one load balancer ({design.load_balancer_model})")
+    elif design.cas_array:
         parts.append("a CAS array whose name DNS resolves to the servers (no load balancer)")
     elif n > 1:
         parts.append("no CAS array, so Outlook connects to the one server named in RpcClientAccessServer")
-    witness = WITNESS_WORDS.get(str(design.get("witness")), "")
+    witness = WITNESS_WORDS.get(design.witness, "")
     if witness:
         parts.append(witness)
-    added = int(design.get("domain_controllers_added") or 0)
-    if added:
-        parts.append(f"{_count(added, 'new domain controller')}")
+    if design.domain_controllers_added:
+        parts.append(f"{_count(design.domain_controllers_added, 'new domain controller')}")
     return "; ".join(parts) + "."
 
 
@@ -129,49 +140,49 @@ class ScenarioRow:
         return next((o for o in ("outage", "failover") if o in found), "unaffected")
 
 
-def scenario_rows(recommendation: Mapping[str, Any]) -> list[ScenarioRow]:
+def scenario_rows(recommendation: DesignReport) -> list[ScenarioRow]:
     """The failure scenarios as grid rows. Database copies that fare alike (every active copy,
     every passive copy) share a row, so 200 databases do not make 400 rows."""
-    spofs = {s["component"] for s in recommendation.get("single_points_of_failure", [])}
+    spofs = {s.component for s in recommendation.single_points_of_failure}
     entries: list[ScenarioRow | tuple[str, tuple[str, ...]]] = []
-    groups: dict[tuple[str, tuple[str, ...]], list[Mapping[str, Any]]] = {}
-    for scenario in recommendation.get("failure_scenarios", []):
-        outcomes = {s: scenario["outcomes"].get(s, "unaffected") for s in SERVICES}
-        if scenario["kind"] == "database":
-            state = "active" if str(scenario.get("description", "")).startswith("active") else "passive"
+    groups: dict[tuple[str, tuple[str, ...]], list[ScenarioReport]] = {}
+    for scenario in recommendation.failure_scenarios:
+        outcomes = {s: scenario.outcomes.get(s, "unaffected") for s in SERVICES}
+        if scenario.kind == "database":
+            state = "active" if scenario.description.startswith("active") else "passive"
             key = (state, tuple(outcomes[s] for s in SERVICES))
             if key not in groups:
                 groups[key] = []
                 entries.append(key)
             groups[key].append(scenario)
             continue
-        description = str(scenario.get("description") or scenario["component"])
+        description = scenario.description or scenario.component
         entries.append(
             ScenarioRow(
                 description[:1].upper() + description[1:],
-                scenario["kind"],
-                (scenario["component"],),
+                scenario.kind,
+                (scenario.component,),
                 outcomes,
-                str(scenario.get("explanation", "")),
-                scenario["component"] in spofs,
+                scenario.explanation,
+                scenario.component in spofs,
             )
         )
     return [e if isinstance(e, ScenarioRow) else _database_row(e, groups[e], spofs) for e in entries]
 
 
 def _database_row(
-    key: tuple[str, tuple[str, ...]], scenarios: list[Mapping[str, Any]], spofs: set[str]
+    key: tuple[str, tuple[str, ...]], scenarios: list[ScenarioReport], spofs: set[str]
 ) -> ScenarioRow:
     state, _ = key
-    components = tuple(str(s["component"]) for s in scenarios)
+    components = tuple(s.component for s in scenarios)
     if len(scenarios) == 1:
-        description = str(scenarios[0].get("description") or components[0])
+        description = scenarios[0].description or components[0]
         label = description[:1].upper() + description[1:]
-        explanation = str(scenarios[0].get("explanation", ""))
+        explanation = scenarios[0].explanation
     else:
         label = f"Any {state} database copy ({len(scenarios)}: {_shortlist(components)})"
-        explanation = "For example: " + str(scenarios[0].get("explanation", ""))
-    outcomes = {s: scenarios[0]["outcomes"].get(s, "unaffected") for s in SERVICES}
+        explanation = "For example: " + scenarios[0].explanation
+    outcomes = {s: scenarios[0].outcomes.get(s, "unaffected") for s in SERVICES}
     return ScenarioRow(
         label, "database", components, outcomes, explanation, any(c in spofs for c in components)
     )
@@ -183,19 +194,35 @@ def _shortlist(names: Sequence[str], limit: int = 4) -> str:
     return ", ".join(names[:limit]) + f", … {len(names) - limit} more"
 
 
-def budget_words(cost: Mapping[str, Any], budget: Mapping[str, Any]) -> str:
+def budget_words(cost: CostReport, budget: Budget) -> str:
     """How the cost stands against the budget, in words."""
-    currency = str(cost.get("currency", budget.get("currency", "")))
-    applies = "total" if cost.get("budget_applies_to", budget.get("applies_to")) == "total" else "upfront"
-    left = cost.get("budget_left")
-    amount = money(budget.get("amount"), currency)
+    currency = cost.currency
+    applies = "total" if (cost.budget_applies_to or budget.applies_to) == "total" else "upfront"
+    left = cost.budget_left_cents
+    amount = money(budget.amount_cents, currency)
     if left is None:
         return ""
-    if cost.get("within_budget"):
+    if cost.within_budget:
         return f"{money(left, currency)} of the {amount} {applies} budget left"
-    return f"{money(-float(left), currency)} over the {amount} {applies} budget"
+    return f"{money(-left, currency)} over the {amount} {applies} budget"
 
 
-def goal_tally(goals: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
+def goal_tally(goals: Sequence[GoalReport]) -> tuple[int, int]:
     """How many goals a design meets, out of how many."""
-    return sum(1 for g in goals if g.get("met")), len(goals)
+    return sum(1 for g in goals if g.met), len(goals)
+
+
+def document_budget(document: Mapping[str, Any] | None, currency: str = "") -> Budget:
+    """The budget a request's JSON document gives (what a result link or a saved scenario holds)."""
+    budget = (document or {}).get("budget") or {}
+    amount = budget.get("amount")
+    return Budget(
+        money_to_cents(float(amount)) if isinstance(amount, int | float) else 0,
+        str(budget.get("currency") or currency),
+        "total" if budget.get("applies_to") == "total" else "upfront",
+    )
+
+
+def stored_budget(saved: SavedScenario) -> Budget:
+    """The budget a saved scenario's request was priced against."""
+    return document_budget(saved.request, saved.result.catalog.currency)

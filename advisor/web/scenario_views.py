@@ -19,22 +19,43 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError  # type: ignore[import-untyped]
-from marshmallow import ValidationError
 
-from advisor.architectures import ARCHITECTURE_INFO
-from advisor.domain import FieldProblem, InvalidInput, SavedScenario, ScenarioNotFound, UnknownCatalog
-from advisor.exports import Rendered, render
+from advisor import architectures
+from advisor.domain import (
+    MAX_COMPARED,
+    CatalogRef,
+    FieldProblem,
+    InvalidInput,
+    Project,
+    Recommendation,
+    Recommendations,
+    Request,
+    SavedScenario,
+    ScenarioNotFound,
+    UnknownCatalog,
+)
+from advisor.exports import Comparison, Rendered, render
 from advisor.exports.multi import StoredDesign, comparison_across, stored_comparison
-from advisor.scenarios import NAME_MAX, NOTES_MAX, Scenarios, differences
-from advisor.schemas import RequestSchema
+from advisor.scenarios import Scenarios, differences
+from advisor.schemas import (
+    SCENARIO_NAME_MAX as NAME_MAX,
+)
+from advisor.schemas import (
+    SCENARIO_NOTES_MAX as NOTES_MAX,
+)
+from advisor.schemas import (
+    ScenarioListSchema,
+    load,
+    parse_scenario,
+    parse_stored_request,
+)
 from advisor.web import codec, forms, present
 from advisor.web import views as web_views
 from advisor.web.controls import FAILURE_LABELS, SERVICE_LABELS
 from advisor.web.diagram import render_svg
-from advisor.web.views import EXPORT_FORMATS, bp
+from advisor.web.views import EXPORT_FORMATS, architecture_info, bp
 
 PAGE_SIZE = 20
-MAX_COMPARED = 8
 # Endpoints of this module, whose refused posts get their own answer rather than the plan form.
 _ENDPOINTS = {
     "web.scenario_save",
@@ -74,8 +95,14 @@ def _when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _catalog_words(catalog: Mapping[str, Any]) -> str:
-    return f"{catalog.get('id')} version {catalog.get('version')}, as of {catalog.get('as_of')}"
+def _any_version_info() -> dict[str, Any]:
+    """Every architecture by name, whatever Exchange version offers it (for pages that show
+    designs of several requests)."""
+    return {spec.name: spec for spec in architectures.SPECS}
+
+
+def _catalog_words(catalog: CatalogRef) -> str:
+    return f"{catalog.id} version {catalog.version}, as of {catalog.as_of}"
 
 
 @bp.app_template_global()
@@ -123,7 +150,7 @@ def _save_page(
         errors=errors,
         notice=notice,
         project=project,
-        budget=(data or {}).get("budget") or {},
+        budget=present.document_budget(data),
         p=present,
         readable=data is not None,
     )
@@ -156,7 +183,10 @@ def scenario_save() -> ResponseReturnValue:
     if problems:
         return _save_page(token, name, notes, _field_errors(problems), 422)
     try:
-        saved = _scenarios().save({"name": name.strip(), "notes": notes, "request": data})
+        name, notes, parsed, document = parse_scenario(
+            {"name": name.strip(), "notes": notes, "request": data}
+        )
+        saved = _scenarios().save(name, notes, parsed, document)
     except InvalidInput as err:
         return _save_page(token, name, notes, _field_errors(err.problems), 422)
     except UnknownCatalog as err:
@@ -167,8 +197,8 @@ def scenario_save() -> ResponseReturnValue:
 # ---------- one scenario ----------
 
 
-def _rows_of(response: Mapping[str, Any]) -> dict[int, Any]:
-    return {r["rank"]: present.scenario_rows(r) for r in response.get("recommendations", [])}
+def _rows_of(response: Recommendations) -> dict[int, Any]:
+    return {r.rank: present.scenario_rows(r) for r in response.recommendations}
 
 
 @dataclass(frozen=True)
@@ -176,7 +206,7 @@ class _Origin:
     """The scenario a re-priced one came from, and what re-pricing changed."""
 
     scenario: SavedScenario | None
-    changes: dict[str, Any] | None
+    changes: Any
 
 
 def _origin(saved: SavedScenario) -> _Origin | None:
@@ -186,7 +216,7 @@ def _origin(saved: SavedScenario) -> _Origin | None:
         original = _scenarios().get(saved.repriced_from)
     except ScenarioNotFound:
         return _Origin(None, None)
-    return _Origin(original, differences(original.response, saved.response))
+    return _Origin(original, differences(original.result, saved.result))
 
 
 def _scenario_page(
@@ -196,14 +226,15 @@ def _scenario_page(
     status: int = 200,
 ) -> Response:
     """The stored result with the result page's cards, never recomputed."""
+    parsed: Request | None
     try:
-        data: dict[str, Any] = RequestSchema().load(dict(saved.request))
-    except ValidationError:  # an old request the schema no longer loads: show it as stored
-        data = dict(saved.request)
-    response = saved.response
-    recommendations = response.get("recommendations", [])
+        parsed = parse_stored_request(saved.request)
+    except InvalidInput:  # an old request the contract no longer takes: show what is stored
+        parsed = None
+    response = saved.result
+    recommendations = response.recommendations
     heading = saved.name
-    diagrams = {r["rank"]: render_svg(r, f"diagram-{r['rank']}", heading) for r in recommendations}
+    diagrams = {r.rank: render_svg(r, f"diagram-{r.rank}", heading) for r in recommendations}
     html = render_template(
         "web/scenario.html",
         saved=saved,
@@ -211,15 +242,16 @@ def _scenario_page(
         edit_values=edit_values or {"name": saved.name, "notes": saved.notes},
         edit_errors=edit_errors or {},
         flashes=get_flashed_messages(),
-        token=codec.encode(saved.request),
-        request_data=data,
+        token=codec.encode(dict(saved.request)),
+        request_data=parsed,
         response=response,
-        budget=data.get("budget", {}),
-        project=data.get("project") or {},
-        currency=response["catalog"]["currency"],
+        budget=parsed.budget if parsed else present.stored_budget(saved),
+        horizon_years=parsed.horizon_years if parsed else "",
+        project=(parsed.project if parsed else None) or Project(),
+        currency=response.catalog.currency,
         diagrams=diagrams,
         rows=_rows_of(response),
-        info=ARCHITECTURE_INFO,
+        info=architecture_info(parsed) if parsed else _any_version_info(),
         p=present,
         service_labels=SERVICE_LABELS,
         failure_labels=FAILURE_LABELS,
@@ -249,7 +281,7 @@ def scenario_update(scenario_id: str) -> ResponseReturnValue:
     changes = {k: v for k, v in (("name", name.strip()), ("notes", notes)) if v != getattr(saved, k)}
     if changes:
         try:
-            _scenarios().update(scenario_id, changes)
+            _scenarios().update(scenario_id, changes.get("name"), changes.get("notes"))
         except InvalidInput as err:
             return _scenario_page(saved, values, _field_errors(err.problems), 422)
         flash("Saved the new name and notes.")
@@ -275,8 +307,9 @@ def scenario_delete(scenario_id: str) -> ResponseReturnValue:
 @bp.post("/scenarios/<scenario_id>/reprice")
 def scenario_reprice(scenario_id: str) -> ResponseReturnValue:
     """A new scenario from the same request against today's catalog; its page shows what changed."""
+    original = _scenarios().get(scenario_id)
     try:
-        fresh, _ = _scenarios().reprice(scenario_id)
+        fresh, _ = _scenarios().reprice(original, parse_stored_request(original.request))
     except InvalidInput as err:
         lines = [f"{p.field}: {forms.friendly(p.message)}" for p in err.problems]
         return _error(422, "This scenario cannot be re-priced", "Its request is not valid any more.", lines)
@@ -290,11 +323,11 @@ def scenario_reprice(scenario_id: str) -> ResponseReturnValue:
 def scenario_diagram(scenario_id: str, rank: int) -> ResponseReturnValue:
     """One stored recommendation's diagram as an SVG file."""
     saved = _scenarios().get(scenario_id)
-    chosen = next((r for r in saved.response.get("recommendations", []) if r["rank"] == rank), None)
+    chosen = next((r for r in saved.result.recommendations if r.rank == rank), None)
     if chosen is None:
         return _error(404, "No such design", f"The saved result has no recommendation number {rank}.")
     body = '<?xml version="1.0" encoding="UTF-8"?>\n' + str(render_svg(chosen, f"diagram-{rank}", saved.name))
-    filename = f"exchange-ha-design-{rank}-{chosen['architecture']}.svg"
+    filename = f"exchange-ha-design-{rank}-{chosen.architecture}.svg"
     return current_app.response_class(
         body, mimetype="image/svg+xml", headers={"Content-Disposition": f'inline; filename="{filename}"'}
     )
@@ -314,7 +347,7 @@ def scenario_export(scenario_id: str) -> ResponseReturnValue:
     saved = _scenarios().get(scenario_id)
     picks = request.args.getlist("picks") or None
     try:
-        comparison = stored_comparison(saved.request, saved.response, _catalogs(), picks)
+        comparison = stored_comparison(parse_stored_request(saved.request), saved.result, _catalogs(), picks)
         rendered = render(
             request.args.get("format", "pdf"), comparison, paper=request.args.get("paper", "A4")
         )
@@ -347,7 +380,8 @@ def scenario_list() -> ResponseReturnValue:
     except ValueError:
         offset = 0
     try:
-        page = _scenarios().list({"limit": PAGE_SIZE, "offset": offset, "name": name or None})
+        query = load(ScenarioListSchema(), {"limit": PAGE_SIZE, "offset": offset, "name": name or None})
+        page = _scenarios().list(query["limit"], query["offset"], query["name"])
     except InvalidInput as err:
         return _error(400, "That list cannot be shown", "The filter is not valid:", _problem_lines(err))
     following = page.offset + page.limit
@@ -375,14 +409,14 @@ def scenario_list() -> ResponseReturnValue:
 @dataclass(frozen=True)
 class _Picked:
     saved: SavedScenario
-    recommendation: dict[str, Any]
+    recommendation: Recommendation
 
     @property
     def design(self) -> StoredDesign:
         return StoredDesign(
-            self.saved.request,
-            self.saved.response,
-            str(self.recommendation["architecture"]),
+            parse_stored_request(self.saved.request),
+            self.saved.result,
+            self.recommendation.architecture,
             f"saved scenario “{self.saved.name}”",
             key=self.saved.id,
         )
@@ -417,9 +451,7 @@ def _picked(values: list[str]) -> list[_Picked]:
         if saved is None:
             problems.append(f"Design {index}: there is no saved scenario “{scenario_id[:40]}” (deleted?).")
             continue
-        chosen = next(
-            (r for r in saved.response.get("recommendations", []) if r["architecture"] == architecture), None
-        )
+        chosen = saved.result.recommended(architecture)
         if chosen is None:
             problems.append(
                 f"Design {index}: “{architecture[:60]}” is not among the designs stored in “{saved.name}”."
@@ -434,7 +466,7 @@ def _picked(values: list[str]) -> list[_Picked]:
     return picked
 
 
-def _compare_problems(values: list[str]) -> tuple[list[_Picked], Any]:
+def _compare_problems(values: list[str]) -> tuple[list[_Picked], Comparison]:
     picked = _picked(values)
     try:
         comparison = comparison_across([x.design for x in picked], _catalogs())
@@ -458,7 +490,7 @@ def scenario_compare() -> ResponseReturnValue:
         picked=picked,
         values=values,
         p=present,
-        info=ARCHITECTURE_INFO,
+        info=_any_version_info(),
         failure_labels=FAILURE_LABELS,
         export_formats=EXPORT_FORMATS,
         catalog_words=_catalog_words,

@@ -11,10 +11,20 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError  # type: ignore[import-untyped]
 from werkzeug.exceptions import HTTPException
 
-from advisor import exports
-from advisor.architectures import ARCHITECTURE_INFO
-from advisor.domain import FieldProblem, InvalidInput, SolverFailed, UnknownCatalog
-from advisor.schemas import RequestSchema, parse_request
+from advisor import architectures
+from advisor.domain import (
+    FieldProblem,
+    InvalidInput,
+    Project,
+    Recommendations,
+    Request,
+    SolverFailed,
+    UnknownCatalog,
+)
+from advisor.exports import PICKABLE as EXPORT_PICKABLE
+from advisor.quotes import quote
+from advisor.schemas import REQUEST_SCHEMA, parse_request
+from advisor.service import Advisor
 from advisor.web import codec, forms, present
 from advisor.web.controls import (
     FAILURE_HELP,
@@ -49,11 +59,12 @@ EXPORT_FORMATS: dict[str, str] = {
     "csv": "CSV, line items",
     "json": "JSON",
 }
-PICKABLE = ("recommended", "feasible", "over_budget")
+PICKABLE = tuple(s for s in EXPORT_PICKABLE if s != "misses_required_goal")
 
 
-def _advisor() -> Any:
-    return current_app.extensions["advisor"]
+def _advisor() -> Advisor:
+    found: Advisor = current_app.extensions["advisor"]
+    return found
 
 
 @bp.before_request
@@ -84,6 +95,11 @@ def _catalog_choices() -> list[tuple[str, str]]:
             continue  # the shipped book already stands as the default, or is shadowed by one's own
         choices.append((catalog.id, f"{catalog.id} {catalog.version} of {catalog.as_of}"))
     return choices
+
+
+def architecture_info(request: Request) -> dict[str, Any]:
+    """The architectures a request's Exchange version offers, by name (titles, descriptions)."""
+    return {spec.name: spec for spec in architectures.for_version(request.platform.exchange_version)}
 
 
 def _form_page(
@@ -147,7 +163,7 @@ def _validate(submission: forms.Submission) -> tuple[dict[str, Any] | None, list
         return None, [*submission.problems, FieldProblem("catalog", str(err))]
     if submission.problems:
         return None, submission.problems
-    loaded: dict[str, Any] = RequestSchema().load(submission.request)
+    loaded: dict[str, Any] = REQUEST_SCHEMA.load(submission.request)
     if loaded.get("project") is None:
         loaded.pop("project", None)
     return loaded, []
@@ -179,18 +195,13 @@ def _request_from_url() -> tuple[str, dict[str, Any]]:
         raise _Unreadable(str(err)) from None
 
 
-def _recommend(data: dict[str, Any]) -> dict[str, Any]:
+def _recommend(data: dict[str, Any]) -> tuple[Request, Recommendations]:
+    """The request in a result link, parsed, and its answer (InvalidInput naming the fields)."""
     try:
-        response: dict[str, Any] = _advisor().recommend(data)
+        parsed = parse_request(data)
+        return parsed, _advisor().recommend(parsed)
     except UnknownCatalog as err:
         raise InvalidInput([FieldProblem("catalog", str(err))]) from None
-    return response
-
-
-def _normalised(data: dict[str, Any]) -> dict[str, Any]:
-    """A request the advisor accepted, with every default filled in for the page to show."""
-    loaded: dict[str, Any] = RequestSchema().load(data)
-    return loaded
 
 
 @bp.get("/result")
@@ -198,7 +209,7 @@ def result() -> ResponseReturnValue:
     """The result of the request in the URL, computed afresh: reloadable and shareable."""
     try:
         token, data = _request_from_url()
-        response = _recommend(data)
+        parsed, response = _recommend(data)
     except _Unreadable as err:
         return _error_page(
             400, "This result link cannot be read", f"{err.reason[:1].upper()}{err.reason[1:]}."
@@ -209,26 +220,25 @@ def result() -> ResponseReturnValue:
         errors = forms.problems_by_control(err.problems, submission.goal_rows)
         notice = "The request in that link is not valid any more; correct it below."
         return _no_store(_form_page(values, errors, 422, notice))
-    data = _normalised(data)
-    recommendations = response["recommendations"]
-    heading = (data.get("project") or {}).get("name") or ""
-    diagrams = {r["rank"]: render_svg(r, f"diagram-{r['rank']}", heading) for r in recommendations}
+    recommendations = response.recommendations
+    project = parsed.project or Project()
+    diagrams = {r.rank: render_svg(r, f"diagram-{r.rank}", project.name) for r in recommendations}
     html = render_template(
         "web/result.html",
         token=token,
-        request_data=data,
+        request_data=parsed,
         response=response,
-        budget=data.get("budget", {}),
-        project=data.get("project") or {},
-        currency=response["catalog"]["currency"],
+        budget=parsed.budget,
+        project=project,
+        currency=response.catalog.currency,
         diagrams=diagrams,
-        rows={r["rank"]: present.scenario_rows(r) for r in recommendations},
-        info=ARCHITECTURE_INFO,
+        rows={r.rank: present.scenario_rows(r) for r in recommendations},
+        info=architecture_info(parsed),
         p=present,
         service_labels=SERVICE_LABELS,
         failure_labels=FAILURE_LABELS,
         export_formats=EXPORT_FORMATS,
-        pickable=[w for w in response["weighed"] if w["status"] in PICKABLE],
+        pickable=[w for w in response.weighed if w.status in PICKABLE],
     )
     return html, 200
 
@@ -238,18 +248,18 @@ def diagram(rank: int) -> ResponseReturnValue:
     """One recommendation's diagram as an SVG file, to paste into a proposal."""
     try:
         _, data = _request_from_url()
-        response = _recommend(data)
+        parsed, response = _recommend(data)
     except _Unreadable as err:
         return _error_page(400, "This diagram link cannot be read", str(err))
     except InvalidInput as err:
         return _problems_page(err.problems)
-    chosen = next((r for r in response["recommendations"] if r["rank"] == rank), None)
+    chosen = next((r for r in response.recommendations if r.rank == rank), None)
     if chosen is None:
         return _error_page(404, "No such design", f"The result has no recommendation number {rank}.")
-    heading = (data.get("project") or {}).get("name") or ""
+    heading = parsed.project.name if parsed.project else ""
     svg = render_svg(chosen, f"diagram-{rank}", heading)
     body = '<?xml version="1.0" encoding="UTF-8"?>\n' + str(svg)
-    filename = f"exchange-ha-design-{rank}-{chosen['architecture']}.svg"
+    filename = f"exchange-ha-design-{rank}-{chosen.architecture}.svg"
     return current_app.response_class(
         body,
         mimetype="image/svg+xml",
@@ -268,7 +278,7 @@ def export() -> ResponseReturnValue:
     fmt = request.args.get("format", "pdf")
     paper = request.args.get("paper", "A4")
     try:
-        rendered = exports.export(_advisor(), data, fmt, picks, paper=paper)
+        rendered = quote(_advisor(), parse_request(data), fmt, picks, paper=paper)
     except UnknownCatalog as err:
         return _problems_page([FieldProblem("catalog", str(err))])
     except InvalidInput as err:

@@ -7,8 +7,8 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from advisor.app import create_app
-from advisor.architectures import ARCHITECTURE_INFO
-from advisor.domain import ARCHITECTURES
+from advisor.architectures import NAMES as ARCHITECTURES
+from advisor.architectures import spec
 from advisor.schemas import REQUEST_SCHEMA
 
 
@@ -20,7 +20,7 @@ def test_architectures_lists_every_architecture_with_title_description_and_rules
     body = response.get_json()
     assert [a["name"] for a in body["architectures"]] == list(ARCHITECTURES)
     for entry in body["architectures"]:
-        info = ARCHITECTURE_INFO[entry["name"]]
+        info = spec(entry["name"])
         assert entry["title"] == info.title
         assert entry["description"] == info.description
         assert [r["id"] for r in entry["rules"]] == list(info.rules)

@@ -11,7 +11,7 @@ import pytest
 
 from advisor.api.settings import InvalidSetting, from_environment
 from advisor.app import create_app
-from advisor.catalog import InvalidCatalog
+from advisor.catalog.loader import InvalidCatalog
 
 
 def test_the_defaults_apply_without_environment_variables() -> None:

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from advisor.catalog import CatalogRegistry, shipped_catalogs_dir
-from advisor.exports import Comparison, comparison_from_request
+from advisor.catalog.registry import CatalogRegistry, shipped_catalogs_dir
+from advisor.exports import Comparison
 from advisor.service import Advisor
+from tests.json_advisor import JsonAdvisor, comparison_from_request
 
 TODAY = date(2026, 11, 30)
 PROJECT = {"name": "Mail HA refresh", "customer": "Contoso Ltd", "prepared_by": "A. Planner"}
@@ -85,7 +86,7 @@ def hostile_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def hostile(hostile_catalog: Path) -> Comparison:
-    advisor = Advisor(CatalogRegistry(own=hostile_catalog))
+    advisor = JsonAdvisor(Advisor(CatalogRegistry(own=hostile_catalog)))
     request = {**copy.deepcopy(SIX_REQUEST), "project": HOSTILE_PROJECT}
     comparison = comparison_from_request(advisor, request, today=TODAY)
     line = comparison.designs[1].lines[0]

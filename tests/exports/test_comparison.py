@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from advisor.contract.responses import load_recommendations
 from advisor.domain import InvalidInput
-from advisor.exports import Comparison, build_comparison, comparison_from_request, render
+from advisor.exports import Comparison, build_comparison, render
 from advisor.schemas import parse_request
 from tests.exports.conftest import SIX_REQUEST, TODAY
+from tests.json_advisor import comparison_from_request
 
 
 def small_business(amount: float) -> dict[str, Any]:
@@ -67,7 +69,7 @@ def test_a_domain_request_gives_the_same_comparison_as_its_json(
 ) -> None:
     catalog = advisor.catalogs.get("default")
     parsed = parse_request(copy.deepcopy(SIX_REQUEST))
-    assert build_comparison(parsed, six_response, catalog, today=TODAY) == six
+    assert build_comparison(parsed, load_recommendations(six_response), catalog, today=TODAY) == six
 
 
 def test_picks_choose_the_designs_and_their_order(advisor: Any, six_response: dict[str, Any]) -> None:

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from advisor.domain import ARCHITECTURES, InvalidInput
-from advisor.failures import analyze_shape
+from advisor.architectures import NAMES as ARCHITECTURES
+from advisor.architectures import spec
+from advisor.domain import InvalidInput
 from advisor.topology import Shape
 from tests.conftest import load_example, make_request
 
@@ -110,9 +111,9 @@ def test_recommended_goals_agree_with_the_simulator_on_every_architecture(
     response = advisor.recommend(request)
     rec = next(r for r in response["recommendations"] if r["architecture"] == architecture)
     design = rec["design"]
-    analysis = analyze_shape(
+    analysis = advisor.cache.simulator.analysis(
         Shape(
-            architecture,
+            spec(architecture),
             design["exchange_servers"],
             design["dedicated_cas_servers"],
             design["witness"],

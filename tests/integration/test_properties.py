@@ -12,18 +12,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from advisor.architectures import NAMES as ARCHITECTURES
+from advisor.architectures import spec
 from advisor.catalog import Catalog, Item, LoadBalancerModel, ServerModel
-from advisor.domain import ARCHITECTURES, FAILURE_KINDS, SERVICES, Cost, Design, Request
-from advisor.failures import analyze_shape
-from advisor.optimizer import optimize
-from advisor.optimizer import variants as variants_module
+from advisor.domain import FAILURE_KINDS, SERVICES, Cost, Design, Request
+from advisor.optimizer import EngineCache, Highs, optimize
 from advisor.optimizer.model import Column, Selection, Unsizable, build_model, select_columns
 from advisor.optimizer.solve import SolverStats, solve
 from advisor.optimizer.variants import Forbidden, Scorer, Variant, allowed, enumerate_variants, structures
 from advisor.pricing import bill_of_materials
 from advisor.schemas import parse_request
-from advisor.topology import LOAD_BALANCERS_BY_ARCHITECTURE, Shape
+from advisor.topology import Shape
 from tests.conftest import make_request
+
+HIGHS = Highs()
 
 goal = st.fixed_dictionaries(
     {
@@ -65,7 +67,7 @@ requests = st.fixed_dictionaries(
 def shape_of(rec: dict[str, Any], request: Request) -> Shape:
     d = rec["design"]
     return Shape(
-        rec["architecture"],
+        spec(rec["architecture"]),
         d["exchange_servers"],
         d["dedicated_cas_servers"],
         d["witness"],
@@ -99,7 +101,7 @@ def test_every_recommendation_fits_the_budget_meets_required_goals_and_adds_up(
         assert cost["total"] == pytest.approx(
             cost["upfront"] + request.horizon_years * cost["annual"], abs=0.005
         )
-        analysis = analyze_shape(shape_of(rec, request))
+        analysis = advisor.cache.simulator.analysis(shape_of(rec, request))
         for (failure, service), g in request.goal_pairs().items():
             if g.priority == "required":
                 assert analysis.meets(failure, service), (rec["architecture"], failure, service)
@@ -139,16 +141,19 @@ def small_catalog(base: Catalog, prices: list[int], lb_prices: list[int]) -> Cat
     return dataclasses.replace(base, servers=servers, load_balancers=lbs, dag_max_members=4, policy=policy)
 
 
-def every_design(architecture: str, request: Request, catalog: Catalog) -> Iterator[tuple[Design, Variant]]:
+def every_design(
+    architecture: str, request: Request, catalog: Catalog, cache: EngineCache
+) -> Iterator[tuple[Design, Variant]]:
     """Every design of an architecture the product limits allow, with its structure, unpruned."""
-    options = allowed(architecture, request, catalog)
+    arch = spec(architecture)
+    options = allowed(arch, request, catalog)
     if isinstance(options, Forbidden):
         return
     limits = catalog.exchange[request.platform.exchange_version].mounted_databases
-    survive = architecture != "single_server" and any(g.failure == "server" for g in request.goals)
+    survive = arch.dag and any(g.failure == "server" for g in request.goals)
     models = [s.item.sku for s in catalog.exchange_servers_models()]
-    units = LOAD_BALANCERS_BY_ARCHITECTURE[architecture]
-    for v in enumerate_variants(architecture, request, catalog):
+    units = arch.load_balancer_units
+    for v in enumerate_variants(arch, request, catalog, cache):
         s = v.shape
         cas_choices: list[tuple[str | None, str | None, str | None]] = [(None, None, None)]
         if s.dedicated_cas_servers:
@@ -169,12 +174,9 @@ def every_design(architecture: str, request: Request, catalog: Catalog) -> Itera
             if m and catalog.servers[cas[0]].mailboxes * (m - 1 if survive else m) < request.mailboxes:
                 continue
             design = Design(
-                architecture,
+                arch,
                 n,
                 m,
-                s.dag,
-                False,
-                units,
                 s.witness,
                 win,
                 exch,
@@ -183,14 +185,16 @@ def every_design(architecture: str, request: Request, catalog: Catalog) -> Itera
                 v.domain_controllers_added,
                 lb,
                 *cas,
-            )  # type: ignore[arg-type]
+            )
             yield design, v
 
 
-def brute_force(architecture: str, request: Request, catalog: Catalog) -> tuple[int, float] | None:
+def brute_force(
+    architecture: str, request: Request, catalog: Catalog, cache: EngineCache
+) -> tuple[int, float] | None:
     """Every design of an architecture, priced and checked: the best (total, -weight) or None."""
     best: tuple[int, float] | None = None
-    for design, v in every_design(architecture, request, catalog):
+    for design, v in every_design(architecture, request, catalog, cache):
         if not v.meets_required:
             continue
         cost = bill_of_materials(design, request, catalog).cost
@@ -222,9 +226,10 @@ def test_brute_force_over_a_small_catalog_finds_the_milps_optimum_for_either_obj
     data = {**data, "mailboxes": min(data["mailboxes"], 2000)}
     request = parse_request(data)
     small = small_catalog(catalog, prices, lb_prices)
-    result = optimize(request, small)
+    cache = EngineCache()
+    result = optimize(request, small, cache, HIGHS)
     for architecture in ARCHITECTURES:
-        expected = brute_force(architecture, request, small)
+        expected = brute_force(architecture, request, small, cache)
         found = result.results[architecture]
         if expected is None:
             assert found.status != "feasible" and found.status != "recommended"
@@ -245,10 +250,11 @@ def test_brute_force_and_milp_agree_on_a_fixed_small_catalog_where_every_archite
         "goals": [{"failure": "server", "services": ["smtp_inbound"], "priority": "preferred", "weight": 2}],
     }
     request = parse_request(data)
-    result = optimize(request, small)
+    cache = EngineCache()
+    result = optimize(request, small, cache, HIGHS)
     compared = 0
     for architecture in ARCHITECTURES:
-        expected = brute_force(architecture, request, small)
+        expected = brute_force(architecture, request, small, cache)
         assert expected is not None, architecture
         assert result.results[architecture].quote.cost.total_cents == expected[0]  # type: ignore[union-attr]
         compared += 1
@@ -259,13 +265,10 @@ def _design_of(column: Column, architecture: str, load_balancer: str | None) -> 
     s = column.variant.shape
     cas = column.cas
     return Design(
-        architecture,
+        spec(architecture),
         s.exchange_servers,
         s.dedicated_cas_servers,
-        s.dag,
-        False,
-        LOAD_BALANCERS_BY_ARCHITECTURE[architecture],
-        s.witness,  # type: ignore[arg-type]
+        s.witness,
         column.mailbox.windows,
         column.mailbox.exchange,
         column.mailbox.model,
@@ -295,13 +298,14 @@ PRUNING_CASES = {
 }
 
 
-def _selection(architecture: str, request: Request, catalog: Catalog) -> Selection | None:
-    options = allowed(architecture, request, catalog)
+def _selection(architecture: str, request: Request, catalog: Catalog, cache: EngineCache) -> Selection | None:
+    arch = spec(architecture)
+    options = allowed(arch, request, catalog)
     if isinstance(options, Forbidden):
         return None
-    found = structures(architecture, request, catalog)
+    found = structures(arch, request, catalog, cache)
     try:
-        return select_columns(architecture, request, catalog, options, found, Scorer(request))
+        return select_columns(arch, request, catalog, options, found, Scorer(request, cache.simulator), cache)
     except Unsizable:
         return None
 
@@ -311,16 +315,17 @@ def test_every_design_left_out_of_the_model_is_matched_or_beaten_by_one_in_it(
     catalog: Catalog, case: str
 ) -> None:
     request = parse_request(PRUNING_CASES[case])
+    cache = EngineCache()
     checked = {True: 0, False: 0}
     for architecture in ARCHITECTURES:
-        selection = _selection(architecture, request, catalog)
+        selection = _selection(architecture, request, catalog, cache)
         if selection is None:
             continue
-        variants = enumerate_variants(architecture, request, catalog)
+        variants = enumerate_variants(spec(architecture), request, catalog, cache)
         assert selection.meets_required == any(v.meets_required for v in variants)
         assert all(c.variant.meets_required == selection.meets_required for c in selection.columns)
         priced: dict[tuple[int, str | None], Cost] = {}
-        for design, variant in every_design(architecture, request, catalog):
+        for design, variant in every_design(architecture, request, catalog, cache):
             if selection.meets_required and not variant.meets_required:
                 continue
             cost = bill_of_materials(design, request, catalog).cost
@@ -346,24 +351,26 @@ def test_every_design_left_out_of_the_model_is_matched_or_beaten_by_one_in_it(
 
 def test_a_costlier_structure_that_meets_more_preferred_weight_stays_in_the_model(catalog: Catalog) -> None:
     request = parse_request(PRUNING_CASES["preferred domain controller, one owned"])
-    selection = _selection("dag_only", request, catalog)
+    cache = EngineCache()
+    selection = _selection("dag_only", request, catalog, cache)
     assert selection is not None and selection.meets_required
     weights = sorted({column.variant.weight for column in selection.columns})
     added = {column.variant.domain_controllers_added for column in selection.columns}
     assert weights[0] < weights[-1] and added == {0, 1}
-    assert len(selection.columns) < len(structures("dag_only", request, catalog))
+    assert len(selection.columns) < len(structures(spec("dag_only"), request, catalog, cache))
 
 
 def test_structures_costlier_than_a_kept_design_meeting_every_goal_are_never_simulated(
     catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    request = parse_request(make_request(databases=3))  # a database count no other test uses
+    request = parse_request(make_request(databases=3))
+    cache = EngineCache()  # nothing simulated yet: the advisor's own caches are not shared with tests
     simulated: list[Shape] = []
-    real = variants_module.outages_of
-    monkeypatch.setattr(variants_module, "outages_of", lambda shape: simulated.append(shape) or real(shape))
-    selection = _selection("dedicated_cas_wnlb", request, catalog)
+    real = cache.simulator.outages
+    monkeypatch.setattr(cache.simulator, "outages", lambda shape: simulated.append(shape) or real(shape))
+    selection = _selection("dedicated_cas_wnlb", request, catalog, cache)
     assert selection is not None and selection.meets_required
-    found = structures("dedicated_cas_wnlb", request, catalog)
+    found = structures(spec("dedicated_cas_wnlb"), request, catalog, cache)
     assert 0 < len(simulated) < len(found) / 4
     assert {c.variant.shape for c in selection.columns} <= set(simulated)
 
@@ -373,17 +380,49 @@ def test_a_models_least_cost_is_what_the_milp_finds_with_the_budget_lifted(
     catalog: Catalog, case: str
 ) -> None:
     request = parse_request(PRUNING_CASES[case])
+    cache = EngineCache()
     compared = 0
     for architecture in ARCHITECTURES:
-        options = allowed(architecture, request, catalog)
-        selection = _selection(architecture, request, catalog)
+        options = allowed(spec(architecture), request, catalog)
+        selection = _selection(architecture, request, catalog, cache)
         if selection is None or isinstance(options, Forbidden):
             continue
-        model = build_model(architecture, request, catalog, options, selection.columns, with_budget=True)
+        model = build_model(
+            spec(architecture), request, catalog, options, selection.columns, with_budget=True
+        )
         model.lift_budget()
         for measure in (model.upfront, model.total):
             model.problem.setObjective(measure)
-            assert solve(model.problem, SolverStats())
+            assert solve(model.problem, SolverStats(), HIGHS)
             assert pulp.value(measure) == pytest.approx(model.least(measure), abs=1e-6), architecture
             compared += 1
     assert compared >= 4
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=requests)
+def test_the_milps_cost_of_its_optimum_is_the_bill_of_materials_of_the_design_read_back(
+    catalog: Catalog, data: Any
+) -> None:
+    """One pricing source: the model's cost coefficients are the bill's lines, so the two agree
+    on every design the solver picks (no run-time reconciliation stands between them)."""
+    from advisor.optimizer.model import extract_design
+
+    request = parse_request(data)
+    cache = EngineCache()
+    for architecture in ARCHITECTURES:
+        options = allowed(spec(architecture), request, catalog)
+        selection = _selection(architecture, request, catalog, cache)
+        if selection is None or isinstance(options, Forbidden):
+            continue
+        model = build_model(
+            spec(architecture), request, catalog, options, selection.columns, with_budget=True
+        )
+        model.lift_budget()
+        model.problem.setObjective(model.total)
+        assert solve(model.problem, SolverStats(), HIGHS)
+        design, _ = extract_design(model)
+        cost = bill_of_materials(design, request, catalog).cost
+        assert round(pulp.value(model.upfront)) == cost.upfront_cents, architecture
+        assert round(pulp.value(model.annual)) == cost.annual_cents, architecture

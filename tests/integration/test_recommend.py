@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from advisor.domain import ARCHITECTURES, FAILURE_KINDS, SERVICES
+from advisor.architectures import NAMES as ARCHITECTURES
+from advisor.domain import FAILURE_KINDS, SERVICES
 from tests.conftest import make_request
 
 DAG_ARCHITECTURES = [a for a in ARCHITECTURES if a != "single_server"]
@@ -230,9 +231,10 @@ def test_a_budget_in_another_currency_is_refused(advisor: Any) -> None:
 
 def test_the_cbc_fallback_reaches_the_same_answer(registry: Any) -> None:
     from advisor.service import Advisor
+    from tests.json_advisor import JsonAdvisor
 
-    highs = Advisor(registry).recommend(make_request())
-    cbc = Advisor(registry, solver="cbc").recommend(make_request())
+    highs = JsonAdvisor(Advisor(registry)).recommend(make_request())
+    cbc = JsonAdvisor(Advisor(registry, solver="cbc")).recommend(make_request())
     assert cbc["solver"]["name"] == "CBC"
     assert [r["cost"] for r in cbc["recommendations"]] == [r["cost"] for r in highs["recommendations"]]
 
@@ -246,8 +248,9 @@ def test_a_request_no_dag_can_carry_is_answered_at_once_with_the_limit_cited(adv
 def test_an_analysis_without_a_budget_works_on_a_catalog_in_another_currency(
     catalog_copy: Any, registry: Any
 ) -> None:
-    from advisor.catalog import CatalogRegistry
+    from advisor.catalog.registry import CatalogRegistry
     from advisor.service import Advisor
+    from tests.json_advisor import JsonAdvisor
 
     header = catalog_copy / "catalog.toml"
     header.write_text(
@@ -255,5 +258,5 @@ def test_an_analysis_without_a_budget_works_on_a_catalog_in_another_currency(
         .replace('currency = "USD"', 'currency = "EUR"')
         .replace('id = "default"', 'id = "eur"')
     )
-    result = Advisor(CatalogRegistry(own=catalog_copy)).analyze({"architecture": "dag_only"})
+    result = JsonAdvisor(Advisor(CatalogRegistry(own=catalog_copy))).analyze({"architecture": "dag_only"})
     assert result["cost"]["currency"] == "EUR"

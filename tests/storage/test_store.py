@@ -9,30 +9,31 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine
 
-from advisor.domain import ScenarioNotFound
+from advisor.domain import CatalogRef, Recommendations, ScenarioNotFound
+from advisor.schemas import parse_request
 from advisor.storage import ScenarioStore, StorageError, default_url, head_revision, make_engine, open_store
 from advisor.storage import upgrade as migrate
+from tests.conftest import make_request
 
-RESPONSE: dict[str, Any] = {
-    "catalog": {"id": "default", "version": "2026.11.1", "currency": "USD", "as_of": "2026-11-25"},
-    "recommendations": [{"rank": 1, "architecture": "dag_cas_array_lb_pair", "cost": {"total": 30312.2}}],
-    "weighed": [],
-    "minimum_budget": None,
-}
+# A result the store keeps: what the advisor answered for the base request (typed).
+RESPONSE: Recommendations = Recommendations(
+    CatalogRef("default", "2026.11.1", "USD", "2026-11-25"), (), (), None
+)
 
 
-def test_a_saved_scenario_reads_back_exactly(store: ScenarioStore) -> None:
+@pytest.fixture(scope="module")
+def answered(advisor: Any) -> Recommendations:
+    result: Recommendations = advisor.service.recommend(parse_request(make_request()))
+    return result
+
+
+def test_a_saved_scenario_reads_back_exactly(store: ScenarioStore, answered: Recommendations) -> None:
     request = {"budget": {"amount": 30000}, "goals": [], "project": {"name": "Müller & Söhne"}}
-    saved = store.add("Mail HA", "first try", request, RESPONSE)
+    saved = store.add("Mail HA", "first try", request, answered)
     again = store.get(saved.id)
-    assert again.request == request and again.response == RESPONSE
+    assert again.request == request and again.result == answered
     assert again.name == "Mail HA" and again.notes == "first try"
-    assert again.catalog == {
-        "id": "default",
-        "version": "2026.11.1",
-        "as_of": "2026-11-25",
-        "currency": "USD",
-    }
+    assert again.catalog == answered.catalog
     assert again.created_at.tzinfo is not None
 
 
@@ -64,7 +65,7 @@ def test_an_update_changes_name_and_notes_but_never_the_result(store: ScenarioSt
     updated = store.update(saved.id, name="new", notes="spoke to the customer")
     assert (updated.name, updated.notes) == ("new", "spoke to the customer")
     assert updated.updated_at >= saved.updated_at
-    assert store.get(saved.id).response == RESPONSE and store.get(saved.id).request == {"x": 1}
+    assert store.get(saved.id).result == RESPONSE and store.get(saved.id).request == {"x": 1}
 
 
 def test_a_deleted_scenario_is_gone(store: ScenarioStore) -> None:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from advisor.catalog import Catalog, CatalogRegistry, InvalidCatalog, load_catalog
+from advisor.catalog import Catalog
+from advisor.catalog.loader import InvalidCatalog, load_catalog
+from advisor.catalog.registry import CatalogRegistry
 from advisor.domain import UnknownCatalog
 
 

@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from advisor.catalog import load_catalog, shipped_catalogs_dir
-from advisor.failures import _Analyses, analyze_shape
+from advisor.architectures import spec
+from advisor.catalog.loader import load_catalog
+from advisor.catalog.registry import shipped_catalogs_dir
+from advisor.failures import Analysis, Simulator
 from advisor.topology import Shape
+
+SIMULATOR = Simulator()
+
+
+def analyze_shape(shape: Shape) -> Analysis:
+    return SIMULATOR.analysis(shape)
 
 
 def shape(
@@ -23,7 +31,7 @@ def shape(
 ) -> Shape:
     if architecture == "single_server":
         servers, copies, witness = 1, 1, "none"
-    return Shape(architecture, servers, cas, witness, dcs, databases, copies)
+    return Shape(spec(architecture), servers, cas, witness, dcs, databases, copies)
 
 
 def outcome(s: Shape, component: str, service: str) -> str:
@@ -155,22 +163,32 @@ def test_every_explanation_is_one_sentence_naming_a_rule_when_something_breaks()
 
 
 def test_kept_analyses_are_bounded_by_their_scenarios_and_the_least_recently_used_goes_first() -> None:
-    small = [Shape("dag_only", 2, 0, "existing", 2, databases, 2) for databases in (1, 2, 3)]
+    small = [shape("dag_only", databases=databases) for databases in (1, 2, 3)]
     sizes = [len(analyze_shape(shape).scenarios) for shape in small]
-    cache = _Analyses(scenarios=sizes[0] + sizes[1] + sizes[2] - 1)
-    first = cache.get(small[0])
-    assert cache.get(small[0]) is first  # kept
-    cache.get(small[1])
-    cache.get(small[0])  # now the most recently used
-    cache.get(small[2])  # over the budget: small[1] goes
-    assert cache.get(small[0]) is first
-    held = dict(cache._by_shape)
+    cache = Simulator(scenarios=sizes[0] + sizes[1] + sizes[2] - 1)
+    first = cache.analysis(small[0])
+    assert cache.analysis(small[0]) is first  # kept
+    cache.analysis(small[1])
+    cache.analysis(small[0])  # now the most recently used
+    cache.analysis(small[2])  # over the budget: small[1] goes
+    assert cache.analysis(small[0]) is first
+    held = dict(cache._analyses)
     assert small[1] not in held and small[2] in held
     assert cache._held == sizes[0] + sizes[2] <= cache._budget
 
 
 def test_an_analysis_larger_than_the_whole_budget_is_still_kept_alone() -> None:
-    shape = Shape("dag_only", 4, 0, "existing", 2, 40, 2)
-    cache = _Analyses(scenarios=1)
-    analysis = cache.get(shape)
-    assert cache.get(shape) is analysis and list(cache._by_shape) == [shape]
+    large = shape("dag_only", servers=4, databases=40)
+    cache = Simulator(scenarios=1)
+    analysis = cache.analysis(large)
+    assert cache.analysis(large) is analysis and list(cache._analyses) == [large]
+
+
+def test_a_shape_scored_for_its_outages_is_not_simulated_again_for_its_analysis() -> None:
+    cache = Simulator()
+    seed = shape("dag_only", databases=5)
+    outages = cache.outages(seed)
+    analysis = cache.analysis(seed)
+    assert cache.outages(seed) is outages
+    assert {key for key, (worst, _) in analysis.coverage.items() if worst == "outage"} == outages
+    assert len(cache) == 1

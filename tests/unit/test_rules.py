@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from advisor.architectures import NAMES as ARCHITECTURES
+from advisor.architectures import spec
 from advisor.catalog import Catalog
-from advisor.domain import ARCHITECTURES
 from advisor.optimizer.variants import Forbidden, Options, allowed
 from advisor.schemas import parse_request
 from tests.conftest import make_request
@@ -22,7 +23,7 @@ def options(
             exchange={"version": "2010", "edition": exchange_edition},
         )
     )
-    return allowed(architecture, request, catalog)
+    return allowed(spec(architecture), request, catalog)
 
 
 @pytest.mark.parametrize("architecture", DAG_ARCHITECTURES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import openpyxl
@@ -12,6 +13,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from advisor.contract.responses import dump_recommendations
+from advisor.domain import SavedScenario, money_to_cents
 from advisor.web.present import money
 from tests.web.conftest import CSRF_FIELD, build_app, result_url
 
@@ -65,8 +68,22 @@ def unique(name: str) -> str:
     return f"{name} {uuid.uuid4().hex[:8]}"
 
 
-def stored(app: Flask, scenario_id: str) -> Any:
-    return app.extensions["scenarios"].get(scenario_id)
+@dataclass(frozen=True)
+class Stored:
+    """A saved scenario as the API shows it: its result in the contract's JSON."""
+
+    saved: SavedScenario
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.saved, name)
+
+    @property
+    def response(self) -> dict[str, Any]:
+        return dump_recommendations(self.saved.result)
+
+
+def stored(app: Flask, scenario_id: str) -> Stored:
+    return Stored(app.extensions["scenarios"].get(scenario_id))
 
 
 def test_the_result_page_links_to_a_save_form_with_a_csrf_token_and_the_request(client: FlaskClient) -> None:
@@ -94,7 +111,7 @@ def test_saving_redirects_to_a_shareable_page_that_shows_the_stored_result(
     best = saved.response["recommendations"][0]
     assert name in text and "First draft for the customer." in text
     assert best["title"] in text
-    assert money(best["cost"]["total"], "USD") in text
+    assert money(money_to_cents(best["cost"]["total"]), "USD") in text
     catalog = saved.response["catalog"]
     assert f"catalog {catalog['id']} version {catalog['version']}, as of {catalog['as_of']}" in text
     assert saved.created_at.strftime("%Y-%m-%d") in text
@@ -147,7 +164,7 @@ def test_a_post_without_a_csrf_token_is_refused_and_nothing_is_saved(app: Flask,
     response = app.test_client().post("/scenarios", data={"r": url.split("r=", 1)[1], "name": name})
     assert response.status_code == 400
     assert "security token" in response.get_data(as_text=True)
-    assert app.extensions["scenarios"].list({"name": name}).total == 0
+    assert app.extensions["scenarios"].list(name=name).total == 0
 
 
 def test_edits_deletes_and_re_prices_without_a_csrf_token_are_refused(

@@ -1,0 +1,421 @@
+"""Response schemas of recommendations and analyses, over the typed results (advisor.domain).
+
+Each schema dumps a typed result (through the compiled path, `Contract`) and loads a stored
+document back into one (`post_load`); derived figures (a cost's total, a design's `dag`) are
+read off the typed value when dumping and checked present, then recomputed, when loading.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields, post_load, validate
+
+from advisor import architectures
+from advisor.contract.compiled import OMIT_NONE, Contract, Money
+from advisor.domain import (
+    BUDGET_MEASURES,
+    EXCHANGE_EDITIONS,
+    FAILURE_KINDS,
+    OUTCOMES,
+    PRIORITIES,
+    SERVICES,
+    STATUSES,
+    WINDOWS_EDITIONS,
+    WITNESS_PLACES,
+    Budget,
+    CatalogRef,
+    CostReport,
+    Design,
+    DesignReport,
+    GoalReport,
+    Line,
+    MinimumBudget,
+    Recommendation,
+    Recommendations,
+    ScenarioReport,
+    SolverSummary,
+    SpofReport,
+    WeighedArchitecture,
+)
+from advisor.fields import StrictBoolean, StrictInteger
+
+
+def doc(text: str, *, omit_none: bool = False, **extra: Any) -> dict[str, Any]:
+    """A field's description for the OpenAPI document (and, with `omit_none`, that the field is
+    written only when it has a value: no null in the output)."""
+    metadata: dict[str, Any] = {"description": text}
+    if omit_none:
+        metadata[OMIT_NONE] = True
+    return {"metadata": metadata, **extra}
+
+
+def choice(choices: tuple[str, ...], text: str, **extra: Any) -> fields.String:
+    return fields.String(validate=validate.OneOf(choices), **doc(text, **extra))
+
+
+def money(text: str, **extra: Any) -> Money:
+    return Money(**doc(f"{text} In the catalog's currency, rounded to cents.", **extra))
+
+
+class Result(Contract):
+    """A response object: documents and dumps a typed value, loads a stored one back (a field
+    it does not know is refused: documents are stored by this version or an earlier one, and the
+    contract only ever adds fields)."""
+
+
+class CatalogSummarySchema(Result):
+    id = fields.String(required=True, **doc("The catalog id requests name in `catalog`."))
+    version = fields.String(required=True, **doc("The price book's version."))
+    currency = fields.String(required=True, **doc("ISO 4217 code every price is in."))
+    as_of = fields.String(required=True, **doc("The date the prices were taken (YYYY-MM-DD)."))
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> CatalogRef:
+        return CatalogRef(**data)
+
+
+class ConcreteDesignSchema(Result):
+    """A concrete design. The analysis input takes the same fields (advisor.schemas.DesignSchema),
+    each optional there; the ranges are the input's rules."""
+
+    exchange_servers = StrictInteger(
+        required=True,
+        validate=validate.Range(min=1, max=16),
+        **doc("Exchange servers holding mailboxes (DAG members)."),
+    )
+    dedicated_cas_servers = StrictInteger(
+        required=True,
+        validate=validate.Range(min=0, max=16),
+        **doc("Dedicated Client Access/Hub Transport servers (Windows NLB designs only)."),
+    )
+    dag = StrictBoolean(
+        required=True, **doc("Whether the mailbox servers form a Database Availability Group.")
+    )
+    cas_array = StrictBoolean(required=True, **doc("Whether clients reach a CAS array name."))
+    load_balancers = StrictInteger(
+        required=True,
+        validate=validate.Range(min=0, max=2),
+        **doc("Load-balancer units in front of the CAS array."),
+    )
+    witness = choice(WITNESS_PLACES, "Where the DAG's file share witness lives.", required=True)
+    windows_edition = choice(
+        WINDOWS_EDITIONS, "Windows Server edition of the Exchange servers.", required=True
+    )
+    exchange_edition = choice(EXCHANGE_EDITIONS, "Exchange edition of the Exchange servers.", required=True)
+    server_model = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        **doc("Catalog SKU of the Exchange servers' hardware."),
+    )
+    database_copies = StrictInteger(
+        required=True,
+        validate=validate.Range(min=1, max=16),
+        **doc("Copies of each database across the DAG."),
+    )
+    domain_controllers_added = StrictInteger(
+        required=True, validate=validate.Range(min=0, max=10), **doc("Domain controllers the design buys.")
+    )
+    load_balancer_model = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.Length(min=1, max=64),
+        **doc("Load-balancer SKU, if any."),
+    )
+    cas_server_model = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.Length(min=1, max=64),
+        **doc("Hardware SKU of the dedicated Client Access servers, if any."),
+    )
+    cas_windows_edition = choice(
+        WINDOWS_EDITIONS,
+        "Windows edition of the dedicated Client Access servers.",
+        required=True,
+        allow_none=True,
+    )
+    cas_exchange_edition = choice(
+        EXCHANGE_EDITIONS,
+        "Exchange edition of the dedicated Client Access servers.",
+        required=True,
+        allow_none=True,
+    )
+
+    @post_load
+    def _fields(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """The design's own fields; its architecture comes from the object holding it."""
+        for derived in ("dag", "cas_array", "load_balancers"):
+            data.pop(derived, None)
+        return data
+
+
+def design_of(architecture: str, fields_: dict[str, Any] | None) -> Design | None:
+    """A stored design of an architecture (from `ConcreteDesignSchema`'s fields), as a Design."""
+    if fields_ is None:
+        return None
+    return Design(spec=architectures.spec(architecture), **fields_)
+
+
+class BillLineSchema(Result):
+    sku = fields.String(required=True, **doc("Catalog SKU."))
+    description = fields.String(required=True, **doc("What the line buys and for which role."))
+    quantity = fields.Integer(required=True, **doc("How many."))
+    unit_price = money("Price of one unit.", required=True, attribute="unit_price_cents")
+    unit_annual = money(
+        "Annual support or Software Assurance of one unit.", required=True, attribute="unit_annual_cents"
+    )
+    upfront = money("quantity x unit_price.", required=True, attribute="upfront_cents")
+    annual = money("quantity x unit_annual, per year.", required=True, attribute="annual_cents")
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> Line:
+        return Line(
+            data["sku"],
+            data["description"],
+            data["quantity"],
+            data["unit_price_cents"],
+            data["unit_annual_cents"],
+        )
+
+
+class CostSchema(Result):
+    upfront = money("Sum of the bill of materials' upfront column.", required=True, attribute="upfront_cents")
+    annual = money(
+        "Sum of the bill of materials' annual column, per year.", required=True, attribute="annual_cents"
+    )
+    total = money("upfront + horizon_years x annual.", required=True, attribute="total_cents")
+    currency = fields.String(required=True, **doc("The catalog's currency."))
+    horizon_years = fields.Integer(required=True, **doc("Years the total covers."))
+    within_budget = fields.Boolean(
+        required=True,
+        allow_none=True,
+        **doc("Whether the budget covers the figure it applies to; null without a budget."),
+    )
+    budget_left = money(
+        "Budget minus the figure it applies to (negative when over); null without a budget.",
+        required=True,
+        allow_none=True,
+        attribute="budget_left_cents",
+    )
+    budget_applies_to = choice(
+        BUDGET_MEASURES,
+        "Which figure the budget was held against (only when a budget was given).",
+        omit_none=True,
+    )
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> CostReport:
+        cost = CostReport(
+            data["upfront_cents"], data["annual_cents"], data["horizon_years"], data["currency"]
+        )
+        left, applies_to = data["budget_left_cents"], data.get("budget_applies_to")
+        if left is None or applies_to is None:
+            return cost
+        amount = left + cost.measure(applies_to)
+        return CostReport(
+            cost.upfront_cents,
+            cost.annual_cents,
+            cost.horizon_years,
+            cost.currency,
+            Budget(amount, cost.currency, applies_to),
+        )
+
+
+class GoalOutcomeSchema(Result):
+    failure = choice(FAILURE_KINDS, "The failure kind of the goal.", required=True)
+    service = choice(SERVICES, "The client service of the goal.", required=True)
+    priority = choice(PRIORITIES, "The goal's priority.", required=True)
+    weight = fields.Float(required=True, **doc("The goal's weight (counts for preferred goals)."))
+    met = fields.Boolean(
+        required=True, **doc("True when no component of that kind gives an outage for the service.")
+    )
+    worst_outcome = choice(OUTCOMES, "The worst outcome any component of that kind gives.", required=True)
+    component = fields.String(
+        **doc("When missed: the component whose failure gives the outage.", omit_none=True)
+    )
+    explanation = fields.String(**doc("When missed: why, with the rule it rests on.", omit_none=True))
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> GoalReport:
+        return GoalReport(**data)
+
+
+class SinglePointOfFailureSchema(Result):
+    component = fields.String(required=True, **doc("Component id, e.g. ex-1, lb-1, db-2@ex-1."))
+    kind = choice(FAILURE_KINDS, "The failure kind the component belongs to.", required=True)
+    services = fields.List(
+        fields.String(validate=validate.OneOf(SERVICES)),
+        required=True,
+        **doc("Services that have an outage when it fails."),
+    )
+    explanation = fields.String(required=True, **doc("One sentence for a proposal: what fails and why."))
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> SpofReport:
+        return SpofReport(data["component"], data["kind"], tuple(data["services"]), data["explanation"])
+
+
+class FailureScenarioSchema(Result):
+    component = fields.String(required=True, **doc("The component that fails."))
+    kind = choice(FAILURE_KINDS, "Its failure kind.", required=True)
+    description = fields.String(required=True, **doc("What the component is."))
+    outcomes = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(SERVICES)),
+        values=fields.String(validate=validate.OneOf(OUTCOMES)),
+        required=True,
+        **doc("Each service's outcome: unaffected, failover (brief, automatic) or outage."),
+    )
+    explanation = fields.String(required=True, **doc("One sentence: what the failure does and why."))
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> ScenarioReport:
+        return ScenarioReport(**data)
+
+
+class DesignReportSchema(Result):
+    """One design with its price, goals and failures: an analysis, or a recommendation without rank."""
+
+    architecture = choice(architectures.NAMES, "The architecture's contract name.", required=True)
+    title = fields.String(required=True, **doc("The architecture's title."))
+    design = fields.Nested(
+        ConcreteDesignSchema, required=True, **doc("What to buy and how it fits together.")
+    )
+    bill_of_materials = fields.List(fields.Nested(BillLineSchema), required=True, **doc("Every priced line."))
+    cost = fields.Nested(CostSchema, required=True, **doc("The design's cost."))
+    goals = fields.List(
+        fields.Nested(GoalOutcomeSchema),
+        required=True,
+        **doc("Each (failure, service) the goals name, met or not."),
+    )
+    single_points_of_failure = fields.List(
+        fields.Nested(SinglePointOfFailureSchema),
+        required=True,
+        **doc("Components whose failure alone gives an outage for at least one service."),
+    )
+    failure_scenarios = fields.List(
+        fields.Nested(FailureScenarioSchema), required=True, **doc("Every component failed alone.")
+    )
+    notes = fields.List(fields.String(), required=True, **doc("What a planner must also do or know."))
+
+    @post_load
+    def _report(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """The report's fields, typed; the catalog is the answer's (see the subclasses)."""
+        data["design"] = design_of(data["architecture"], data["design"])
+        for name in ("bill_of_materials", "goals", "single_points_of_failure", "failure_scenarios", "notes"):
+            data[name] = tuple(data[name])
+        return data
+
+
+class AnalysisResponseSchema(DesignReportSchema):
+    catalog = fields.Nested(CatalogSummarySchema, required=True, **doc("The price book it was priced from."))
+
+    @post_load
+    def _report(self, data: dict[str, Any], **kwargs: Any) -> DesignReport:
+        return DesignReport(**super()._report(data))
+
+
+class _RankSchema(Result):
+    rank = fields.Integer(required=True, **doc("1 is best by the request's objective."))
+
+
+class RecommendationSchema(DesignReportSchema, _RankSchema):
+    """A recommended design: its rank, then the design report (marshmallow orders fields base first)."""
+
+
+class WeighedSchema(Result):
+    architecture = choice(architectures.NAMES, "The architecture's contract name.", required=True)
+    title = fields.String(required=True, **doc("The architecture's title."))
+    status = choice(STATUSES, "What became of the architecture for this request.", required=True)
+    cost = fields.Nested(
+        CostSchema, required=True, allow_none=True, **doc("Its best design's cost, if it has one.")
+    )
+    design = fields.Nested(
+        ConcreteDesignSchema, required=True, allow_none=True, **doc("Its best design, if it has one.")
+    )
+    reasons = fields.List(fields.String(), required=True, **doc("Why, in words."))
+    single_points_of_failure = fields.List(
+        fields.Nested(SinglePointOfFailureSchema), required=True, **doc("What its design leaves.")
+    )
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> WeighedArchitecture:
+        data["design"] = design_of(data["architecture"], data["design"])
+        data["reasons"] = tuple(data["reasons"])
+        data["single_points_of_failure"] = tuple(data["single_points_of_failure"])
+        return WeighedArchitecture(**data)
+
+
+class MinimumBudgetSchema(Result):
+    amount = money(
+        "What the cheapest design meeting every required goal costs.", required=True, attribute="amount_cents"
+    )
+    currency = fields.String(required=True, **doc("The catalog's currency."))
+    architecture = choice(architectures.NAMES, "The architecture of that design.", required=True)
+    applies_to = choice(BUDGET_MEASURES, "Which figure the amount is.", required=True)
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> MinimumBudget:
+        return MinimumBudget(**data)
+
+
+class SolverSummarySchema(Result):
+    name = fields.String(required=True, **doc("The MILP solver that answered (HiGHS or CBC)."))
+    status = fields.String(required=True, **doc("optimal when every solve proved its best design."))
+    solve_ms = fields.Float(required=True, **doc("Time spent in the solver, milliseconds."))
+    solves = fields.Integer(required=True, **doc("How many models were solved."))
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> SolverSummary:
+        return SolverSummary(**data)
+
+
+class RecommendationsResponseSchema(Result):
+    catalog = fields.Nested(
+        CatalogSummarySchema, required=True, **doc("The price book every figure comes from.")
+    )
+    recommendations = fields.List(
+        fields.Nested(RecommendationSchema),
+        required=True,
+        **doc("At most `alternatives` designs, best first, each of a different architecture."),
+    )
+    weighed = fields.List(
+        fields.Nested(WeighedSchema), required=True, **doc("One entry per architecture, always.")
+    )
+    minimum_budget = fields.Nested(
+        MinimumBudgetSchema,
+        required=True,
+        allow_none=True,
+        **doc("The cheapest design that meets every required goal; null when none can."),
+    )
+    solver = fields.Nested(SolverSummarySchema, required=True, **doc("How the answer was solved."))
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> Recommendations:
+        catalog = data["catalog"]
+        return Recommendations(
+            catalog=catalog,
+            recommendations=tuple(Recommendation(**r, catalog=catalog) for r in data["recommendations"]),
+            weighed=tuple(data["weighed"]),
+            minimum_budget=data["minimum_budget"],
+            solver=data["solver"],
+        )
+
+
+RECOMMENDATIONS = RecommendationsResponseSchema()
+ANALYSIS = AnalysisResponseSchema()
+
+
+def dump_recommendations(result: Recommendations) -> dict[str, Any]:
+    data: dict[str, Any] = RECOMMENDATIONS.dump(result)
+    return data
+
+
+def dump_analysis(report: DesignReport) -> dict[str, Any]:
+    data: dict[str, Any] = ANALYSIS.dump(report)
+    return data
+
+
+def load_recommendations(document: dict[str, Any]) -> Recommendations:
+    """A stored answer, typed again (ValidationError when it is not one)."""
+    loaded: Recommendations = RECOMMENDATIONS.load(document)
+    return loaded

@@ -1,0 +1,241 @@
+"""What the use cases answer, typed: reports of designs, the weighed architectures, saved scenarios.
+
+Money is integer cents here; the contract's JSON (advisor.contract) turns it into currency units.
+Each type mirrors one object of the response contract in DESIGN.md, field for field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from advisor.domain.design import Design, Line
+from advisor.domain.values import Budget
+
+
+@dataclass(frozen=True)
+class CatalogRef:
+    """The price book a figure was priced from: what every quote names."""
+
+    id: str
+    version: str
+    currency: str
+    as_of: str
+
+
+@dataclass(frozen=True)
+class CostReport:
+    """A design's cost, and how it stands against the budget (`budget` None: none was given)."""
+
+    upfront_cents: int
+    annual_cents: int
+    horizon_years: int
+    currency: str
+    budget: Budget | None = None
+
+    @property
+    def total_cents(self) -> int:
+        return self.upfront_cents + self.horizon_years * self.annual_cents
+
+    def measure(self, applies_to: str) -> int:
+        """The figure a budget applies to."""
+        return self.total_cents if applies_to == "total" else self.upfront_cents
+
+    @property
+    def budget_left_cents(self) -> int | None:
+        if self.budget is None:
+            return None
+        return self.budget.amount_cents - self.measure(self.budget.applies_to)
+
+    @property
+    def within_budget(self) -> bool | None:
+        left = self.budget_left_cents
+        return None if left is None else left >= 0
+
+    @property
+    def budget_applies_to(self) -> str | None:
+        return None if self.budget is None else self.budget.applies_to
+
+
+@dataclass(frozen=True)
+class GoalReport:
+    """One (failure kind, service) the goals name, met or not; `component` and `explanation`
+    say which failure gives the outage when it is missed."""
+
+    failure: str
+    service: str
+    priority: str
+    weight: float
+    met: bool
+    worst_outcome: str
+    component: str | None = None
+    explanation: str | None = None
+
+
+@dataclass(frozen=True)
+class SpofReport:
+    """A single point of failure: a component whose failure alone takes services down."""
+
+    component: str
+    kind: str
+    services: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ScenarioReport:
+    """One component failed alone, and each service's outcome."""
+
+    component: str
+    kind: str
+    description: str
+    outcomes: Mapping[str, str]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class DesignReport:
+    """A design with its price, goals and failures: what `analyze` answers."""
+
+    architecture: str
+    title: str
+    design: Design
+    bill_of_materials: tuple[Line, ...]
+    cost: CostReport
+    goals: tuple[GoalReport, ...]
+    single_points_of_failure: tuple[SpofReport, ...]
+    failure_scenarios: tuple[ScenarioReport, ...]
+    notes: tuple[str, ...]
+    catalog: CatalogRef
+
+
+@dataclass(frozen=True)
+class Recommendation(DesignReport):
+    """A recommended design: its rank by the request's objective (1 is best) and its report."""
+
+    rank: int = 0
+
+
+@dataclass(frozen=True)
+class WeighedArchitecture:
+    """What became of one architecture for a request, and why."""
+
+    architecture: str
+    title: str
+    status: str
+    cost: CostReport | None
+    design: Design | None
+    reasons: tuple[str, ...]
+    single_points_of_failure: tuple[SpofReport, ...]
+
+
+@dataclass(frozen=True)
+class MinimumBudget:
+    """What the cheapest design meeting every required goal costs, by the budget's measure."""
+
+    amount_cents: int
+    currency: str
+    architecture: str
+    applies_to: str
+
+
+@dataclass(frozen=True)
+class SolverSummary:
+    name: str = "HiGHS"
+    status: str = "optimal"
+    solve_ms: float = 0.0
+    solves: int = 0
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    """The answer to a request: the best designs, every architecture's fate, the least budget."""
+
+    catalog: CatalogRef
+    recommendations: tuple[Recommendation, ...]
+    weighed: tuple[WeighedArchitecture, ...]
+    minimum_budget: MinimumBudget | None
+    solver: SolverSummary = field(default_factory=SolverSummary)
+
+    def weighed_by_name(self) -> dict[str, WeighedArchitecture]:
+        return {w.architecture: w for w in self.weighed}
+
+    def recommended(self, architecture: str) -> Recommendation | None:
+        return next((r for r in self.recommendations if r.architecture == architecture), None)
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    """A request and its result, pinned to the price book it was priced from.
+
+    `request` is the request's JSON document as it was sent; `result` the answer as it was
+    when saved (it never changes: re-price for a fresh one).
+    """
+
+    id: str
+    name: str
+    notes: str
+    request: Mapping[str, Any]
+    result: Recommendations
+    created_at: datetime
+    updated_at: datetime
+    repriced_from: str | None = None
+
+    @property
+    def catalog(self) -> CatalogRef:
+        return self.result.catalog
+
+
+@dataclass(frozen=True)
+class Change:
+    """A value before and after re-pricing."""
+
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class MoneyChange:
+    """After minus before, in cents."""
+
+    upfront_cents: int
+    annual_cents: int
+    total_cents: int
+
+
+@dataclass(frozen=True)
+class ArchitectureChange:
+    architecture: str
+    status: Change
+    cost_before: CostReport | None
+    cost_after: CostReport | None
+    cost_change: MoneyChange | None
+    design_changes: Mapping[str, Change]
+
+
+@dataclass(frozen=True)
+class Differences:
+    """What re-pricing changed: price book, ranking, least budget, each architecture."""
+
+    catalog: Change  # CatalogRef before and after
+    ranking: Change  # tuples of architecture names, best first
+    minimum_budget: Change  # MinimumBudget or None, before and after
+    architectures: tuple[ArchitectureChange, ...]
+
+    @property
+    def anything(self) -> bool:
+        """Whether re-pricing changed any figure, status, design or ranking."""
+        return (
+            self.catalog.before != self.catalog.after
+            or self.ranking.before != self.ranking.after
+            or self.minimum_budget.before != self.minimum_budget.after
+            or any(
+                a.status.before != a.status.after
+                or a.design_changes
+                or (a.cost_change is not None and any(vars(a.cost_change).values()))
+                or (a.cost_before is None) != (a.cost_after is None)
+                for a in self.architectures
+            )
+        )

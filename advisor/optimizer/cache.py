@@ -1,0 +1,56 @@
+"""What the engine keeps between requests, owned by whoever runs it (the Advisor): bounded,
+thread-safe, and keyed by what it was derived from (a catalog by its id and version)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from advisor.catalog.model import Catalog
+from advisor.failures import Simulator
+
+V = TypeVar("V")
+
+
+class Bounded(Generic[V]):
+    """A least-recently-used cache of at most `size` values."""
+
+    def __init__(self, size: int):
+        self._size = size
+        self._values: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = make()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._values)
+
+
+def catalog_key(catalog: Catalog) -> tuple[str, str, Catalog]:
+    """A catalog's key in the caches: its id and version, and the object itself (two catalogs of
+    one id and version loaded from different folders are different price books; a catalog
+    compares by identity, and the cache holding it keeps it alive)."""
+    return (catalog.id, catalog.version, catalog)
+
+
+@dataclass
+class EngineCache:
+    """Simulated shapes, each architecture's structures and each platform's priced servers."""
+
+    simulator: Simulator = field(default_factory=Simulator)
+    structures: Bounded[object] = field(default_factory=lambda: Bounded(1024))
+    units: Bounded[object] = field(default_factory=lambda: Bounded(256))
