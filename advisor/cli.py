@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from advisor.catalog.loader import InvalidCatalog, load_catalog
 from advisor.catalog.registry import ENV_CATALOG, CatalogRegistry, shipped_catalogs_dir
-from advisor.domain import FieldProblem, InvalidInput, SolverFailed, UnknownCatalog
-from advisor.optimizer.solve import SOLVERS
+from advisor.domain import SOLVERS, FieldProblem, InvalidInput, SolverFailed, UnknownCatalog
 
 if TYPE_CHECKING:
     from advisor.service import Advisor

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.domain import (
     ArchitectureChange,
@@ -24,7 +24,9 @@ from advisor.domain import (
     SavedScenario,
 )
 from advisor.service import Advisor
-from advisor.storage import ScenarioPage, ScenarioStore
+
+if TYPE_CHECKING:  # the store is given: any object with its methods serves
+    from advisor.storage import ScenarioPage, ScenarioStore
 
 NAME_MAX = 200  # the longest name a scenario takes (a re-priced one is cut to it)
 

@@ -4,10 +4,10 @@ reference views of price books and architectures. Domain values in, typed result
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advisor import architectures, reference
 from advisor.catalog.model import Catalog
-from advisor.catalog.registry import CatalogRegistry
 from advisor.design_check import complete_design
 from advisor.domain import (
     AnalysisRequest,
@@ -26,6 +26,9 @@ from advisor.reference import ArchitectureProfiles, CatalogDetail, CatalogEntry
 from advisor.report import catalog_ref, cost_report, design_report, spof_reports
 from advisor.topology import Shape
 
+if TYPE_CHECKING:
+    from advisor.catalog.registry import CatalogRegistry
+
 
 class Advisor:
     """Entry point for the CLI, the API and the web form.
@@ -37,12 +40,12 @@ class Advisor:
 
     def __init__(
         self,
-        catalogs: CatalogRegistry | None = None,
+        catalogs: CatalogRegistry,
         solver: str = "highs",
         time_limit: float = 10.0,
         cache: EngineCache | None = None,
     ):
-        self.catalogs = catalogs or CatalogRegistry()
+        self.catalogs = catalogs
         self.solver = solver
         self.time_limit = time_limit
         self.cache = cache or EngineCache()

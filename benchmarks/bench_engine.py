@@ -68,11 +68,12 @@ def engine_median_ms(solver: str, requests: list[dict[str, Any]]) -> tuple[float
     """(median ms, first-call ms) from a request's JSON to the answer's JSON (validation,
     Advisor.recommend and the response schema's dump, as the CLI and the API run them), in one
     process."""
+    from advisor.catalog.registry import CatalogRegistry
     from advisor.contract.responses import dump_recommendations
     from advisor.schemas import parse_request
     from advisor.service import Advisor
 
-    advisor = Advisor(solver=solver)
+    advisor = Advisor(CatalogRegistry(own=""), solver=solver)
 
     def answer(request: dict[str, Any]) -> dict[str, Any]:
         return dump_recommendations(advisor.recommend(parse_request(request)))

@@ -12,6 +12,7 @@ import sys
 import time
 from datetime import date
 
+from advisor.catalog.registry import CatalogRegistry
 from advisor.exports import FORMATS, Comparison, render
 from advisor.quotes import compare
 from advisor.schemas import parse_request
@@ -29,7 +30,9 @@ TARGETS = {"xlsx": 0.3, "pdf": 1.5}
 
 
 def six_designs() -> Comparison:
-    comparison = compare(Advisor(), parse_request(SIX_DESIGNS), today=date(2026, 11, 30))
+    comparison = compare(
+        Advisor(CatalogRegistry(own="")), parse_request(SIX_DESIGNS), today=date(2026, 11, 30)
+    )
     assert len(comparison.designs) == 6, [d.architecture for d in comparison.designs]
     return comparison
 

@@ -16,4 +16,12 @@ if [ "${CI:-}" = true ]; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
   fi
 fi
+# The whole run (no arguments, and always in CI) first holds the code to its linters: ruff,
+# mypy --strict and the layer contracts of DESIGN.md (import-linter, in pyproject.toml).
+if [ $# -eq 0 ] || [ "${CI:-}" = true ]; then
+  .venv/bin/ruff check advisor tests benchmarks scripts
+  .venv/bin/ruff format --check advisor tests benchmarks scripts
+  .venv/bin/mypy
+  .venv/bin/lint-imports
+fi
 exec .venv/bin/python -m pytest "$@"

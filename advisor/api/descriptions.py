@@ -146,3 +146,18 @@ ANALYSIS_EXAMPLE: dict[str, Any] = {
         {"failure": "server", "services": ["outlook", "owa"], "priority": "required"},
     ],
 }
+
+QUOTE_EXAMPLE: dict[str, Any] = {
+    "request": RECOMMENDATION_EXAMPLE,
+    "format": "xlsx",
+    "picks": ["dag_cas_array_single_lb", "dag_cas_array_lb_pair"],
+    "paper": "A4",
+}
+
+COMPARISON_EXAMPLE: dict[str, Any] = {
+    "designs": [
+        {"scenario": "Zx8qv3Tq0cS1yJ5b2uYw7A", "architecture": "dag_cas_array_single_lb"},
+        {"scenario": "Q4m1c9Lr5Hs0Kp2Vd8Ne3g", "architecture": "dag_cas_array_lb_pair"},
+    ],
+    "format": "xlsx",
+}

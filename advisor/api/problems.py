@@ -10,9 +10,15 @@ from flask import Flask, Response, current_app, g, json, request
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from advisor.domain import FieldProblem, InvalidInput, ScenarioNotFound, SolverFailed, UnknownCatalog
+from advisor.domain import (
+    FieldProblem,
+    InvalidInput,
+    ScenarioNotFound,
+    SolverFailed,
+    StorageError,
+    UnknownCatalog,
+)
 from advisor.schemas import problems_from
-from advisor.storage import StorageError
 
 PROBLEM_JSON = "application/problem+json"
 DOCS = "/api/v1/docs"

@@ -20,7 +20,7 @@ from webargs.flaskparser import FlaskParser
 
 from advisor.api.advice import advisor
 from advisor.api.bodies import require_json_object
-from advisor.api.descriptions import RECOMMENDATION_EXAMPLE
+from advisor.api.descriptions import QUOTE_EXAMPLE
 from advisor.api.schemas import QuoteDocumentSchema, QuoteOrderSchema
 from advisor.domain import FieldProblem, InvalidInput, UnknownCatalog
 from advisor.exports import Rendered, render
@@ -129,13 +129,6 @@ blp = FieldBlueprint(
     description="Quote comparisons as files (JSON, CSV, XLSX, PDF) for a request's designs.",
 )
 blp.before_request(require_json_object)
-
-QUOTE_EXAMPLE = {
-    "request": RECOMMENDATION_EXAMPLE,
-    "format": "xlsx",
-    "picks": ["dag_cas_array_single_lb", "dag_cas_array_lb_pair"],
-    "paper": "A4",
-}
 
 
 @blp.route("/quotes")

@@ -175,7 +175,7 @@ class ArchitectureSchema(Schema):
     removes = fields.List(
         fields.Nested(FailureServicesSchema),
         required=True,
-        **doc("Outages the baseline (single_server) has that this architecture does not."),
+        **doc("Outages the baseline (one server, named in `baseline`) has that this architecture does not."),
     )
     leaves = fields.List(
         fields.Nested(FailureServicesSchema), required=True, **doc("Failure kinds that still give an outage.")

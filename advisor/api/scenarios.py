@@ -15,7 +15,7 @@ from flask.views import MethodView
 
 from advisor.api.advice import advisor
 from advisor.api.bodies import require_json_object
-from advisor.api.descriptions import RECOMMENDATION_EXAMPLE
+from advisor.api.descriptions import COMPARISON_EXAMPLE, RECOMMENDATION_EXAMPLE
 from advisor.api.problems import LISTING_OFF, problem
 from advisor.api.quotes import (
     FieldBlueprint,
@@ -288,13 +288,7 @@ class Comparison(MethodView):
     @documents_problems(blp, 400, 413, 415, 503)
     @blp.arguments(
         ScenarioComparisonSchema,
-        example={
-            "designs": [
-                {"scenario": "Zx8qv3Tq0cS1yJ5b2uYw7A", "architecture": "dag_cas_array_single_lb"},
-                {"scenario": "Q4m1c9Lr5Hs0Kp2Vd8Ne3g", "architecture": "dag_cas_array_lb_pair"},
-            ],
-            "format": "xlsx",
-        },
+        example=COMPARISON_EXAMPLE,
     )
     @answers_a_file(blp, "The designs side by side as a file to download.")
     def post(self, order: dict[str, Any]) -> Response:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.optimizer import SOLVERS
+from advisor.domain import SOLVERS
 
 
 class InvalidSetting(ValueError):

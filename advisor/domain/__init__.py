@@ -12,6 +12,7 @@ from advisor.domain.errors import (
     InvalidInput,
     ScenarioNotFound,
     SolverFailed,
+    StorageError,
     UnknownCatalog,
 )
 from advisor.domain.results import (
@@ -46,6 +47,7 @@ from advisor.domain.values import (
     PRIORITIES,
     SERVICE_LABELS,
     SERVICES,
+    SOLVERS,
     STATUSES,
     WINDOWS_EDITIONS,
     WINDOWS_VERSIONS,
@@ -83,6 +85,7 @@ __all__ = [
     "PRIORITIES",
     "SERVICES",
     "SERVICE_LABELS",
+    "SOLVERS",
     "STATUSES",
     "WINDOWS_EDITIONS",
     "WINDOWS_VERSIONS",
@@ -123,6 +126,7 @@ __all__ = [
     "SolverFailed",
     "SolverSummary",
     "SpofReport",
+    "StorageError",
     "UnknownCatalog",
     "WeighedArchitecture",
     "WitnessPlacement",

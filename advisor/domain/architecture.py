@@ -55,11 +55,6 @@ class ArchitectureSpec:
         return 2 if self.dag else 1
 
     @property
-    def single_server(self) -> bool:
-        """Exactly one Exchange server, nothing in front of it."""
-        return not self.dag
-
-    @property
     def ha_pair(self) -> bool:
         """Whether its load balancers must be able to form an active/standby pair."""
         return self.load_balancer_units == 2

@@ -57,3 +57,7 @@ class ScenarioNotFound(AdvisorError):
     def __init__(self, scenario_id: str):
         super().__init__(f"no saved scenario {scenario_id!r}")
         self.scenario_id = scenario_id
+
+
+class StorageError(AdvisorError):
+    """The database cannot be opened, migrated or written: a problem for the operator."""

@@ -43,6 +43,8 @@ WITNESS_HOSTS: tuple[str, ...] = ("existing", "buy")
 # Where a design's witness lives: an existing server, one bought for it, a Client Access server
 # outside the DAG (2010's default), or nowhere (no DAG, or an odd number of members).
 WITNESS_PLACES: tuple[str, ...] = ("existing", "buy", "cas_server", "none")
+# The MILP solvers the advisor runs: HiGHS in process, CBC as the fallback.
+SOLVERS: tuple[str, ...] = ("highs", "cbc")
 # The largest number of designs one comparison takes: a readable spreadsheet, not a dump.
 MAX_COMPARED = 12
 

@@ -29,11 +29,11 @@ from advisor.optimizer.model import (
     extract_design,
     select_columns,
 )
-from advisor.optimizer.solve import SOLVERS, Highs, SolverStats, solve_many
+from advisor.optimizer.solve import Highs, SolverStats, solve_many
 from advisor.optimizer.variants import Forbidden, Scorer, Variant, allowed, structures
 from advisor.pricing import bill_of_materials
 
-__all__ = ["SOLVERS", "ArchitectureResult", "EngineCache", "Highs", "Optimization", "optimize"]
+__all__ = ["ArchitectureResult", "EngineCache", "Highs", "Optimization", "optimize"]
 
 
 @dataclass

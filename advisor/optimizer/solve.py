@@ -18,9 +18,8 @@ from typing import Any
 
 import pulp
 
-from advisor.domain import SolverFailed, SolverSummary
+from advisor.domain import SOLVERS, SolverFailed, SolverSummary
 
-SOLVERS = ("highs", "cbc")
 DEFAULT_TIME_LIMIT_S = 10.0
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, Operationa
 from sqlalchemy.orm import Session, sessionmaker
 
 from advisor.contract.responses import dump_recommendations, load_recommendations
-from advisor.domain import AdvisorError, Recommendations, SavedScenario, ScenarioNotFound
+from advisor.domain import Recommendations, SavedScenario, ScenarioNotFound, StorageError
 from advisor.storage.models import ScenarioRow
 
 __all__ = [
@@ -41,10 +41,6 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 # Any fixed number: every instance that migrates one PostgreSQL database takes the same lock.
 _MIGRATION_LOCK = 0x4144_5649  # "ADVI"
-
-
-class StorageError(AdvisorError):
-    """The database cannot be opened, migrated or written: a problem for the operator."""
 
 
 def new_id() -> str:

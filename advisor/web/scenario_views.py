@@ -35,6 +35,7 @@ from advisor.domain import (
     UnknownCatalog,
 )
 from advisor.exports import Comparison, Rendered, render
+from advisor.exports.build import option_label
 from advisor.exports.multi import StoredDesign, comparison_across, stored_comparison
 from advisor.scenarios import Scenarios, differences
 from advisor.schemas import (
@@ -494,6 +495,7 @@ def scenario_compare() -> ResponseReturnValue:
         failure_labels=FAILURE_LABELS,
         export_formats=EXPORT_FORMATS,
         catalog_words=_catalog_words,
+        option_label=option_label,
         listing=current_app.config.get("ADVISOR_SCENARIO_LISTING", True),
     )
     return _page(html, no_store=False)

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from advisor.contract.responses import dump_recommendations
-from advisor.domain import SavedScenario, money_to_cents
+from advisor.domain import MAX_COMPARED, SavedScenario, money_to_cents
 from advisor.web.present import money
 from tests.web.conftest import CSRF_FIELD, build_app, result_url
 
@@ -336,3 +336,24 @@ def test_a_scenario_exports_its_stored_designs_in_every_format(app: Flask, clien
     assert client.get(f"/scenarios/{scenario_id}/export?format=json&picks={arch}").status_code == 200
     refused = client.get(f"/scenarios/{scenario_id}/export?format=json&picks=not_recommended")
     assert refused.status_code == 400 and "That cannot be exported" in refused.get_data(as_text=True)
+
+
+def test_compare_takes_as_many_designs_as_the_api_and_names_each_column(
+    app: Flask, client: FlaskClient
+) -> None:
+    """One limit for the web and the API (MAX_COMPARED), and every column gets its option letter."""
+    ids = [saved_id(client, unique(f"Plan {i}"), **{"budget.amount": "60000"}) for i in range(4)]
+    picks = [
+        f"d={scenario_id}:{r['architecture']}"
+        for scenario_id in ids
+        for r in stored(app, scenario_id).response["recommendations"]
+    ][:MAX_COMPARED]
+    assert len(picks) == MAX_COMPARED
+    response = client.get("/scenarios/compare?" + "&".join(picks))
+    assert response.status_code == 200
+    text = text_of(response.get_data(as_text=True))
+    assert all(f"Option {chr(ord('A') + i)}" in text for i in range(MAX_COMPARED))
+    too_many = client.get("/scenarios/compare?" + "&".join([*picks, picks[0]]))
+    assert too_many.status_code == 400 and f"at most {MAX_COMPARED}" in text_of(
+        too_many.get_data(as_text=True)
+    )
