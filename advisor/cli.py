@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from advisor import jsontext
 from advisor.catalog import (
     ENV_CATALOG,
     CatalogRegistry,
@@ -154,17 +155,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _read_json(file: str) -> Any:
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as err:
         raise InvalidInput([_problem("FILE", f"cannot read {file}: {err.strerror}")]) from None
-    except UnicodeDecodeError:
+    try:
+        text = jsontext.decode_utf8(raw, file)
+    except jsontext.NotJson:
         raise InvalidInput([_problem("FILE", f"{file} is not UTF-8 text")]) from None
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as err:
         raise InvalidInput(
             [_problem("(body)", f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}")]
         ) from None
+    problems = jsontext.check_text(data, text)
+    if problems:
+        raise InvalidInput(problems)
+    return data
 
 
 def _problem(field: str, message: str) -> Any:

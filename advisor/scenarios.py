@@ -18,7 +18,7 @@ NAME_MAX = 200
 NOTES_MAX = 5000
 
 
-_NAMED = [validate.Length(min=1, max=NAME_MAX), validate.Regexp(r"\S", error="Must not be blank.")]
+_NAMED = validate.Length(min=1, max=NAME_MAX)
 
 
 class _Strict(Schema):
@@ -27,13 +27,13 @@ class _Strict(Schema):
 
 
 class ScenarioCreateSchema(_Strict):
-    name = Text(required=True, validate=_NAMED)
+    name = Text(required=True, blank=False, validate=_NAMED)
     notes = Text(load_default="", validate=validate.Length(max=NOTES_MAX))
     request = fields.Dict(required=True)
 
 
 class ScenarioPatchSchema(_Strict):
-    name = Text(validate=_NAMED)
+    name = Text(blank=False, validate=_NAMED)
     notes = Text(validate=validate.Length(max=NOTES_MAX))
 
 

@@ -7,15 +7,14 @@ from typing import Any
 
 from flask import Response, current_app, g, jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from advisor.api.bodies import require_json_object
+from advisor.api.bodies import BodyBlueprint, require_json_object
 from advisor.api.descriptions import ANALYSIS_EXAMPLE, RECOMMENDATION_EXAMPLE
 from advisor.api.schemas import AnalysisResponseSchema, RecommendationsResponseSchema
 from advisor.schemas import ANALYSIS_SCHEMA, REQUEST_SCHEMA, request_from
 from advisor.service import Advisor
 
-blp = Blueprint(
+blp = BodyBlueprint(
     "advice",
     __name__,
     url_prefix="/api/v1",

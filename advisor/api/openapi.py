@@ -12,6 +12,7 @@ from flask_smorest.utils import prepare_response
 
 from advisor.api.descriptions import API_DESCRIPTION, REQUEST_FIELDS
 from advisor.api.problems import PROBLEM_JSON, ProblemSchema, register_error_handlers
+from advisor.fields import TEXT_RULE
 
 REQUEST_ID = "X-Request-ID"
 REQUEST_ID_TEXT = (
@@ -63,7 +64,9 @@ def finished(document: dict[str, Any]) -> dict[str, Any]:
         properties = schemas.get(component, {}).get("properties", {})
         for field, text in described.items():
             if field in properties:
-                properties[field]["description"] = text
+                # The field's own rule (Text fields refuse control characters) stays beside the words.
+                rule = TEXT_RULE if TEXT_RULE in properties[field].get("description", "") else ""
+                properties[field]["description"] = f"{text} {rule}".strip()
     header = {"description": REQUEST_ID_TEXT, "schema": {"type": "string"}, "required": True}
     for response in doc.get("components", {}).get("responses", {}).values():
         response.setdefault("headers", {})[REQUEST_ID] = header

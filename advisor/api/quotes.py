@@ -16,10 +16,9 @@ from flask import Response, current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError
-from webargs.flaskparser import FlaskParser
 
 from advisor.api.advice import advisor
-from advisor.api.bodies import require_json_object
+from advisor.api.bodies import BodyParser, require_json_object
 from advisor.api.descriptions import RECOMMENDATION_EXAMPLE
 from advisor.api.schemas import QuoteDocumentSchema, QuoteOrderSchema
 from advisor.domain import FieldProblem, InvalidInput, UnknownCatalog
@@ -43,7 +42,7 @@ CONTENT_DISPOSITION = {
 }
 
 
-class FieldParser(FlaskParser):
+class FieldParser(BodyParser):
     """webargs' parser whose errors are invalid-input problems keyed by the field alone (`limit`,
     `picks.0`, `request.budget.amount`) rather than by where it was sent (`query.limit`)."""
 

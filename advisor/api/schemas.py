@@ -21,6 +21,7 @@ from advisor.domain import (
     WINDOWS_EDITIONS,
 )
 from advisor.exports import FORMATS, PAPERS
+from advisor.fields import TEXT_RULE, Text
 from advisor.scenarios import ScenarioCreateSchema, ScenarioListSchema, ScenarioPatchSchema
 from advisor.schemas import RequestSchema
 
@@ -256,7 +257,10 @@ def described(
         if field_name in replaced:
             continue
         worded = copy.copy(field)
-        worded.metadata = {**field.metadata, "description": texts[field_name]}
+        text = texts[field_name]
+        if isinstance(field, Text):  # the field's own rule stays beside the words
+            text = f"{text} {TEXT_RULE}"
+        worded.metadata = {**field.metadata, "description": text}
         attrs[field_name] = worded
     return type(name, (base,), {**attrs, **replaced, "__doc__": base.__doc__})
 

@@ -233,3 +233,25 @@ def test_db_upgrade_of_a_corrupt_file_exits_2(tmp_path: Path, capsys: pytest.Cap
     bad.write_bytes(b"garbage" * 200)
     assert main(["db", "upgrade", "--database-url", f"sqlite:///{bad}"]) == 2
     assert "file is not a database" in capsys.readouterr().err
+
+
+def test_a_lone_surrogate_in_a_request_file_exits_2_naming_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = write(tmp_path, json.dumps(make_request(project={"name": "Mail \ud800"})))
+
+    assert main(["recommend", request, "--format", "csv"]) == 2
+
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("advisor: project.name: holds a lone UTF-16 surrogate")
+
+
+def test_a_request_file_with_a_byte_order_mark_is_read_as_the_json_after_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "notepad.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(make_request()).encode())
+
+    assert main(["recommend", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["recommendations"]
