@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -255,3 +256,33 @@ def test_a_request_file_with_a_byte_order_mark_is_read_as_the_json_after_it(
 
     assert main(["recommend", str(path)]) == 0
     assert json.loads(capsys.readouterr().out)["recommendations"]
+
+
+@pytest.mark.parametrize("kind", ["invalid UTF-8", "fifo", "link to /dev/zero"])
+@pytest.mark.parametrize(
+    "command",
+    [("catalog", "check", "{catalog}"), ("recommend", "{request}", "--catalog", "{catalog}"), ("serve",)],
+)
+def test_a_catalog_file_that_is_not_a_text_file_exits_2_with_one_line_and_no_traceback(
+    catalog_copy: Path, tmp_path: Path, kind: str, command: tuple[str, ...]
+) -> None:
+    from tests.unit.test_catalog import break_file
+
+    break_file(catalog_copy, kind)
+    request = write(tmp_path, make_request())
+    args = [part.format(catalog=catalog_copy, request=request) for part in command]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
+    env |= {"ADVISOR_CATALOG": str(catalog_copy), "ADVISOR_INSTANCE_PATH": str(tmp_path / "instance")}
+    if command[0] == "serve":
+        args += ["--port", "1"]  # never reached: the catalog stops it first
+
+    # A hang would run into the timeout (TimeoutExpired); the answer comes at once.
+    result = subprocess.run(
+        [sys.executable, "-m", "advisor.cli", *args], capture_output=True, text=True, timeout=60, env=env
+    )
+
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    problem_lines = [line for line in result.stderr.splitlines() if "support.toml" in line]
+    assert len(problem_lines) == 1, result.stderr
