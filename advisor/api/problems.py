@@ -39,7 +39,8 @@ PROBLEM_TYPES: dict[str, str] = {
     SOLVER_FAILED: "The optimisation solver stopped without proving the best design, for example at its "
     "time limit. The request itself is valid; retrying later or with fewer alternatives may help. "
     "Status 503 with Retry-After.",
-    NOT_READY: "The readiness check could not price and solve a tiny request. Status 503.",
+    NOT_READY: "The readiness check could not read the database of saved scenarios (on SQLite, the file "
+    "opened at start), or could not price and solve a tiny request. Status 503 with Retry-After.",
     INTERNAL: "Something unexpected went wrong on the server; quote `request_id` when reporting it. "
     "Status 500.",
     SCENARIO_NOT_FOUND: "No saved scenario has the id in the URL: it was deleted, or the link is incomplete "
