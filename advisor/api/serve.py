@@ -45,7 +45,7 @@ def gunicorn_options(host: str, port: int, workers: int, time_limit: float) -> d
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": "advisor.api.worker.AdvisorWorker",
         "timeout": int(30 + 20 * time_limit),
         "graceful_timeout": 30,
         "preload_app": True,  # build the app (catalogs) once, before forking; a bad catalog stops here

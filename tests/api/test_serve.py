@@ -45,7 +45,7 @@ def test_gunicorn_runs_sync_workers_with_a_timeout_past_the_solver_limit() -> No
 
     assert options["bind"] == "0.0.0.0:8000"
     assert options["workers"] == 2
-    assert options["worker_class"] == "sync"
+    assert options["worker_class"] == "advisor.api.worker.AdvisorWorker"
     assert options["timeout"] > 20 * 5.0
     assert options["preload_app"] is True
     assert gunicorn_options("::1", 8000, 1, 1.0)["bind"] == "[::1]:8000"
@@ -95,3 +95,41 @@ def test_serve_answers_over_http_and_stops_on_sigterm(tmp_path: Path) -> None:
         "status": 200,
         "request_id": "served-1",
     }.items() <= next(line for line in lines if line["path"] == "/api/v1/recommendations").items()
+
+
+def raw_exchange(port: int, request: bytes, timeout: float = 30.0) -> tuple[int, dict[str, str], bytes]:
+    """Send bytes as they are and read the whole answer (the server closes the connection)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, v in (h.split(":", 1) for h in header_lines)}
+    return int(status_line.split()[1]), headers, body
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /api/v1/scenarios?name=" + b"x" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * 9000 + b"\r\n\r\n", 431),
+        (b"NOT-HTTP\r\n\r\n", 400),
+    ],
+)
+def test_requests_gunicorn_itself_refuses_get_a_problem_document(
+    tmp_path: Path, request_bytes: bytes, status: int
+) -> None:
+    from tests.storage.served import served
+
+    with served(f"sqlite:///{tmp_path / 'db.sqlite3'}", 1, tmp_path) as server:
+        answered, headers, body = raw_exchange(server.port, request_bytes)
+
+    assert answered == status
+    assert headers["content-type"] == "application/problem+json"
+    problem = json.loads(body)
+    assert problem["status"] == status and problem["type"] == "about:blank"
+    assert problem["title"] and problem["detail"] and problem["request_id"]
+    assert headers["x-request-id"] == problem["request_id"]
