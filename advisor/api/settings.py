@@ -96,8 +96,9 @@ SETTINGS: tuple[Setting, ...] = (
         "ADVISOR_DATABASE_URL",
         None,
         _path,
-        "Where saved scenarios live: a SQLAlchemy URL such as `postgresql+psycopg://user@host/db` for "
-        "more than one instance; by default a SQLite file in the instance folder (`ADVISOR_INSTANCE_PATH`).",
+        "Where saved scenarios live: `postgresql://user@host/db` (`postgres://` and "
+        "`postgresql+psycopg://` too; psycopg 3 is the driver) for more than one instance, or "
+        "`sqlite:///PATH`; by default a SQLite file in the instance folder (`ADVISOR_INSTANCE_PATH`).",
         "SQLite in the instance folder",
     ),
     Setting(

@@ -20,8 +20,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, create_engine, event, func, select, text
-from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from advisor.domain import AdvisorError, SavedScenario, ScenarioNotFound
@@ -35,6 +35,7 @@ __all__ = [
     "default_instance_path",
     "default_url",
     "new_id",
+    "normalise_url",
     "open_store",
 ]
 
@@ -84,6 +85,31 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
+# The schemes people paste, and the SQLAlchemy driver each means here (psycopg 3 is installed).
+_SCHEMES = {
+    "postgres": "postgresql+psycopg",
+    "postgresql": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
+    "sqlite": "sqlite",
+}
+_URL_FORMS = "use postgresql://USER@HOST/DATABASE or sqlite:///PATH"
+
+
+def normalise_url(url: str) -> str:
+    """A database URL as SQLAlchemy takes it: `postgres://` and `postgresql://` (the forms
+    hosting providers give) mean psycopg 3; StorageError for a URL the advisor cannot use."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in _SCHEMES:
+        shown = f"{scheme}://" if sep else repr(url if len(url) <= 60 else url[:60] + "…")
+        raise StorageError(f"the database URL ({shown}…) is not one the advisor can use: {_URL_FORMS}")
+    normal = f"{_SCHEMES[scheme.lower()]}://{rest}"
+    try:
+        make_url(normal)
+    except ArgumentError:
+        raise StorageError(f"the database URL cannot be read: {_URL_FORMS}") from None
+    return normal
+
+
 def sqlite_file(url: str) -> Path | None:
     """The file a SQLite URL names; None for other databases and in-memory ones."""
     if not url.startswith("sqlite"):
@@ -97,6 +123,7 @@ def sqlite_file(url: str) -> Path | None:
 def make_engine(url: str, *, create: bool = True) -> Engine:
     """An engine for `url`. With `create=False` a SQLite file is only ever opened, never made:
     a file deleted under a running service is an error, not a new, empty database."""
+    url = normalise_url(url)
     path = sqlite_file(url)
     if url.startswith("sqlite"):
         if path is not None:
@@ -329,6 +356,7 @@ def _identity(path: Path) -> tuple[int, int] | None:
 def open_store(url: str, migrate: bool = True) -> ScenarioStore:
     """Open (and by default migrate) the database at `url`, checking it is usable. A SQLite
     file is made here, at start, if there is none (and the log says so); never afterwards."""
+    url = normalise_url(url)
     file = sqlite_file(url)
     if file is not None and not migrate and not file.exists():
         raise StorageError(f"there is no database at {file}: run `advisor db upgrade`")
