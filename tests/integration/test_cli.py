@@ -52,7 +52,7 @@ def test_analyze_answers_the_seed_case() -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("{not json", "(body): not valid JSON"),
+        ("{not json", "request.json: not valid JSON"),
         (json.dumps(make_request(mailboxes=-3)), "mailboxes:"),
         (json.dumps(make_request(goals=[{"failure": "meteor", "services": ["owa"]}])), "goals.0.failure:"),
         (json.dumps(make_request(catalog="nope")), "catalog: unknown catalog 'nope'"),
@@ -286,3 +286,93 @@ def test_a_catalog_file_that_is_not_a_text_file_exits_2_with_one_line_and_no_tra
     assert "Traceback" not in result.stderr
     problem_lines = [line for line in result.stderr.splitlines() if "support.toml" in line]
     assert len(problem_lines) == 1, result.stderr
+
+
+def test_version_prints_the_installed_version() -> None:
+    from importlib.metadata import version
+
+    result = run("--version")
+
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"advisor {version('exchange-ha-advisor')}"
+
+
+def test_a_file_that_is_not_json_is_named_by_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, '{"budget": {"amount": 1},\n "goals": [}', name="broken.json")
+
+    assert main(["analyze", path]) == 2
+
+    assert capsys.readouterr().err == (
+        f"advisor: {path}: not valid JSON: Expecting value at line 2 column 12\n"
+    )
+
+
+def test_an_analyze_input_given_to_recommend_suggests_analyze(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(EXAMPLES / "seed-dag-only.json")
+
+    assert main(["recommend", path]) == 2
+
+    err = capsys.readouterr().err
+    assert f"run `advisor analyze {path}`" in err
+    assert all(line.startswith("advisor: ") for line in err.splitlines())
+
+
+def test_a_recommend_input_given_to_analyze_suggests_recommend(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(EXAMPLES / "contoso-owns-cals.json")
+
+    assert main(["analyze", path]) == 2
+
+    assert f"run `advisor recommend {path}`" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "nan", "inf", "soon"])
+def test_a_time_limit_that_is_not_a_positive_number_of_seconds_exits_2(limit: str) -> None:
+    result = run("recommend", str(EXAMPLES / "contoso-owns-cals.json"), "--time-limit", limit)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "--time-limit" in result.stderr and "seconds" in result.stderr
+
+
+def test_recommend_given_several_files_says_it_takes_one_with_its_own_usage() -> None:
+    files = sorted(str(p) for p in EXAMPLES.glob("*.json"))
+
+    result = run("recommend", *files)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("usage: advisor recommend ")
+    assert "one FILE at a time" in result.stderr
+
+
+def test_an_unknown_option_of_a_command_shows_that_commands_usage() -> None:
+    result = run("analyze", str(EXAMPLES / "seed-dag-only.json"), "--frobnicate")
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: advisor analyze ")
+    assert "--frobnicate" in result.stderr
+
+
+def test_a_request_nothing_meets_says_on_standard_error_what_the_minimum_budget_is() -> None:
+    result = run("recommend", str(EXAMPLES / "small-business.json"))
+
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["recommendations"] == []
+    assert result.stderr == (
+        "advisor: nothing is recommended: no design meets every required goal within 30,000.00 USD "
+        "upfront; the least one that does costs 40,086.00 USD upfront (dag_cas_array_single_lb)\n"
+    )
+
+
+def test_a_request_no_design_can_meet_at_any_budget_says_so_on_standard_error(tmp_path: Path) -> None:
+    impossible = make_request(goals=[{"failure": "site", "services": ["outlook"]}])
+
+    result = run("recommend", write(tmp_path, impossible))
+
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["minimum_budget"] is None
+    assert "no design meets every required goal at any budget" in result.stderr
