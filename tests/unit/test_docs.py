@@ -91,8 +91,9 @@ def test_the_readme_documents_every_command_and_option_the_cli_has() -> None:
 
 def test_every_option_the_readme_shows_exists() -> None:
     usage = README.split("## The command line", 1)[1].split("\n## ", 1)[0]
+    parser = build_parser()
     known = {
-        o for sub in _subcommands(build_parser()).values() for a in sub._actions for o in a.option_strings
+        o for sub in [parser, *_subcommands(parser).values()] for a in sub._actions for o in a.option_strings
     }
     for option in set(re.findall(r"(--[a-z-]+)", usage)):
         assert option in known, option
