@@ -109,3 +109,15 @@ def test_the_readme_names_every_setting_the_service_reads() -> None:
 
     for setting in SETTINGS:
         assert f"`{setting.env}`" in README, setting.env
+
+
+def test_requires_python_admits_every_cpython_the_dependencies_support() -> None:
+    import tomllib
+
+    from packaging.specifiers import SpecifierSet
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    allowed = SpecifierSet(project["requires-python"])
+    for version in ("3.11", "3.12", "3.13", "3.14"):
+        assert version in allowed, version
+    assert "3.10" not in allowed
