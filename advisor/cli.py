@@ -23,6 +23,7 @@ from advisor.catalog import (
 )
 from advisor.domain import InvalidInput, SolverFailed, UnknownCatalog
 from advisor.optimizer import SOLVERS
+from advisor.optimizer.solve import time_budget
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # The export formats, listed here so `--help` needs no import of the renderers.
@@ -100,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_seconds,
         default=10.0,
         metavar="SECONDS",
-        help="time limit per solve, in seconds above 0 (default 10)",
+        help="seconds the run's solves may take in all, above 0 (default 10)",
     )
     rec.add_argument(
         "--format",
@@ -245,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             advisor.solver = args.solver
             advisor.time_limit = args.time_limit
             data = _read_json(args.file)
-            with _suggesting(args.command, args.file, data):
+            with _suggesting(args.command, args.file, data), time_budget(args.time_limit):
                 if args.format:
                     return _export(advisor, args, data)
                 out = advisor.recommend(data, write_lp=args.write_lp)

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, current_app, g, jsonify
 from flask.views import MethodView
 
+from advisor.api.admission import solves
 from advisor.api.bodies import BodyBlueprint, require_json_object
 from advisor.api.descriptions import ANALYSIS_EXAMPLE, RECOMMENDATION_EXAMPLE
 from advisor.api.schemas import AnalysisResponseSchema, RecommendationsResponseSchema
@@ -50,6 +51,7 @@ class Recommendations(MethodView):
     @_errors
     @blp.arguments(REQUEST_SCHEMA, example=RECOMMENDATION_EXAMPLE)
     @blp.response(200, RecommendationsResponseSchema)
+    @solves
     def post(self, _valid: dict[str, Any]) -> Response:
         """Recommend designs for a request
 
@@ -68,6 +70,7 @@ class Analyses(MethodView):
     @_errors
     @blp.arguments(ANALYSIS_SCHEMA, example=ANALYSIS_EXAMPLE)
     @blp.response(200, AnalysisResponseSchema)
+    @solves
     def post(self, _valid: dict[str, Any]) -> Response:
         """Analyze one concrete design
 

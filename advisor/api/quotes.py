@@ -17,6 +17,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError
 
+from advisor.api.admission import solves
 from advisor.api.advice import advisor
 from advisor.api.bodies import BodyParser, require_json_object
 from advisor.api.descriptions import RECOMMENDATION_EXAMPLE
@@ -151,6 +152,7 @@ class Quotes(MethodView):
     @documents_problems(blp, 400, 413, 415, 503)
     @blp.arguments(QuoteOrderSchema, example=QUOTE_EXAMPLE)
     @answers_a_file(blp, "The comparison as a file to download.")
+    @solves
     def post(self, order: dict[str, Any]) -> Response:
         """Export a quote comparison
 

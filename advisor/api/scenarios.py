@@ -12,6 +12,7 @@ from typing import Any
 from flask import Response, current_app, g, jsonify, request, url_for
 from flask.views import MethodView
 
+from advisor.api.admission import solves
 from advisor.api.advice import advisor
 from advisor.api.bodies import require_json_object
 from advisor.api.descriptions import RECOMMENDATION_EXAMPLE
@@ -185,6 +186,7 @@ class Scenarios(MethodView):
     @documents_problems(blp, 400, 413, 415, 503)
     @blp.arguments(NewScenarioSchema, example=SCENARIO_EXAMPLE)
     @blp.response(201, ScenarioSchema, headers=LOCATION)
+    @solves
     def post(self, _valid: dict[str, Any]) -> Response:
         """Save a scenario
 
@@ -236,6 +238,7 @@ class Scenario(MethodView):
 class Reprice(MethodView):
     @documents_problems(blp, 404, 503)
     @blp.response(201, RepricedScenarioSchema, headers=LOCATION)
+    @solves
     def post(self, scenario_id: str) -> Response:
         """Re-price a saved scenario
 

@@ -21,6 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError  # type: ignore[import-untyped]
 from marshmallow import ValidationError
 
+from advisor.api.admission import solves
 from advisor.architectures import ARCHITECTURE_INFO
 from advisor.domain import FieldProblem, InvalidInput, SavedScenario, ScenarioNotFound, UnknownCatalog
 from advisor.exports import Rendered, render
@@ -143,6 +144,7 @@ def scenario_new() -> ResponseReturnValue:
 
 
 @bp.post("/scenarios")
+@solves
 def scenario_save() -> ResponseReturnValue:
     """Run the result's request, store it with its result, and go to its shareable page (PRG)."""
     token = request.form.get("r", "")
@@ -273,6 +275,7 @@ def scenario_delete(scenario_id: str) -> ResponseReturnValue:
 
 
 @bp.post("/scenarios/<scenario_id>/reprice")
+@solves
 def scenario_reprice(scenario_id: str) -> ResponseReturnValue:
     """A new scenario from the same request against today's catalog; its page shows what changed."""
     try:

@@ -12,6 +12,8 @@ from flask_wtf.csrf import CSRFError  # type: ignore[import-untyped]
 from werkzeug.exceptions import HTTPException
 
 from advisor import exports
+from advisor.api.admission import RETRY_AFTER_S, Busy, solves
+from advisor.api.limits import retry_after
 from advisor.architectures import ARCHITECTURE_INFO
 from advisor.domain import FieldProblem, InvalidInput, SolverFailed, UnknownCatalog
 from advisor.schemas import RequestSchema, parse_request
@@ -194,6 +196,7 @@ def _normalised(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/result")
+@solves
 def result() -> ResponseReturnValue:
     """The result of the request in the URL, computed afresh: reloadable and shareable."""
     try:
@@ -234,6 +237,7 @@ def result() -> ResponseReturnValue:
 
 
 @bp.get("/result/diagram-<int:rank>.svg")
+@solves
 def diagram(rank: int) -> ResponseReturnValue:
     """One recommendation's diagram as an SVG file, to paste into a proposal."""
     try:
@@ -258,6 +262,7 @@ def diagram(rank: int) -> ResponseReturnValue:
 
 
 @bp.get("/result/export")
+@solves
 def export() -> ResponseReturnValue:
     """The quote comparison of the result in the URL, as a file (exports: pdf, xlsx, csv, json)."""
     try:
@@ -310,9 +315,20 @@ def _solver_failed(error: SolverFailed) -> ResponseReturnValue:
     )
 
 
+@bp.errorhandler(Busy)
+def _busy(error: Busy) -> ResponseReturnValue:
+    return _error_page(
+        503,
+        "The advisor is busy",
+        "Every optimiser is working on other requests just now. Nothing was lost: try again in a moment.",
+        {"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
 @bp.errorhandler(HTTPException)
 def html_error(error: HTTPException) -> ResponseReturnValue:
     """The HTML error page for an HTTP error (also used by the app for URLs outside any route)."""
+    retry_after(error)
     page, status, headers = _error_page(error.code or 500, error.name, str(error.description or ""))
     headers.update({k: v for k, v in error.get_headers() if k.lower() != "content-type"})
     return page, status, headers

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.api.serve import EXIT_USAGE, gunicorn_options, serve
+from advisor.api.serve import EXIT_USAGE, SPARE_THREADS, gunicorn_options, serve
 from tests.conftest import make_request
 
 
@@ -40,12 +40,15 @@ def wait_until_up(port: int, seconds: float = 30.0) -> None:
     raise AssertionError(f"the service did not answer on port {port}")
 
 
-def test_gunicorn_runs_sync_workers_with_a_timeout_past_the_solver_limit() -> None:
-    options = gunicorn_options("0.0.0.0", 8000, 2, 5.0)
+def test_gunicorn_runs_threaded_workers_with_a_thread_per_slot_and_spares_and_a_timeout_past_the_limit() -> (
+    None
+):
+    options = gunicorn_options("0.0.0.0", 8000, 2, 5.0, solves=1, queue=8)
 
     assert options["bind"] == "0.0.0.0:8000"
     assert options["workers"] == 2
     assert options["worker_class"] == "advisor.api.worker.AdvisorWorker"
+    assert options["threads"] == 1 + 8 + SPARE_THREADS
     assert options["timeout"] > 20 * 5.0
     assert options["preload_app"] is True
     assert gunicorn_options("::1", 8000, 1, 1.0)["bind"] == "[::1]:8000"

@@ -376,3 +376,12 @@ def test_a_request_no_design_can_meet_at_any_budget_says_so_on_standard_error(tm
     assert result.returncode == 0
     assert json.loads(result.stdout)["minimum_budget"] is None
     assert "no design meets every required goal at any budget" in result.stderr
+
+
+def test_the_time_limit_bounds_all_the_solves_of_a_run_together(capsys: pytest.CaptureFixture[str]) -> None:
+    # Each solve takes well under a millisecond; the run builds six models first, which does not.
+    assert main(["recommend", str(EXAMPLES / "contoso-owns-cals.json"), "--time-limit", "0.001"]) == 1
+
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "advisor: solver: the 0.001 s time limit was used up before the solver could finish\n"
