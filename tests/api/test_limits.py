@@ -149,3 +149,14 @@ def test_a_redis_that_does_not_answer_stops_the_start_with_one_line() -> None:
     expected = "ADVISOR_REDIS_URL=redis://***@127.0.0.1:1/0: Redis does not answer"
     with pytest.raises(InvalidSetting, match=re.escape(expected)):
         limited_app(ADVISOR_REDIS_URL="redis://user:secret@127.0.0.1:1/0")
+
+
+def test_the_openapi_document_gives_every_operation_but_the_health_checks_a_429() -> None:
+    paths = limited_app().test_client().get("/api/v1/openapi.json").get_json()["paths"]
+
+    for path, item in paths.items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            documented = "429" in operation["responses"]
+            assert documented == (path not in ("/healthz", "/readyz")), (method, path)
