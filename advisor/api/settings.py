@@ -159,10 +159,11 @@ SETTINGS: tuple[Setting, ...] = (
         "ADVISOR_REDIS_URL",
         None,
         _redis_url,
-        "Where the rate limits are counted, so that several instances share them: "
-        "`redis://host:6379/0`. Checked at start; if Redis goes away later, each instance counts "
-        "in its own memory until it is back.",
-        "each instance counts in its own memory",
+        "Where the rate limits are counted, so that every worker of every instance shares one "
+        "count per client: `redis://host:6379/0`. Checked at start; if Redis goes away later, "
+        "each worker counts in its own memory until it is back.",
+        "each worker process counts in its own memory, so a client may make the limit's worth "
+        "of requests on each worker",
     ),
     Setting(
         "ADVISOR_TRUSTED_PROXIES",
