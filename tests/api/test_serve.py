@@ -16,6 +16,7 @@ import pytest
 
 from advisor.api.serve import EXIT_USAGE, SPARE_THREADS, gunicorn_options, serve
 from tests.conftest import make_request
+from tests.storage.served import read_answer, served
 
 
 def free_port() -> int:
@@ -104,13 +105,7 @@ def raw_exchange(port: int, request: bytes, timeout: float = 30.0) -> tuple[int,
     """Send bytes as they are and read the whole answer (the server closes the connection)."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(request)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    headers = {k.strip().lower(): v.strip() for k, v in (h.split(":", 1) for h in header_lines)}
-    return int(status_line.split()[1]), headers, body
+        return read_answer(sock)
 
 
 @pytest.mark.slow
@@ -125,8 +120,6 @@ def raw_exchange(port: int, request: bytes, timeout: float = 30.0) -> tuple[int,
 def test_requests_gunicorn_itself_refuses_get_a_problem_document(
     tmp_path: Path, request_bytes: bytes, status: int
 ) -> None:
-    from tests.storage.served import served
-
     with served(f"sqlite:///{tmp_path / 'db.sqlite3'}", 1, tmp_path) as server:
         answered, headers, body = raw_exchange(server.port, request_bytes)
 

@@ -15,7 +15,7 @@ import pytest
 
 from advisor.domain import ARCHITECTURES
 from tests.conftest import make_request
-from tests.storage.served import Server, served
+from tests.storage.served import Server, read_answer, served
 
 pytestmark = pytest.mark.slow
 
@@ -46,19 +46,6 @@ def slow_sender(server: Server, stop: threading.Event) -> socket.socket:
     return sock
 
 
-def answer_of(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
-    data = b""
-    while chunk := sock.recv(65536):
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    status_line, *lines = head.decode("latin-1").split("\r\n")
-    return (
-        int(status_line.split()[1]),
-        {k.lower(): v.strip() for k, v in (h.split(":", 1) for h in lines)},
-        body,
-    )
-
-
 def test_clients_sending_a_body_a_byte_at_a_time_do_not_stop_healthz(tmp_path: Path) -> None:
     stop = threading.Event()
     # One worker, and slow clients that could outlast any test: only the serving model answers.
@@ -81,7 +68,7 @@ def test_a_request_that_does_not_arrive_within_the_read_timeout_gets_a_408_probl
     with served(sqlite(tmp_path), 1, tmp_path, {"ADVISOR_READ_TIMEOUT": "1"}) as server:
         sock = slow_sender(server, stop)  # it keeps sending: only a deadline on the whole stops it
         try:
-            status, headers, body = answer_of(sock)
+            status, headers, body = read_answer(sock)
         finally:
             stop.set()
             sock.close()
