@@ -160,3 +160,31 @@ def test_the_openapi_document_gives_every_operation_but_the_health_checks_a_429(
                 continue
             documented = "429" in operation["responses"]
             assert documented == (path not in ("/healthz", "/readyz")), (method, path)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_the_worker_memory_counts_each_key_in_its_window_and_starts_afresh_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from advisor.api import limits
+
+    clock = Clock()
+    monkeypatch.setattr(limits, "time", clock)
+    memory = limits.WorkerMemory()
+
+    assert [memory.incr("a", 60) for _ in range(3)] == [1, 2, 3]
+    assert memory.incr("b", 60) == 1
+    assert memory.get("a") == 3 and memory.get_expiry("a") == clock.now + 60
+    clock.now += 60
+    assert memory.get("a") == 0
+    assert memory.incr("a", 60) == 1
+    clock.now += 61  # a minute on, the next count sweeps what expired
+    memory.incr("c", 60)
+    assert set(memory._counts) == {"c"}
