@@ -116,8 +116,8 @@ SETTINGS: tuple[Setting, ...] = (
         "ADVISOR_TIME_LIMIT",
         5.0,
         _positive_float,
-        "Seconds a request may take from its arrival to its answer, the wait for a solver slot and "
-        "every solve it runs included; a request past them answers 503 (solver failed).",
+        "Seconds one request's wait for a solver slot and all its solves may take together, "
+        "counted from its arrival; a request past them answers 503 (solver failed).",
     ),
     Setting(
         "ADVISOR_SOLVES_PER_WORKER",

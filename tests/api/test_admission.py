@@ -4,6 +4,7 @@ at once, /healthz answers whatever the load, and the time limit bounds a request
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -13,6 +14,7 @@ from flask import Flask
 from advisor.api.admission import Admission, Busy
 from advisor.app import create_app
 from advisor.domain import SolverFailed
+from advisor.optimizer import solve as solve_module
 from tests.api.test_errors import problem_of
 from tests.conftest import make_request
 
@@ -167,17 +169,29 @@ def test_a_request_whose_time_limit_goes_by_in_line_is_a_503_solver_failure() ->
     assert "waited for a solver slot" in problem["detail"]
 
 
-def test_the_time_limit_bounds_the_whole_request_not_each_solve() -> None:
-    # ADVISOR_TIME_LIMIT=0.001 never fired: each solve took less than a millisecond. A
-    # recommendation does a few milliseconds of work (six models, each design failure-tested)
-    # in all, so a millisecond for the whole request is always used up.
-    app = create_app({"TESTING": True, "ADVISOR_CATALOG": None, "ADVISOR_TIME_LIMIT": 0.001})
+def slow_solver(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """HiGHS, after `seconds` of work each solve: a solve given less time stops at its limit."""
+    real = solve_module._RUNNERS["highs"]
 
-    response = app.test_client().post("/api/v1/recommendations", json=make_request())
+    def slow(problems: list[Any], time_limit: float) -> str:
+        if time_limit < seconds:
+            return solve_module._Outcome.TIME_LIMIT
+        time.sleep(seconds)
+        return real[1](problems, time_limit)
+
+    monkeypatch.setitem(solve_module._RUNNERS, "highs", (real[0], slow))
+
+
+def test_the_time_limit_bounds_all_the_solves_of_a_request_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    # max_goals takes two solves of 0.05 s each: within 0.08 s apiece, not within 0.08 s together.
+    slow_solver(monkeypatch, 0.05)
+    app = create_app({"TESTING": True, "ADVISOR_CATALOG": None, "ADVISOR_TIME_LIMIT": 0.08})
+
+    response = app.test_client().post("/api/v1/recommendations", json=make_request(objective="max_goals"))
 
     problem = problem_of(response, 503)
     assert problem["type"].endswith("#problem-solver-failed")
-    assert "0.001 s" in problem["detail"]
+    assert "0.08 s time limit" in problem["detail"]
     assert app.extensions["admission"].in_use == (0, 0)
 
 
