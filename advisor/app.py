@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from advisor.api import register
+from advisor.api.admission import init_admission
+from advisor.api.limits import init_limits
 from advisor.api.settings import from_environment
 from advisor.catalog.registry import CatalogRegistry
 from advisor.scenarios import Scenarios
@@ -37,4 +40,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["scenarios"] = Scenarios(app.extensions["advisor"], store)
     register(app)
     init_web(app)
+    init_admission(app)
+    init_limits(app)
+    proxies = int(app.config["ADVISOR_TRUSTED_PROXIES"])
+    if proxies:  # the client's address, scheme and host as the proxies in front saw them
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
     return app

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from advisor import jsontext
 from advisor.catalog.loader import InvalidCatalog, load_catalog
 from advisor.catalog.registry import ENV_CATALOG, CatalogRegistry, shipped_catalogs_dir
 from advisor.domain import SOLVERS, FieldProblem, InvalidInput, SolverFailed, UnknownCatalog
@@ -41,6 +46,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def _version() -> str:
+    try:
+        return version("exchange-ha-advisor")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+def _seconds(text: str) -> float:
+    """A time limit: a finite number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="advisor",
@@ -48,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"advisor {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def catalog_option(p: argparse.ArgumentParser) -> None:
@@ -69,7 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--solver", choices=SOLVERS, default="highs", help="MILP solver: HiGHS in process (default) or CBC"
     )
     rec.add_argument(
-        "--time-limit", type=float, default=10.0, metavar="SECONDS", help="time limit per solve (default 10)"
+        "--time-limit",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="seconds the run's solves may take in all, above 0 (default 10)",
     )
     rec.add_argument(
         "--format",
@@ -151,17 +179,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _read_json(file: str) -> Any:
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as err:
         raise InvalidInput([_problem("FILE", f"cannot read {file}: {err.strerror}")]) from None
-    except UnicodeDecodeError:
+    try:
+        text = jsontext.decode_utf8(raw, file)
+    except jsontext.NotJson:
         raise InvalidInput([_problem("FILE", f"{file} is not UTF-8 text")]) from None
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as err:
+        where = "standard input" if file == "-" else file
         raise InvalidInput(
-            [_problem("(body)", f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}")]
+            [_problem(where, f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}")]
         ) from None
+    except RecursionError:
+        raise InvalidInput([_problem(file, "not valid JSON: it nests too deeply")]) from None
+    problems = jsontext.check_text(data, text)
+    if problems:
+        raise InvalidInput(problems)
+    return data
 
 
 def _problem(field: str, message: str) -> FieldProblem:
@@ -174,26 +211,52 @@ def _advisor(catalog: Path | None) -> Advisor:
     return Advisor(CatalogRegistry(catalog))
 
 
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the (sub)command given, whose usage an error about its arguments shows."""
+    found = parser
+    for name in (args.command, getattr(args, "catalog_command", None) or getattr(args, "db_command", None)):
+        subs = [a for a in found._actions if isinstance(a, argparse._SubParsersAction)]
+        if name is None or not subs:
+            break
+        found = subs[0].choices[name]
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    extra_files = [u for u in unknown if not u.startswith("-")]
+    if extra_files == unknown and extra_files and getattr(args, "file", None) is not None:
+        files = [args.file, *extra_files]
+        _command_parser(parser, args).error(
+            f"give one FILE at a time, not {len(files)} ({', '.join(files)}): "
+            f"run `advisor {args.command}` once per file"
+        )
+    if unknown:
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         if args.command == "recommend":
             advisor = _advisor(args.catalog)
             advisor.solver = args.solver
             advisor.time_limit = args.time_limit
-            if args.format:
-                return _export(advisor, args)
-            from advisor.contract.responses import dump_recommendations
-            from advisor.schemas import parse_request
+            data = _read_json(args.file)
+            from advisor.optimizer.solve import time_budget
 
-            request = parse_request(_read_json(args.file))
-            out = dump_recommendations(advisor.recommend(request, write_lp=args.write_lp))
+            with _suggesting(args.command, args.file, data), time_budget(args.time_limit):
+                if args.format:
+                    return _export(advisor, args, data)
+                from advisor.contract.responses import dump_recommendations
+                from advisor.schemas import parse_request
+
+                out = dump_recommendations(advisor.recommend(parse_request(data), write_lp=args.write_lp))
+            _say_when_nothing_is_recommended(out, data)
         elif args.command == "analyze":
+            data = _read_json(args.file)
             from advisor.contract.responses import dump_analysis
             from advisor.schemas import parse_analysis
 
-            analysis = parse_analysis(_read_json(args.file))
-            out = dump_analysis(_advisor(args.catalog).analyze(analysis))
+            with _suggesting(args.command, args.file, data):
+                out = dump_analysis(_advisor(args.catalog).analyze(parse_analysis(data)))
         elif args.command == "catalog":
             return _check(args.path)
         elif args.command == "db":
@@ -224,7 +287,59 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
-def _export(advisor: Advisor, args: argparse.Namespace) -> int:
+@contextmanager
+def _suggesting(command: str, file: str, data: Any) -> Iterator[None]:
+    """Problems showing the input is the other command's: one line saying to run that one."""
+    try:
+        yield
+    except InvalidInput as err:
+        if not isinstance(data, dict):
+            raise
+        if command == "recommend":
+            named = next((f for f in ("architecture", "design") if f in data), None)
+            hint = f"unknown field for recommend: this is an analyze input; run `advisor analyze {file}`"
+            dropped = {"architecture", "design"} - {named}
+        else:
+            named = "architecture" if "architecture" not in data and "goals" in data else None
+            hint = (
+                f"missing: this looks like a recommend input; run `advisor recommend {file}`, or add "
+                "an architecture (and a design) to analyze one"
+            )
+            dropped = set()
+        if named is None:
+            raise
+        problems = [
+            _problem(p.field, hint) if p.field == named else p for p in err.problems if p.field not in dropped
+        ]
+        raise InvalidInput(problems) from None
+
+
+def _say_when_nothing_is_recommended(response: dict[str, Any], request: dict[str, Any]) -> None:
+    """An empty list is a valid answer, but a person should hear why: on standard error."""
+    if response["recommendations"]:
+        return
+    minimum = response.get("minimum_budget")
+    if minimum is None:
+        print(
+            "advisor: nothing is recommended: no design meets every required goal at any budget; "
+            "`weighed[].reasons` says why for each architecture",
+            file=sys.stderr,
+        )
+        return
+    from advisor.domain import format_money, money_to_cents
+
+    def money(amount: float) -> str:
+        return f"{format_money(money_to_cents(amount), minimum['currency'])} {minimum['applies_to']}"
+
+    print(
+        "advisor: nothing is recommended: no design meets every required goal within "
+        f"{money(request['budget']['amount'])}; the least one that does costs "
+        f"{money(minimum['amount'])} ({minimum['architecture']})",
+        file=sys.stderr,
+    )
+
+
+def _export(advisor: Advisor, args: argparse.Namespace, data: Any) -> int:
     """A quote comparison file; raises InvalidInput for bad requests, picks or options."""
     from advisor.quotes import quote
     from advisor.schemas import parse_request
@@ -233,8 +348,7 @@ def _export(advisor: Advisor, args: argparse.Namespace) -> int:
         raise InvalidInput(
             [_problem("--output", f"--format {args.format} writes a binary file: give --output PATH")]
         )
-    request = parse_request(_read_json(args.file))
-    rendered = quote(advisor, request, args.format, args.picks, paper=args.paper)
+    rendered = quote(advisor, parse_request(data), args.format, args.picks, paper=args.paper)
     if args.output is None:
         sys.stdout.buffer.write(rendered.content)
         return EXIT_OK
@@ -310,7 +424,7 @@ def _serve(args: argparse.Namespace) -> int:
                     print(f"advisor: serve: {variable}: must be an integer, not {text!r}", file=sys.stderr)
                     return EXIT_USAGE
         settings[name] = value
-    from advisor.api.serve import serve
+    from advisor.server import serve
 
     return serve(settings["host"], settings["port"], settings["workers"], args.dev)
 

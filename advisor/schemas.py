@@ -271,17 +271,17 @@ def analysis_from(loaded: dict[str, Any]) -> AnalysisRequest:
 SCENARIO_NAME_MAX = 200
 SCENARIO_NOTES_MAX = 5000
 SCENARIO_PAGE_MAX = 100
-_NAMED = [validate.Length(min=1, max=SCENARIO_NAME_MAX), validate.Regexp(r"\S", error="Must not be blank.")]
+_NAMED = validate.Length(min=1, max=SCENARIO_NAME_MAX)
 
 
 class ScenarioCreateSchema(_Strict):
-    name = Text(required=True, validate=_NAMED)
+    name = Text(required=True, blank=False, validate=_NAMED)
     notes = Text(load_default="", validate=validate.Length(max=SCENARIO_NOTES_MAX))
     request = fields.Dict(required=True)
 
 
 class ScenarioPatchSchema(_Strict):
-    name = Text(validate=_NAMED)
+    name = Text(blank=False, validate=_NAMED)
     notes = Text(validate=validate.Length(max=SCENARIO_NOTES_MAX))
 
 

@@ -21,6 +21,7 @@ from advisor.domain import (
     WeighedArchitecture,
 )
 from advisor.optimizer import EngineCache, Highs, optimize
+from advisor.optimizer.solve import time_budget as time_budget  # the edges bound a request with it
 from advisor.pricing import bill_of_materials
 from advisor.reference import ArchitectureProfiles, CatalogDetail, CatalogEntry
 from advisor.report import catalog_ref, cost_report, design_report, spof_reports

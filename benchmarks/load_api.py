@@ -1,8 +1,10 @@
 """Load run of the JSON API under gunicorn on loopback: recommendations against /healthz, side by side.
 
-Starts `advisor serve` (gunicorn, sync workers) on 127.0.0.1 and a free port, then drives it
-from a bounded pool of threads using http.client (one keep-alive-less connection per request,
-as gunicorn's sync workers close each one). After a warm-up of recommendations, GET /healthz
+Starts `advisor serve` (gunicorn, the advisor's threaded workers) on 127.0.0.1 and a free port,
+then drives it from a bounded pool of threads using http.client (a new connection per request).
+The service runs with its default settings but a rate limit no run reaches: the limiter still
+counts every request, but one client on loopback must not be refused as a flood would be.
+After a warm-up of recommendations, GET /healthz
 (the trivial endpoint) and POST /api/v1/recommendations alternate in rounds, so that a machine
 whose speed drifts during the run weighs on both alike; the recommendations are varied valid
 requests (budget, mailboxes, databases, goals, editions, objective), none of them one the
@@ -140,8 +142,9 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
-    code = f"from advisor.api.serve import serve; raise SystemExit(serve({HOST!r}, {port}, {workers}, False))"
+    code = f"from advisor.server import serve; raise SystemExit(serve({HOST!r}, {port}, {workers}, False))"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
+    env["ADVISOR_RATE_LIMIT"] = "100000000 per minute"
     server = subprocess.Popen(
         [sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
@@ -330,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     advice = merge("POST /api/v1/recommendations", advice_rounds)
     ratio = advice.rate / trivial.rate if trivial.rate else float("nan")
     print(
-        f"gunicorn: {args.workers} sync worker(s) on {HOST}:{port}; {args.connections} connections; "
+        f"gunicorn: {args.workers} threaded worker(s) on {HOST}:{port}; {args.connections} connections; "
         f"{os.cpu_count()} CPU(s) shared with this load generator; {args.rounds} alternating rounds "
         f"after a warm-up of {len(warm)} other recommendations"
     )

@@ -9,11 +9,15 @@ python3 -m venv .venv
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-# In CI the browser and PostgreSQL tests must run, not skip; start PostgreSQL if it is down.
+# In CI the browser, PostgreSQL and Redis tests must run, not skip; start PostgreSQL and Redis
+# if they are down.
 if [ "${CI:-}" = true ]; then
-  export ADVISOR_REQUIRE_BROWSER=1 ADVISOR_REQUIRE_POSTGRES=1
+  export ADVISOR_REQUIRE_BROWSER=1 ADVISOR_REQUIRE_POSTGRES=1 ADVISOR_REQUIRE_REDIS=1
   if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
+  fi
+  if command -v redis-cli >/dev/null && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no || true
   fi
 fi
 # The whole run (no arguments, and always in CI) first holds the code to its linters: ruff,

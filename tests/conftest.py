@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -84,14 +85,17 @@ _SAVED_ENV: dict[str, str | None] = {}
 
 def pytest_configure(config: pytest.Config) -> None:
     """Apps built by tests (even at collection time) keep their SQLite file in a temporary
-    instance folder, never the repository's."""
+    instance folder, never the repository's, and count no rate limit: a session sends thousands
+    of requests from one address in a minute. The tests of the limits set their own; services
+    started in a subprocess (tests/storage/served.py) run with the defaults."""
     import os
     import tempfile
 
-    for key in ("ADVISOR_INSTANCE_PATH", "ADVISOR_DATABASE_URL"):
+    for key in ("ADVISOR_INSTANCE_PATH", "ADVISOR_DATABASE_URL", "ADVISOR_RATE_LIMIT"):
         _SAVED_ENV[key] = os.environ.get(key)
     os.environ["ADVISOR_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="advisor-test-instance-")
     os.environ.pop("ADVISOR_DATABASE_URL", None)
+    os.environ["ADVISOR_RATE_LIMIT"] = "off"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -104,3 +108,25 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+REDIS_URL = os.environ.get("ADVISOR_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis to count rate limits in: skipped where there is none, but CI has one and must
+    run these tests (ADVISOR_REQUIRE_REDIS), never pass by skipping them."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as err:
+        reason = f"no Redis reachable at {REDIS_URL}: {err}"
+        if os.environ.get("ADVISOR_REQUIRE_REDIS"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    finally:
+        client.close()
+    return REDIS_URL

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from advisor.api.bodies import require_json_object
+from advisor.api.admission import solves
+from advisor.api.bodies import BodyBlueprint, require_json_object
 from advisor.api.descriptions import ANALYSIS_EXAMPLE, RECOMMENDATION_EXAMPLE
 from advisor.contract.responses import AnalysisResponseSchema, RecommendationsResponseSchema
 from advisor.domain import DesignReport
@@ -17,7 +17,7 @@ from advisor.domain import Recommendations as Answer
 from advisor.schemas import ANALYSIS_SCHEMA, REQUEST_SCHEMA, analysis_from, request_from
 from advisor.service import Advisor
 
-blp = Blueprint(
+blp = BodyBlueprint(
     "advice",
     __name__,
     url_prefix="/api/v1",
@@ -47,6 +47,7 @@ class Recommendations(MethodView):
     @_errors
     @blp.arguments(REQUEST_SCHEMA, example=RECOMMENDATION_EXAMPLE)
     @blp.response(200, RecommendationsResponseSchema)
+    @solves
     def post(self, valid: dict[str, Any]) -> Answer:
         """Recommend designs for a request
 
@@ -66,6 +67,7 @@ class Analyses(MethodView):
     @_errors
     @blp.arguments(ANALYSIS_SCHEMA, example=ANALYSIS_EXAMPLE)
     @blp.response(200, AnalysisResponseSchema)
+    @solves
     def post(self, valid: dict[str, Any]) -> DesignReport:
         """Analyze one concrete design
 

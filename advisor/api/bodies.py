@@ -1,12 +1,20 @@
-"""Request bodies: JSON objects only, read once before validation (415, 413, 400, 422)."""
+"""Request bodies: JSON objects only, read and checked once before validation (415, 413, 400, 422).
+
+The body is parsed here, once; the schemas' argument parser (`BodyParser`) takes that parsed
+object instead of reading the body a second time with rules of its own.
+"""
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
-from flask import g, request
+from flask import Request, g, request
+from flask_smorest import Blueprint
+from webargs import core
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
+from advisor import jsontext
 from advisor.domain import FieldProblem, InvalidInput
 
 
@@ -26,11 +34,27 @@ def require_json_object() -> None:
         # A chunked body is cut at the limit without a word: past it, it is too large too.
         raise RequestEntityTooLarge()
     try:
-        body = json.loads(raw)
-    except ValueError as err:
-        raise BadRequest(f"The body is not valid JSON: {err}.") from None
-    except RecursionError:
-        raise BadRequest("The body is not valid JSON: it nests too deeply.") from None
+        text = jsontext.decode_utf8(raw)
+        body = jsontext.parse(text)
+    except jsontext.NotJson as err:
+        raise BadRequest(f"{err}.") from None
     if not isinstance(body, dict):
         raise InvalidInput([FieldProblem("(body)", "must be a JSON object")])
+    problems = jsontext.check_text(body, text)
+    if problems:
+        raise InvalidInput(problems)
     g.json_body = body
+
+
+class BodyParser(FlaskParser):
+    """webargs' parser reading the JSON body that `require_json_object` parsed and checked."""
+
+    def _raw_load_json(self, req: Request) -> Any:
+        body = g.get("json_body")
+        return core.missing if body is None else body
+
+
+class BodyBlueprint(Blueprint):  # type: ignore[misc]
+    """A blueprint whose @arguments validate the body `require_json_object` read."""
+
+    ARGUMENTS_PARSER = BodyParser()

@@ -20,7 +20,12 @@ The reference endpoints list the architectures and the price books (each price w
 Every error is an RFC 9457 `application/problem+json` document with `type`, `title`, `status`,
 `detail`, `instance` and `request_id`; invalid input adds `errors`, keyed by field path
 (`budget.amount`, `goals.0.services.1`, `(body)` for the body as a whole). Bodies must be
-`application/json` objects no larger than the configured limit (1 MiB by default).
+`application/json` objects no larger than the configured limit (1 MiB by default), in UTF-8
+(a leading byte-order mark is ignored; other encodings are a 400); a string holding a lone
+UTF-16 surrogate (`"\\ud800"`) is invalid input naming its field. Whole numbers may be written
+with a zero fraction (`1105.0`). Requests that solve share a bounded number of solver slots
+(a 503 `problem-busy` with Retry-After beyond them), and each client a rate limit (429 with
+Retry-After).
 """
 
 _EDITION_ANY = "or `any` to let the advisor choose"

@@ -1,4 +1,5 @@
-"""GET /healthz (the process answers) and GET /readyz (the catalogs are loaded and a tiny solve works)."""
+"""GET /healthz (the process answers) and GET /readyz (the database reads, the catalogs are loaded and a
+tiny solve works)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import logging
 import time
 from typing import Any
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from advisor.api.advice import advisor
 from advisor.api.problems import NOT_READY, problem
 from advisor.api.reference_schemas import HealthSchema, ReadySchema
-from advisor.domain import Budget, Platform, Request
+from advisor.domain import Budget, Platform, Request, StorageError
 
 blp = Blueprint(
     "health", __name__, description="Liveness and readiness for load balancers and orchestrators."
@@ -48,11 +50,23 @@ class Ready(MethodView):
     def get(self) -> Any:
         """Readiness
 
-        Prices and solves a tiny request on the default catalog. Ready (200) when the solver
-        proves an optimal design; otherwise a 503 problem saying what failed.
+        Reads the database of saved scenarios (the very file opened at start, on SQLite), then
+        prices and solves a tiny request on the default catalog. Ready (200) when both work;
+        otherwise a 503 problem saying what failed.
         """
         started = time.perf_counter()
         service = advisor()
+        try:
+            current_app.extensions["scenarios"].store.check()
+        except StorageError as err:
+            log.warning("readiness check failed: saved scenarios: %s", err)
+            return problem(
+                503,
+                "The readiness check failed: the database of saved scenarios cannot be read.",
+                type_=NOT_READY,
+                title="Not ready",
+                headers={"Retry-After": "5"},
+            )
         try:
             answer = service.recommend(readiness_request(service.catalogs.get("default").currency))
             if not answer.recommendations:

@@ -22,6 +22,7 @@ def acceptable_request_id(value: str) -> bool:
 
 def _start() -> None:
     g.started = time.perf_counter()
+    g.arrived = time.monotonic()  # the request's time limit counts from here (advisor.api.admission)
     sent = request.headers.get(REQUEST_ID_HEADER)
     g.request_id = sent if sent is not None and acceptable_request_id(sent) else uuid.uuid4().hex
 

@@ -12,6 +12,7 @@ from flask_smorest.utils import prepare_response
 
 from advisor.api.descriptions import API_DESCRIPTION, REQUEST_FIELDS
 from advisor.api.problems import PROBLEM_JSON, ProblemSchema, register_error_handlers
+from advisor.fields import TEXT_RULE
 
 REQUEST_ID = "X-Request-ID"
 REQUEST_ID_TEXT = (
@@ -55,6 +56,35 @@ def init_api(app: Flask) -> AdvisorApi:
     return AdvisorApi(app)
 
 
+UNLIMITED_PATHS = ("/healthz", "/readyz")
+TOO_MANY_REQUESTS = {
+    "description": "This client made more requests than ADVISOR_RATE_LIMIT allows (a problem document).",
+    "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds until the client may make requests again.",
+            "schema": {"type": "integer"},
+            "required": True,
+        }
+    },
+}
+
+
+def _rate_limited(doc: dict[str, Any]) -> None:
+    """Every operation but the health checks may answer 429 (advisor.api.limits)."""
+    doc.setdefault("components", {}).setdefault("responses", {})["TOO_MANY_REQUESTS"] = copy.deepcopy(
+        TOO_MANY_REQUESTS
+    )
+    for path, item in doc.get("paths", {}).items():
+        if path in UNLIMITED_PATHS:
+            continue
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                operation.setdefault("responses", {})["429"] = {
+                    "$ref": "#/components/responses/TOO_MANY_REQUESTS"
+                }
+
+
 def finished(document: dict[str, Any]) -> dict[str, Any]:
     """The spec as served: request fields described, X-Request-ID documented on every operation."""
     doc = copy.deepcopy(document)
@@ -63,7 +93,10 @@ def finished(document: dict[str, Any]) -> dict[str, Any]:
         properties = schemas.get(component, {}).get("properties", {})
         for field, text in described.items():
             if field in properties:
-                properties[field]["description"] = text
+                # The field's own rule (Text fields refuse control characters) stays beside the words.
+                rule = TEXT_RULE if TEXT_RULE in properties[field].get("description", "") else ""
+                properties[field]["description"] = f"{text} {rule}".strip()
+    _rate_limited(doc)
     header = {"description": REQUEST_ID_TEXT, "schema": {"type": "string"}, "required": True}
     for response in doc.get("components", {}).get("responses", {}).values():
         response.setdefault("headers", {})[REQUEST_ID] = header

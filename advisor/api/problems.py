@@ -10,6 +10,8 @@ from flask import Flask, Response, current_app, g, json, request
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
+from advisor.api.admission import RETRY_AFTER_S, Busy
+from advisor.api.limits import retry_after
 from advisor.domain import (
     FieldProblem,
     InvalidInput,
@@ -32,6 +34,7 @@ INTERNAL = f"{DOCS}#problem-internal"
 SCENARIO_NOT_FOUND = f"{DOCS}#problem-scenario-not-found"
 STORAGE_UNAVAILABLE = f"{DOCS}#problem-storage-unavailable"
 LISTING_OFF = f"{DOCS}#problem-listing-off"
+BUSY = f"{DOCS}#problem-busy"
 
 PROBLEM_TYPES: dict[str, str] = {
     INVALID_INPUT: "The body breaks the request contract; `errors` names every field that is wrong, by its "
@@ -45,7 +48,8 @@ PROBLEM_TYPES: dict[str, str] = {
     SOLVER_FAILED: "The optimisation solver stopped without proving the best design, for example at its "
     "time limit. The request itself is valid; retrying later or with fewer alternatives may help. "
     "Status 503 with Retry-After.",
-    NOT_READY: "The readiness check could not price and solve a tiny request. Status 503.",
+    NOT_READY: "The readiness check could not read the database of saved scenarios (on SQLite, the file "
+    "opened at start), or could not price and solve a tiny request. Status 503 with Retry-After.",
     INTERNAL: "Something unexpected went wrong on the server; quote `request_id` when reporting it. "
     "Status 500.",
     SCENARIO_NOT_FOUND: "No saved scenario has the id in the URL: it was deleted, or the link is incomplete "
@@ -55,8 +59,13 @@ PROBLEM_TYPES: dict[str, str] = {
     "saved or changed. Retrying later may help. Status 503 with Retry-After.",
     LISTING_OFF: "This service does not list saved scenarios (its ADVISOR_SCENARIO_LISTING setting is off, "
     "as on shared deployments): a scenario's link is the only way to it. Status 403.",
+    BUSY: "Every solver slot of the worker that took the request is busy and its line of waiting requests "
+    "is full, so the request was refused at once rather than queued; nothing was done. Retry after the "
+    "seconds in Retry-After (another instance behind the load balancer may answer at once). Status 503.",
     "about:blank": "A plain HTTP error (malformed JSON 400, unknown route 404, method not allowed 405, "
-    "body too large 413, wrong content type 415); `title` is the HTTP status phrase.",
+    "request not sent in time 408, body too large 413, URL too long 414, wrong content type 415, too "
+    "many requests from this client 429 with Retry-After, header fields too large 431); `title` is the "
+    "HTTP status phrase.",
 }
 
 log = logging.getLogger("advisor.api")
@@ -141,6 +150,7 @@ def _wants_html() -> bool:
 
 
 def _http_error(error: HTTPException) -> Response | Any:
+    retry_after(error)
     html = current_app.extensions.get("html_errors")
     if html is not None and _wants_html():
         # The web pages register an HTML error page; a browser gets that, not a problem document.
@@ -166,6 +176,9 @@ def _detail(error: HTTPException) -> str:
     if error.code == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         return f"The body is larger than the limit of {limit} bytes."
+    if error.code == 429:
+        wait = getattr(error, "retry_after", None)
+        return f"This client has made more than {error.description} requests; retry after {wait} s."
     return str(error.description or HTTPStatus(error.code or 500).phrase)
 
 
@@ -188,6 +201,16 @@ def _solver_failed(error: SolverFailed) -> Response:
         type_=SOLVER_FAILED,
         title="Solver failed",
         headers={"Retry-After": "5"},
+    )
+
+
+def _busy(error: Busy) -> Response:
+    return problem(
+        503,
+        f"The service is busy: {error}. Nothing was done; retry shortly.",
+        type_=BUSY,
+        title="Service busy",
+        headers={"Retry-After": str(RETRY_AFTER_S)},
     )
 
 
@@ -233,6 +256,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(InvalidInput, _invalid_input)
     app.register_error_handler(UnknownCatalog, _unknown_catalog)
     app.register_error_handler(SolverFailed, _solver_failed)
+    app.register_error_handler(Busy, _busy)
     app.register_error_handler(ScenarioNotFound, _scenario_not_found)
     app.register_error_handler(StorageError, _storage_unavailable)
     app.register_error_handler(Exception, _unexpected)

@@ -16,10 +16,10 @@ from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError
-from webargs.flaskparser import FlaskParser
 
+from advisor.api.admission import solves
 from advisor.api.advice import advisor
-from advisor.api.bodies import require_json_object
+from advisor.api.bodies import BodyParser, require_json_object
 from advisor.api.descriptions import QUOTE_EXAMPLE
 from advisor.api.schemas import QuoteDocumentSchema, QuoteOrderSchema
 from advisor.domain import FieldProblem, InvalidInput, UnknownCatalog
@@ -44,7 +44,7 @@ CONTENT_DISPOSITION = {
 }
 
 
-class FieldParser(FlaskParser):
+class FieldParser(BodyParser):
     """webargs' parser whose errors are invalid-input problems keyed by the field alone (`limit`,
     `picks.0`, `request.budget.amount`) rather than by where it was sent (`query.limit`)."""
 
@@ -136,6 +136,7 @@ class Quotes(MethodView):
     @documents_problems(blp, 400, 413, 415, 503)
     @blp.arguments(QuoteOrderSchema, example=QUOTE_EXAMPLE)
     @answers_a_file(blp, "The comparison as a file to download.")
+    @solves
     def post(self, order: dict[str, Any]) -> Response:
         """Export a quote comparison
 

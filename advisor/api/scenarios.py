@@ -13,6 +13,7 @@ from typing import Any
 from flask import Response, current_app, g, request, url_for
 from flask.views import MethodView
 
+from advisor.api.admission import solves
 from advisor.api.advice import advisor
 from advisor.api.bodies import require_json_object
 from advisor.api.descriptions import COMPARISON_EXAMPLE, RECOMMENDATION_EXAMPLE
@@ -198,6 +199,7 @@ class Scenarios(MethodView):
     @documents_problems(blp, 400, 413, 415, 503)
     @blp.arguments(NewScenarioSchema, example=SCENARIO_EXAMPLE)
     @blp.response(201, ScenarioSchema, headers=LOCATION)
+    @solves
     def post(self, valid: dict[str, Any]) -> tuple[ScenarioView, int, dict[str, str]]:
         """Save a scenario
 
@@ -251,6 +253,7 @@ class Scenario(MethodView):
 class Reprice(MethodView):
     @documents_problems(blp, 404, 503)
     @blp.response(201, RepricedScenarioSchema, headers=LOCATION)
+    @solves
     def post(self, scenario_id: str) -> tuple[ScenarioView, int, dict[str, str]]:
         """Re-price a saved scenario
 

@@ -29,6 +29,7 @@ from advisor.contract.responses import (
 )
 from advisor.domain import FAILURE_KINDS, MAX_COMPARED, SERVICES, STATUSES
 from advisor.exports import FORMATS, PAPERS
+from advisor.fields import TEXT_RULE, Text
 from advisor.schemas import RequestSchema, ScenarioCreateSchema, ScenarioListSchema, ScenarioPatchSchema
 
 ARCHITECTURES = architectures.NAMES
@@ -50,7 +51,10 @@ def described(
         if field_name in replaced:
             continue
         worded = copy.copy(field)
-        worded.metadata = {**field.metadata, "description": texts[field_name]}
+        text = texts[field_name]
+        if isinstance(field, Text):  # the field's own rule stays beside the words
+            text = f"{text} {TEXT_RULE}"
+        worded.metadata = {**field.metadata, "description": text}
         attrs[field_name] = worded
     return type(name, (base,), {**attrs, **replaced, "__doc__": base.__doc__})
 

@@ -21,6 +21,40 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _count(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return value
+
+    return parse
+
+
+def _rate_limit(text: str) -> str | None:
+    """A Flask-Limiter limit such as `600 per minute` or `10/second;600/hour`; `off` for none."""
+    if text.lower() in ("off", "none", "0"):
+        return None
+    from limits import parse_many
+
+    try:
+        parse_many(text)
+    except ValueError:
+        raise ValueError("must be a rate such as `600 per minute` or `10/second;600/hour`, or off") from None
+    return text
+
+
+def _redis_url(text: str) -> str | None:
+    if not text:
+        return None
+    if not text.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("must be a Redis URL such as redis://127.0.0.1:6379/0 (rediss:// for TLS)")
+    return text
+
+
 def _byte_count(text: str) -> int:
     value = int(text)
     if value < 1024:
@@ -82,7 +116,63 @@ SETTINGS: tuple[Setting, ...] = (
         "ADVISOR_TIME_LIMIT",
         5.0,
         _positive_float,
-        "Seconds each solve may take; a solve that hits it answers 503.",
+        "Seconds one request's wait for a solver slot and all its solves may take together, "
+        "counted from its arrival; a request past them answers 503 (solver failed).",
+    ),
+    Setting(
+        "ADVISOR_SOLVES_PER_WORKER",
+        "ADVISOR_SOLVES_PER_WORKER",
+        1,
+        _count(1, 64),
+        "Requests that solve (recommendations, analyses, quotes, scenario saves and re-pricing, the "
+        "result pages) one worker process runs at once; solving is CPU work, so one per worker and "
+        "a worker per core keep latency low.",
+    ),
+    Setting(
+        "ADVISOR_SOLVE_QUEUE",
+        "ADVISOR_SOLVE_QUEUE",
+        8,
+        _count(0, 1024),
+        "Solving requests one worker lets wait for a slot; one more is refused at once with a 503 "
+        "(busy) and Retry-After, and a wait longer than ADVISOR_TIME_LIMIT ends the same way.",
+    ),
+    Setting(
+        "ADVISOR_READ_TIMEOUT",
+        "ADVISOR_READ_TIMEOUT",
+        10.0,
+        _positive_float,
+        "Seconds a client has to send a request's head and body, in all (and as many again to take "
+        "the answer); a slower one gets a 408 and the connection closes. Slow clients hold a "
+        "connection thread, never a solver slot; a reverse proxy that buffers bodies shields them.",
+    ),
+    Setting(
+        "ADVISOR_RATE_LIMIT",
+        "ADVISOR_RATE_LIMIT",
+        "600 per minute",
+        _rate_limit,
+        "Requests one client may make (all endpoints together but /healthz, /readyz and static "
+        "files), as Flask-Limiter reads it (`600 per minute`, `10/second;600/hour`), or `off`; "
+        "past it a 429 with Retry-After. A client is its address (see ADVISOR_TRUSTED_PROXIES).",
+    ),
+    Setting(
+        "ADVISOR_REDIS_URL",
+        "ADVISOR_REDIS_URL",
+        None,
+        _redis_url,
+        "Where the rate limits are counted, so that every worker of every instance shares one "
+        "count per client: `redis://host:6379/0`. Checked at start; if Redis goes away later, "
+        "each worker counts in its own memory until it is back.",
+        "each worker process counts in its own memory, so a client may make the limit's worth "
+        "of requests on each worker",
+    ),
+    Setting(
+        "ADVISOR_TRUSTED_PROXIES",
+        "ADVISOR_TRUSTED_PROXIES",
+        0,
+        _count(0, 10),
+        "How many reverse proxies stand in front of the service; their X-Forwarded-For, -Proto, "
+        "-Host and -Port are trusted for that many hops (the client's address for rate limits, "
+        "https links). Leave 0 when clients connect directly: the headers are then ignored.",
     ),
     Setting(
         "MAX_CONTENT_LENGTH",
@@ -96,8 +186,9 @@ SETTINGS: tuple[Setting, ...] = (
         "ADVISOR_DATABASE_URL",
         None,
         _path,
-        "Where saved scenarios live: a SQLAlchemy URL such as `postgresql+psycopg://user@host/db` for "
-        "more than one instance; by default a SQLite file in the instance folder (`ADVISOR_INSTANCE_PATH`).",
+        "Where saved scenarios live: `postgresql://user@host/db` (`postgres://` and "
+        "`postgresql+psycopg://` too; psycopg 3 is the driver) for more than one instance, or "
+        "`sqlite:///PATH`; by default a SQLite file in the instance folder (`ADVISOR_INSTANCE_PATH`).",
         "SQLite in the instance folder",
     ),
     Setting(

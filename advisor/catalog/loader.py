@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,17 +82,45 @@ def load_catalog(path: Path) -> Catalog:
     return catalog
 
 
+MAX_FILE_BYTES = 1024 * 1024  # a price book's file is a few kilobytes
+
+
 def _read_toml(file: Path, problems: list[CatalogProblem]) -> dict[str, Any] | None:
     try:
-        with file.open("rb") as handle:
-            return tomllib.load(handle)
+        text = _read_text(file)
+        return tomllib.loads(text)
     except FileNotFoundError:
         problems.append(CatalogProblem(file.name, "", "", "file is missing"))
+    except _NotText as err:
+        problems.append(CatalogProblem(file.name, "", "", str(err)))
     except tomllib.TOMLDecodeError as err:
         problems.append(CatalogProblem(file.name, "", "", f"is not valid TOML: {err}"))
+    except RecursionError:
+        problems.append(CatalogProblem(file.name, "", "", "is not valid TOML: it nests too deeply"))
     except OSError as err:
         problems.append(CatalogProblem(file.name, "", "", f"cannot be read: {err.strerror}"))
     return None
+
+
+class _NotText(ValueError):
+    """A catalog file that is not a UTF-8 text file of a sensible size."""
+
+
+def _read_text(file: Path) -> str:
+    """The file's text, opened without blocking: a FIFO or a device (a link to /dev/zero) is
+    refused before any read, so a broken catalog cannot hang the command or the service."""
+    descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise _NotText("is not a regular file")
+    with os.fdopen(descriptor, "rb") as handle:
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise _NotText(f"is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise _NotText(f"is not UTF-8 text: byte {err.start} cannot be read") from None
 
 
 def _dates_to_text(value: Any) -> Any:

@@ -7,9 +7,11 @@ import unicodedata
 from xml.sax.saxutils import escape
 
 # OWASP "CSV injection": a cell whose text starts with one of these may be run as a formula
-# by Excel, LibreOffice or Google Sheets. LF and the full-width forms are added because some
-# spreadsheets strip or fold them before deciding.
-FORMULA_TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠")
+# by Excel, LibreOffice or Google Sheets, and `|` starts a DDE link in older Excel. LF and the
+# full-width and small forms (＝ ﹦ ＋ ﹢ － ﹣ ＠ ﹫ ｜) are added because some spreadsheets
+# strip or fold them before deciding; any other character whose compatibility form is one of
+# them counts too.
+FORMULA_TRIGGERS = frozenset("=+-@|\t\r\n＝﹦＋﹢－﹣＠﹫｜")
 _WINDOWS_RESERVED = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 )
@@ -18,14 +20,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def neutralise_formula(text: str) -> str:
     """Text that no spreadsheet will run as a formula: a leading `'` is added when the text
-    (or the text after leading spaces) starts with =, +, -, @, a tab, CR or LF.
+    (or the text after leading white space) starts with =, +, -, @, |, a tab, CR or LF, or a
+    look-alike of one of them.
 
     Only text cells go through here; numbers are written as numbers and never altered.
     """
-    stripped = text.lstrip(" ")
-    if text and (text[0] in FORMULA_TRIGGERS or (stripped and stripped[0] in FORMULA_TRIGGERS)):
+    if not text:
+        return text
+    stripped = text.lstrip()
+    if _triggers(text[0]) or (stripped and _triggers(stripped[0])):
         return "'" + text
     return text
+
+
+def _triggers(first: str) -> bool:
+    return first in FORMULA_TRIGGERS or unicodedata.normalize("NFKC", first)[:1] in FORMULA_TRIGGERS
 
 
 def printable(text: str, *, newlines: bool = False) -> str:

@@ -13,6 +13,9 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +24,35 @@ import pulp
 from advisor.domain import SOLVERS, SolverFailed, SolverSummary
 
 DEFAULT_TIME_LIMIT_S = 10.0
+
+
+# (monotonic end, seconds granted) of the time budget every solve in this context shares.
+_budget: ContextVar[tuple[float, float] | None] = ContextVar("solve_budget", default=None)
+
+
+@contextmanager
+def time_budget(seconds: float, *, started: float | None = None) -> Iterator[None]:
+    """Every solve inside the block shares `seconds` of wall time counted from `started` (a
+    time.monotonic() reading; now by default): each gets at most what is left, and one that
+    would start with nothing left fails at once. A request's time limit bounds all its solves
+    together, not each one."""
+    token = _budget.set(((time.monotonic() if started is None else started) + seconds, seconds))
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
+def _time_left(time_limit: float) -> tuple[float, float]:
+    """(the limit this solve gets, the limit to report when it is reached)."""
+    budget = _budget.get()
+    if budget is None:
+        return time_limit, time_limit
+    end, granted = budget
+    left = end - time.monotonic()
+    if left <= 0:
+        raise SolverFailed(f"the {granted:g} s time limit was used up before the solver could finish")
+    return min(time_limit, left), granted
 
 
 class Highs:
@@ -227,9 +259,10 @@ def solve_many(
     errors: list[str] = []
     for name in order:
         label, runner = _RUNNERS[name]
+        allowed, reported = _time_left(time_limit)
         started = time.perf_counter()
         try:
-            outcome = runner(problems, time_limit, pool)
+            outcome = runner(problems, allowed, pool)
         except (ImportError, pulp.PulpSolverError, RuntimeError) as err:
             errors.append(f"{label}: {err}")
             stats.fell_back.append(errors[-1])
@@ -247,7 +280,7 @@ def solve_many(
         stats.status = outcome
         if outcome == _Outcome.TIME_LIMIT:
             raise SolverFailed(
-                f"the solver reached its {time_limit:g} s time limit before proving the best design"
+                f"the solver reached its {reported:g} s time limit before proving the best design"
             )
         raise SolverFailed(f"{label} stopped without an answer")
     stats.status = "error"

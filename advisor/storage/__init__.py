@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -12,14 +13,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, create_engine, event, func, select, text
-from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from advisor.contract.responses import dump_recommendations, load_recommendations
@@ -34,9 +36,11 @@ __all__ = [
     "default_instance_path",
     "default_url",
     "new_id",
+    "normalise_url",
     "open_store",
 ]
 
+log = logging.getLogger("advisor.storage")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 # Any fixed number: every instance that migrates one PostgreSQL database takes the same lock.
@@ -78,15 +82,55 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+# The schemes people paste, and the SQLAlchemy driver each means here (psycopg 3 is installed).
+_SCHEMES = {
+    "postgres": "postgresql+psycopg",
+    "postgresql": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
+    "sqlite": "sqlite",
+}
+_URL_FORMS = "use postgresql://USER@HOST/DATABASE or sqlite:///PATH"
+
+
+def normalise_url(url: str) -> str:
+    """A database URL as SQLAlchemy takes it: `postgres://` and `postgresql://` (the forms
+    hosting providers give) mean psycopg 3; StorageError for a URL the advisor cannot use."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in _SCHEMES:
+        shown = f"{scheme}://" if sep else repr(url if len(url) <= 60 else url[:60] + "…")
+        raise StorageError(f"the database URL ({shown}…) is not one the advisor can use: {_URL_FORMS}")
+    normal = f"{_SCHEMES[scheme.lower()]}://{rest}"
+    try:
+        make_url(normal)
+    except ArgumentError:
+        raise StorageError(f"the database URL cannot be read: {_URL_FORMS}") from None
+    return normal
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for other databases and in-memory ones."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[1] if "///" in url else ""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return Path(path.split("?", 1)[0])
+
+
+def make_engine(url: str, *, create: bool = True) -> Engine:
+    """An engine for `url`. With `create=False` a SQLite file is only ever opened, never made:
+    a file deleted under a running service is an error, not a new, empty database."""
+    url = normalise_url(url)
+    path = sqlite_file(url)
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
-            folder = Path(path).parent
+        if path is not None:
+            folder = path.parent
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as err:
                 raise StorageError(f"cannot create the database folder {folder}: {err.strerror}") from None
+            if not create:
+                url = f"sqlite:///file:{quote(str(path))}?mode=rw&uri=true"
         engine = create_engine(url, connect_args={"timeout": 15}, pool_pre_ping=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -155,14 +199,34 @@ def _record(row: ScenarioRow) -> SavedScenario:
 
 
 class ScenarioStore:
-    """Saved scenarios; every write is one transaction, and a stored result never changes."""
+    """Saved scenarios; every write is one transaction, and a stored result never changes.
 
-    def __init__(self, engine: Engine):
+    On SQLite, `file` is the database file opened at start: before each transaction the store
+    checks the path still names that file (an open connection would go on writing into a file
+    deleted from under it, and every save acknowledged since would be lost).
+    """
+
+    def __init__(self, engine: Engine, file: Path | None = None):
         self.engine = engine
+        self.file = file
+        self._identity = _identity(file) if file is not None else None
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def _same_file(self) -> None:
+        if self.file is None:
+            return
+        now = _identity(self.file)
+        if now is None:
+            raise StorageError(f"the database file {self.file} is gone (deleted or moved since the start)")
+        if now != self._identity:
+            raise StorageError(
+                f"the database file {self.file} is not the one opened at start (replaced since); "
+                "restart the service to use it"
+            )
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
+        self._same_file()
         try:
             with self._sessions.begin() as session:
                 yield session
@@ -258,6 +322,7 @@ class ScenarioStore:
 
     def check(self) -> None:
         """Fail now, with a clear message, if the database is unreadable or not migrated."""
+        self._same_file()
         try:
             with self.engine.connect() as connection:
                 current = MigrationContext.configure(connection).get_current_revision()
@@ -273,12 +338,32 @@ class ScenarioStore:
             ) from None
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
+
+
 def open_store(url: str, migrate: bool = True) -> ScenarioStore:
-    """Open (and by default migrate) the database at `url`, checking it is usable."""
-    engine = make_engine(url)
+    """Open (and by default migrate) the database at `url`, checking it is usable. A SQLite
+    file is made here, at start, if there is none (and the log says so); never afterwards."""
+    url = normalise_url(url)
+    file = sqlite_file(url)
+    if file is not None and not migrate and not file.exists():
+        raise StorageError(f"there is no database at {file}: run `advisor db upgrade`")
+    if file is not None and migrate and not file.exists():
+        upgrade_engine = make_engine(url)
+        try:
+            upgrade(upgrade_engine)
+        finally:
+            upgrade_engine.dispose()
+        log.warning("no database at %s: created a new, empty one", file)
+    engine = make_engine(url, create=False)
     if migrate:
         upgrade(engine)
-    store = ScenarioStore(engine)
+    store = ScenarioStore(engine, file)
     store.check()
     # No pooled connection may cross a fork: gunicorn preloads the app and forks its workers,
     # and each must open connections of its own (SQLite forbids sharing one across a fork).

@@ -13,6 +13,8 @@ import json
 import zlib
 from typing import Any
 
+from advisor import jsontext
+
 MAX_TOKEN = 8000  # characters: well inside what browsers and proxies keep in a URL
 MAX_JSON = 64 * 1024  # bytes once inflated: a request is a few hundred
 
@@ -39,7 +41,8 @@ def decode(token: str) -> dict[str, Any]:
         raw = inflater.decompress(packed, MAX_JSON)
         if inflater.unconsumed_tail or not inflater.eof:
             raise BadToken("the link's request is cut short or too large")
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = json.loads(text)
     except (
         binascii.Error,
         zlib.error,
@@ -53,4 +56,8 @@ def decode(token: str) -> dict[str, Any]:
         raise BadToken("the link's request cannot be read") from None
     if not isinstance(data, dict):
         raise BadToken("the link's request is not a request")
+    problems = jsontext.check_text(data, text)
+    if problems:
+        where = ", ".join(p.field for p in problems)
+        raise BadToken(f"the link's request {jsontext.LONE}, which is not a character, in {where}")
     return data

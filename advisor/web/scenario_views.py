@@ -21,6 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError  # type: ignore[import-untyped]
 
 from advisor import architectures
+from advisor.api.admission import solves
 from advisor.domain import (
     MAX_COMPARED,
     CatalogRef,
@@ -171,6 +172,7 @@ def scenario_new() -> ResponseReturnValue:
 
 
 @bp.post("/scenarios")
+@solves
 def scenario_save() -> ResponseReturnValue:
     """Run the result's request, store it with its result, and go to its shareable page (PRG)."""
     token = request.form.get("r", "")
@@ -306,6 +308,7 @@ def scenario_delete(scenario_id: str) -> ResponseReturnValue:
 
 
 @bp.post("/scenarios/<scenario_id>/reprice")
+@solves
 def scenario_reprice(scenario_id: str) -> ResponseReturnValue:
     """A new scenario from the same request against today's catalog; its page shows what changed."""
     original = _scenarios().get(scenario_id)

@@ -12,6 +12,8 @@ from flask_wtf.csrf import CSRFError  # type: ignore[import-untyped]
 from werkzeug.exceptions import HTTPException
 
 from advisor import architectures
+from advisor.api.admission import RETRY_AFTER_S, Busy, solves
+from advisor.api.limits import retry_after
 from advisor.domain import (
     FieldProblem,
     InvalidInput,
@@ -205,6 +207,7 @@ def _recommend(data: dict[str, Any]) -> tuple[Request, Recommendations]:
 
 
 @bp.get("/result")
+@solves
 def result() -> ResponseReturnValue:
     """The result of the request in the URL, computed afresh: reloadable and shareable."""
     try:
@@ -244,6 +247,7 @@ def result() -> ResponseReturnValue:
 
 
 @bp.get("/result/diagram-<int:rank>.svg")
+@solves
 def diagram(rank: int) -> ResponseReturnValue:
     """One recommendation's diagram as an SVG file, to paste into a proposal."""
     try:
@@ -268,6 +272,7 @@ def diagram(rank: int) -> ResponseReturnValue:
 
 
 @bp.get("/result/export")
+@solves
 def export() -> ResponseReturnValue:
     """The quote comparison of the result in the URL, as a file (exports: pdf, xlsx, csv, json)."""
     try:
@@ -320,9 +325,20 @@ def _solver_failed(error: SolverFailed) -> ResponseReturnValue:
     )
 
 
+@bp.errorhandler(Busy)
+def _busy(error: Busy) -> ResponseReturnValue:
+    return _error_page(
+        503,
+        "The advisor is busy",
+        "Every optimiser is working on other requests just now. Nothing was lost: try again in a moment.",
+        {"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
 @bp.errorhandler(HTTPException)
 def html_error(error: HTTPException) -> ResponseReturnValue:
     """The HTML error page for an HTTP error (also used by the app for URLs outside any route)."""
+    retry_after(error)
     page, status, headers = _error_page(error.code or 500, error.name, str(error.description or ""))
     headers.update({k: v for k, v in error.get_headers() if k.lower() != "content-type"})
     return page, status, headers

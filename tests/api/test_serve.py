@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from advisor.api.serve import EXIT_USAGE, gunicorn_options, serve
+from advisor.server import EXIT_USAGE, SPARE_THREADS, gunicorn_options, serve
 from tests.conftest import make_request
+from tests.storage.served import read_answer, served
 
 
 def free_port() -> int:
@@ -40,12 +41,15 @@ def wait_until_up(port: int, seconds: float = 30.0) -> None:
     raise AssertionError(f"the service did not answer on port {port}")
 
 
-def test_gunicorn_runs_sync_workers_with_a_timeout_past_the_solver_limit() -> None:
-    options = gunicorn_options("0.0.0.0", 8000, 2, 5.0)
+def test_gunicorn_runs_threaded_workers_with_a_thread_per_slot_and_spares_and_a_timeout_past_the_limit() -> (
+    None
+):
+    options = gunicorn_options("0.0.0.0", 8000, 2, 5.0, solves=1, queue=8)
 
     assert options["bind"] == "0.0.0.0:8000"
     assert options["workers"] == 2
-    assert options["worker_class"] == "sync"
+    assert options["worker_class"] == "advisor.api.worker.AdvisorWorker"
+    assert options["threads"] == 1 + 8 + SPARE_THREADS
     assert options["timeout"] > 20 * 5.0
     assert options["preload_app"] is True
     assert gunicorn_options("::1", 8000, 1, 1.0)["bind"] == "[::1]:8000"
@@ -63,7 +67,7 @@ def test_a_bad_setting_stops_serve_with_status_2(
 @pytest.mark.slow
 def test_serve_answers_over_http_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
-    code = f"from advisor.api.serve import serve; raise SystemExit(serve('127.0.0.1', {port}, 1, False))"
+    code = f"from advisor.server import serve; raise SystemExit(serve('127.0.0.1', {port}, 1, False))"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
     env["ADVISOR_INSTANCE_PATH"] = str(tmp_path / "instance")
     server = subprocess.Popen(
@@ -95,3 +99,33 @@ def test_serve_answers_over_http_and_stops_on_sigterm(tmp_path: Path) -> None:
         "status": 200,
         "request_id": "served-1",
     }.items() <= next(line for line in lines if line["path"] == "/api/v1/recommendations").items()
+
+
+def raw_exchange(port: int, request: bytes, timeout: float = 30.0) -> tuple[int, dict[str, str], bytes]:
+    """Send bytes as they are and read the whole answer (the server closes the connection)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(request)
+        return read_answer(sock)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /api/v1/scenarios?name=" + b"x" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * 9000 + b"\r\n\r\n", 431),
+        (b"NOT-HTTP\r\n\r\n", 400),
+    ],
+)
+def test_requests_gunicorn_itself_refuses_get_a_problem_document(
+    tmp_path: Path, request_bytes: bytes, status: int
+) -> None:
+    with served(f"sqlite:///{tmp_path / 'db.sqlite3'}", 1, tmp_path) as server:
+        answered, headers, body = raw_exchange(server.port, request_bytes)
+
+    assert answered == status
+    assert headers["content-type"] == "application/problem+json"
+    problem = json.loads(body)
+    assert problem["status"] == status and problem["type"] == "about:blank"
+    assert problem["title"] and problem["detail"] and problem["request_id"]
+    assert headers["x-request-id"] == problem["request_id"]

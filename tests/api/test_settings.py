@@ -25,6 +25,12 @@ def test_the_defaults_apply_without_environment_variables() -> None:
         "ADVISOR_DATABASE_URL": None,
         "SECRET_KEY": None,
         "ADVISOR_SCENARIO_LISTING": True,
+        "ADVISOR_SOLVES_PER_WORKER": 1,
+        "ADVISOR_SOLVE_QUEUE": 8,
+        "ADVISOR_READ_TIMEOUT": 10.0,
+        "ADVISOR_RATE_LIMIT": "600 per minute",
+        "ADVISOR_REDIS_URL": None,
+        "ADVISOR_TRUSTED_PROXIES": 0,
     }
 
 
@@ -57,6 +63,12 @@ def test_test_config_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) 
         ("ADVISOR_TIME_LIMIT", "0"),
         ("ADVISOR_MAX_CONTENT_LENGTH", "1e6"),
         ("ADVISOR_MAX_CONTENT_LENGTH", "10"),
+        ("ADVISOR_SOLVES_PER_WORKER", "0"),
+        ("ADVISOR_SOLVE_QUEUE", "-1"),
+        ("ADVISOR_READ_TIMEOUT", "0"),
+        ("ADVISOR_RATE_LIMIT", "lots"),
+        ("ADVISOR_REDIS_URL", "http://127.0.0.1:6379"),
+        ("ADVISOR_TRUSTED_PROXIES", "many"),
     ],
 )
 def test_a_bad_setting_stops_the_app_naming_the_variable(name: str, value: str) -> None:

@@ -15,6 +15,14 @@ def test_text_a_spreadsheet_would_run_gets_a_leading_quote(text: str) -> None:
     assert neutralise_formula(text) == "'" + text
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["＝1+1", "﹦1+1", "＋1", "﹢1", "－1", "﹣1", "＠SUM(A1)", "﹫SUM(A1)", "|calc", "  |calc", "\u3000=1"],
+)
+def test_full_width_and_small_look_alikes_and_a_leading_pipe_get_a_leading_quote(text: str) -> None:
+    assert neutralise_formula(text) == "'" + text
+
+
 @pytest.mark.parametrize("text", ["", "Contoso", "1+1", "a=b", "Müller & Co", "'quoted"])
 def test_harmless_text_is_left_alone(text: str) -> None:
     assert neutralise_formula(text) == text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_analyze_answers_the_seed_case() -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("{not json", "(body): not valid JSON"),
+        ("{not json", "request.json: not valid JSON"),
         (json.dumps(make_request(mailboxes=-3)), "mailboxes:"),
         (json.dumps(make_request(goals=[{"failure": "meteor", "services": ["owa"]}])), "goals.0.failure:"),
         (json.dumps(make_request(catalog="nope")), "catalog: unknown catalog 'nope'"),
@@ -233,3 +234,160 @@ def test_db_upgrade_of_a_corrupt_file_exits_2(tmp_path: Path, capsys: pytest.Cap
     bad.write_bytes(b"garbage" * 200)
     assert main(["db", "upgrade", "--database-url", f"sqlite:///{bad}"]) == 2
     assert "file is not a database" in capsys.readouterr().err
+
+
+def test_a_lone_surrogate_in_a_request_file_exits_2_naming_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = write(tmp_path, json.dumps(make_request(project={"name": "Mail \ud800"})))
+
+    assert main(["recommend", request, "--format", "csv"]) == 2
+
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("advisor: project.name: holds a lone UTF-16 surrogate")
+
+
+def test_a_request_file_with_a_byte_order_mark_is_read_as_the_json_after_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "notepad.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(make_request()).encode())
+
+    assert main(["recommend", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["recommendations"]
+
+
+@pytest.mark.parametrize("kind", ["invalid UTF-8", "fifo", "link to /dev/zero"])
+@pytest.mark.parametrize(
+    "command",
+    [("catalog", "check", "{catalog}"), ("recommend", "{request}", "--catalog", "{catalog}"), ("serve",)],
+)
+def test_a_catalog_file_that_is_not_a_text_file_exits_2_with_one_line_and_no_traceback(
+    catalog_copy: Path, tmp_path: Path, kind: str, command: tuple[str, ...]
+) -> None:
+    from tests.unit.test_catalog import break_file
+
+    break_file(catalog_copy, kind)
+    request = write(tmp_path, make_request())
+    args = [part.format(catalog=catalog_copy, request=request) for part in command]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
+    env |= {"ADVISOR_CATALOG": str(catalog_copy), "ADVISOR_INSTANCE_PATH": str(tmp_path / "instance")}
+    if command[0] == "serve":
+        args += ["--port", "1"]  # never reached: the catalog stops it first
+
+    # A hang would run into the timeout (TimeoutExpired); the answer comes at once.
+    result = subprocess.run(
+        [sys.executable, "-m", "advisor.cli", *args], capture_output=True, text=True, timeout=60, env=env
+    )
+
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    problem_lines = [line for line in result.stderr.splitlines() if "support.toml" in line]
+    assert len(problem_lines) == 1, result.stderr
+
+
+def test_version_prints_the_installed_version() -> None:
+    from importlib.metadata import version
+
+    result = run("--version")
+
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"advisor {version('exchange-ha-advisor')}"
+
+
+def test_a_file_that_is_not_json_is_named_by_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, '{"budget": {"amount": 1},\n "goals": [}', name="broken.json")
+
+    assert main(["analyze", path]) == 2
+
+    assert capsys.readouterr().err == (
+        f"advisor: {path}: not valid JSON: Expecting value at line 2 column 12\n"
+    )
+
+
+def test_an_analyze_input_given_to_recommend_suggests_analyze(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(EXAMPLES / "seed-dag-only.json")
+
+    assert main(["recommend", path]) == 2
+
+    err = capsys.readouterr().err
+    assert f"run `advisor analyze {path}`" in err
+    assert all(line.startswith("advisor: ") for line in err.splitlines())
+
+
+def test_a_recommend_input_given_to_analyze_suggests_recommend(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(EXAMPLES / "contoso-owns-cals.json")
+
+    assert main(["analyze", path]) == 2
+
+    assert f"run `advisor recommend {path}`" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "nan", "inf", "soon"])
+def test_a_time_limit_that_is_not_a_positive_number_of_seconds_exits_2(limit: str) -> None:
+    result = run("recommend", str(EXAMPLES / "contoso-owns-cals.json"), "--time-limit", limit)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "--time-limit" in result.stderr and "seconds" in result.stderr
+
+
+def test_recommend_given_several_files_says_it_takes_one_with_its_own_usage() -> None:
+    files = sorted(str(p) for p in EXAMPLES.glob("*.json"))
+
+    result = run("recommend", *files)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("usage: advisor recommend ")
+    assert "one FILE at a time" in result.stderr
+
+
+def test_an_unknown_option_of_a_command_shows_that_commands_usage() -> None:
+    result = run("analyze", str(EXAMPLES / "seed-dag-only.json"), "--frobnicate")
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: advisor analyze ")
+    assert "--frobnicate" in result.stderr
+
+
+def test_a_request_nothing_meets_says_on_standard_error_what_the_minimum_budget_is() -> None:
+    result = run("recommend", str(EXAMPLES / "small-business.json"))
+
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["recommendations"] == []
+    assert result.stderr == (
+        "advisor: nothing is recommended: no design meets every required goal within 30,000.00 USD "
+        "upfront; the least one that does costs 40,086.00 USD upfront (dag_cas_array_single_lb)\n"
+    )
+
+
+def test_a_request_no_design_can_meet_at_any_budget_says_so_on_standard_error(tmp_path: Path) -> None:
+    impossible = make_request(goals=[{"failure": "site", "services": ["outlook"]}])
+
+    result = run("recommend", write(tmp_path, impossible))
+
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["minimum_budget"] is None
+    assert "no design meets every required goal at any budget" in result.stderr
+
+
+def test_the_time_limit_bounds_all_the_solves_of_a_run_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.api.test_admission import slow_solver
+
+    slow_solver(monkeypatch, 0.05)  # max_goals: two solves of 0.05 s, each within 0.08 s
+    request = write(tmp_path, make_request(objective="max_goals"))
+
+    assert main(["recommend", request, "--time-limit", "0.08"]) == 1
+
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "advisor: solver: the solver reached its 0.08 s time limit before proving the best design\n"

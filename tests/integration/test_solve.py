@@ -70,3 +70,47 @@ def test_a_model_that_outlasts_the_time_limit_stops_there_with_a_clear_error() -
     with pytest.raises(SolverFailed, match=r"0\.3 s time limit"):
         solve(hard_knapsack(), stats, POOL, "highs", 0.3)
     assert stats.status == "time_limit" and stats.solve_ms < 3000
+
+
+def test_the_solves_inside_a_time_budget_share_it_each_getting_what_is_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    from advisor.optimizer.solve import time_budget
+
+    granted: list[float] = []
+    real = solve_module._RUNNERS["highs"]
+
+    def recording(problems: list[pulp.LpProblem], time_limit: float, pool: Highs) -> str:
+        granted.append(time_limit)
+        return real[1](problems, time_limit, pool)
+
+    monkeypatch.setitem(solve_module._RUNNERS, "highs", (real[0], recording))
+    with time_budget(10.0, started=time.monotonic() - 7.0):  # 3 s of the 10 are left
+        solve(tiny_problem(), SolverStats(), POOL, time_limit=5.0)
+        solve(tiny_problem(), SolverStats(), POOL, time_limit=5.0)
+
+    assert len(granted) == 2 and all(limit <= 3.0 for limit in granted)
+    assert granted[1] <= granted[0]
+
+
+def test_a_solve_with_its_time_budget_used_up_fails_at_once_without_running() -> None:
+    from advisor.optimizer.solve import time_budget
+
+    stats = SolverStats()
+    with time_budget(0.0), pytest.raises(SolverFailed, match="0 s time limit was used up"):
+        solve(tiny_problem(), stats, POOL)
+    assert stats.solves == 0
+
+
+def test_without_a_time_budget_each_solve_gets_its_own_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    granted: list[float] = []
+    real = solve_module._RUNNERS["highs"]
+    monkeypatch.setitem(
+        solve_module._RUNNERS, "highs", (real[0], lambda p, t, pool: granted.append(t) or real[1](p, t, pool))
+    )
+
+    solve(tiny_problem(), SolverStats(), POOL, time_limit=5.0)
+
+    assert granted == [5.0]

@@ -12,12 +12,23 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 START_SECONDS = 60.0
 STOP_SECONDS = 30.0
+
+
+def read_answer(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    """The whole answer on a raw connection the server closes: status, headers (lower-case), body."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}
+    return int(status_line.split()[1]), headers, body
 
 
 def free_port() -> int:
@@ -31,6 +42,7 @@ def free_port() -> int:
 class Answer:
     status: int
     body: Any
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -46,6 +58,7 @@ class Server:
         body: Any = None,
         timeout: float = 60.0,
         on_connect: Callable[[int], None] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Answer:
         """One request on a connection of its own; OSError or HTTPException when it is cut off.
         `on_connect` learns the connection's local port before the request is sent."""
@@ -55,14 +68,18 @@ class Server:
                 connection.connect()
                 assert connection.sock is not None
                 on_connect(connection.sock.getsockname()[1])
-            headers = {"Content-Type": "application/json"} if body is not None else {}
-            connection.request(method, path, None if body is None else json.dumps(body), headers)
+            sent = {"Content-Type": "application/json"} if body is not None else {}
+            connection.request(
+                method, path, None if body is None else json.dumps(body), sent | (headers or {})
+            )
             response = connection.getresponse()
             data = response.read()
         finally:
             connection.close()
         kind = response.getheader("Content-Type") or ""
-        return Answer(response.status, json.loads(data) if "json" in kind else data)
+        return Answer(
+            response.status, json.loads(data) if "json" in kind else data, dict(response.getheaders())
+        )
 
     def errors(self) -> str:
         """The server's error lines and the last exception it logged, for a failing assertion."""
@@ -128,13 +145,15 @@ class Server:
 
 
 @contextmanager
-def served(database_url: str, workers: int, folder: Path) -> Iterator[Server]:
-    """`advisor serve --workers N` on a free loopback port, stopped (and its process group ended)
-    when the block ends, whatever happened in it."""
+def served(
+    database_url: str, workers: int, folder: Path, settings: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """`advisor serve --workers N` on a free loopback port, with the default settings but those
+    given, stopped (and its process group ended) when the block ends, whatever happened in it."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
-    env |= {"ADVISOR_DATABASE_URL": database_url, "ADVISOR_INSTANCE_PATH": str(folder)}
-    log = folder / "serve.log"
+    env |= {"ADVISOR_DATABASE_URL": database_url, "ADVISOR_INSTANCE_PATH": str(folder), **(settings or {})}
+    log = folder / f"serve-{port}.log"
     command = "import sys; from advisor.cli import main; sys.exit(main())"
     args = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     with log.open("wb") as out:

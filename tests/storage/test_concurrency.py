@@ -108,19 +108,28 @@ def writes_held(database_url: str) -> Iterator[Callable[[str], bool]]:
         engine.dispose()
 
 
-def kill_a_worker_mid_write(server: Server, database_url: str, ports: dict[int, str]) -> tuple[int, str]:
-    """SIGKILL a worker that holds a save it has not committed, while no save can commit: its
-    request is cut off before its commit, for certain. Returns the worker and the scenario's name."""
+def kill_a_worker_mid_write(
+    server: Server, database_url: str, ports: dict[int, str]
+) -> tuple[int, list[str]]:
+    """SIGKILL a worker that holds saves it has not committed, while no save can commit: its
+    requests are cut off before their commit, for certain. A threaded worker may hold several
+    requests at once: it is stopped (SIGSTOP) first, so that the requests it holds are read while
+    it can take no other, and each of them is checked to be uncommitted. Returns the worker and
+    the names of every scenario it held."""
     deadline = time.monotonic() + 30
     with writes_held(database_url) as stored:
         while time.monotonic() < deadline:
             for pid, held in server.held_connections().items():
-                names = [ports[port] for port in held if port in ports]
+                if not [port for port in held if port in ports]:
+                    continue
+                os.kill(pid, signal.SIGSTOP)
+                names = [ports[port] for port in server.held_connections().get(pid, []) if port in ports]
                 if names and not any(stored(name) for name in names):
                     os.kill(pid, signal.SIGKILL)
-                    return pid, names[0]
+                    return pid, names
+                os.kill(pid, signal.SIGCONT)
             time.sleep(0.01)
-    raise AssertionError("no worker held an uncommitted save within 30 s")
+    raise AssertionError(f"no worker held only uncommitted saves within 30 s: {server.held_connections()}")
 
 
 def assert_read_back_intact(server: Server, acknowledged: dict[str, dict[str, Any]]) -> None:
@@ -192,7 +201,7 @@ def test_a_worker_killed_during_writes_loses_nothing_acknowledged_and_leaves_not
     database_url: str, tmp_path: Path
 ) -> None:
     prefix = f"killed-{secrets.token_hex(4)}"
-    killed: dict[int, str] = {}  # worker pid -> the scenario it was writing
+    killed: dict[int, list[str]] = {}  # worker pid -> the scenarios it was writing
     ports: dict[int, str] = {}
     with served(database_url, 3, tmp_path) as server:
         server.wait_for_workers(3)
@@ -200,12 +209,18 @@ def test_a_worker_killed_during_writes_loses_nothing_acknowledged_and_leaves_not
         marks_lock = threading.Lock()
 
         def kill_a_worker_writing(acks: int) -> None:
-            with marks_lock:
+            # One client thread kills; the others go on sending saves meanwhile (they must not wait
+            # here, or no save might be in flight to be cut off).
+            if not marks_lock.acquire(blocking=False):
+                return
+            try:
                 if not marks or acks < marks[0]:
                     return
                 marks.pop(0)
-                pid, name = kill_a_worker_mid_write(server, database_url, ports)
-                killed[pid] = name
+                pid, names = kill_a_worker_mid_write(server, database_url, ports)
+                killed[pid] = names
+            finally:
+                marks_lock.release()
 
         acknowledged, cut_off, others = save_many(
             server, prefix, SAVES_WHILE_KILLING, kill_a_worker_writing, ports
@@ -214,15 +229,16 @@ def test_a_worker_killed_during_writes_loses_nothing_acknowledged_and_leaves_not
         assert len(killed) == len(KILL_AFTER_ACKS)
         assert [a.status for a in others] == [], server.errors()
         assert len(acknowledged) + len(cut_off) == SAVES_WHILE_KILLING
-        # Each killed sync worker died with exactly the one uncommitted save it had in hand.
-        assert sorted(cut_off) == sorted(killed.values())
+        # Exactly the uncommitted saves each killed worker had in hand were cut off: no other.
+        held_by_killed = [name for names in killed.values() for name in names]
+        assert sorted(cut_off) == sorted(held_by_killed)
         server.wait_for_workers(3)  # gunicorn replaced the killed workers
         assert not set(killed) & set(server.workers())
         assert_read_back_intact(server, acknowledged)
     rows = stored_rows(database_url, prefix)
     assert set(acknowledged) <= set(rows)
     # A save killed before its commit left nothing; every other row is whole: it parses and holds a result.
-    assert not {row["name"] for row in rows.values()} & set(killed.values())
+    assert not {row["name"] for row in rows.values()} & set(held_by_killed)
     for row in rows.values():
         assert row["response"]["catalog"]["version"] == row["version"]
         assert isinstance(row["response"]["recommendations"], list) and row["response"]["weighed"]

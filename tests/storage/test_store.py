@@ -136,3 +136,56 @@ def test_a_database_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) 
     with pytest.raises(StorageError) as caught:
         open_store(f"sqlite:///{blocker}/sub/advisor.sqlite3")
     assert "cannot create the database folder" in str(caught.value)
+
+
+def remove_database_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def test_a_sqlite_file_deleted_while_open_is_a_storage_error_and_no_new_file_appears(tmp_path: Path) -> None:
+    path = tmp_path / "advisor.sqlite3"
+    store = open_store(f"sqlite:///{path}")
+    try:
+        kept = store.add("before", "", {}, RESPONSE)
+        remove_database_files(path)
+
+        for attempt in (
+            lambda: store.add("after", "", {}, RESPONSE),
+            lambda: store.get(kept.id),
+            lambda: store.list(),
+            store.check,
+        ):
+            with pytest.raises(StorageError) as caught:
+                attempt()
+            assert "advisor.sqlite3" in str(caught.value)
+        assert not path.exists()
+    finally:
+        store.close()
+
+
+def test_a_sqlite_file_replaced_while_open_is_not_the_database_the_service_opened(tmp_path: Path) -> None:
+    path = tmp_path / "advisor.sqlite3"
+    store = open_store(f"sqlite:///{path}")
+    try:
+        store.add("before", "", {}, RESPONSE)
+        remove_database_files(path)
+        open_store(f"sqlite:///{path}").close()  # someone makes a fresh, empty one in its place
+
+        with pytest.raises(StorageError) as caught:
+            store.add("after", "", {}, RESPONSE)
+        assert "not the one opened at start" in str(caught.value)
+    finally:
+        store.close()
+
+
+def test_a_new_sqlite_database_is_announced_in_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "advisor.sqlite3"
+    with caplog.at_level("WARNING", logger="advisor.storage"):
+        open_store(f"sqlite:///{path}").close()
+        open_store(f"sqlite:///{path}").close()
+
+    created = [r.getMessage() for r in caplog.records if "created" in r.getMessage()]
+    assert created == [f"no database at {path}: created a new, empty one"]

@@ -144,3 +144,49 @@ def test_more_database_copies_than_a_dag_allows_is_a_problem(catalog_copy: Path)
     with pytest.raises(InvalidCatalog) as caught:
         load_catalog(catalog_copy)
     assert [(p.file, p.field) for p in caught.value.problems] == [("facts.toml", "database_copies")]
+
+
+def break_file(folder: Path, kind: str, name: str = "support.toml") -> None:
+    """Replace one catalog file with something that is not a TOML text file."""
+    import os
+
+    path = folder / name
+    path.unlink()
+    if kind == "invalid UTF-8":
+        path.write_bytes(b'[software_assurance]\nbasis = "caf\xe9"\n')
+    elif kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would wait for a writer forever
+    elif kind == "link to /dev/zero":
+        path.symlink_to("/dev/zero")  # reading it would never end
+    elif kind == "directory":
+        path.mkdir()
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("invalid UTF-8", "is not UTF-8 text: byte 33 cannot be read"),
+        ("fifo", "is not a regular file"),
+        ("link to /dev/zero", "is not a regular file"),
+        ("directory", "is not a regular file"),
+    ],
+)
+def test_a_catalog_file_that_is_not_a_text_file_is_a_problem_not_a_crash_or_a_hang(
+    catalog_copy: Path, kind: str, message: str
+) -> None:
+    break_file(catalog_copy, kind)
+
+    with pytest.raises(InvalidCatalog) as caught:
+        load_catalog(catalog_copy)
+
+    assert [(p.file, p.message) for p in caught.value.problems] == [("support.toml", message)]
+
+
+def test_a_catalog_file_far_larger_than_any_price_book_is_a_problem(catalog_copy: Path) -> None:
+    with (catalog_copy / "support.toml").open("a") as handle:
+        handle.write("# padding\n" * 200_000)
+
+    with pytest.raises(InvalidCatalog) as caught:
+        load_catalog(catalog_copy)
+
+    assert [p.message for p in caught.value.problems] == ["is larger than 1048576 bytes"]

@@ -91,8 +91,9 @@ def test_the_readme_documents_every_command_and_option_the_cli_has() -> None:
 
 def test_every_option_the_readme_shows_exists() -> None:
     usage = README.split("## The command line", 1)[1].split("\n## ", 1)[0]
+    parser = build_parser()
     known = {
-        o for sub in _subcommands(build_parser()).values() for a in sub._actions for o in a.option_strings
+        o for sub in [parser, *_subcommands(parser).values()] for a in sub._actions for o in a.option_strings
     }
     for option in set(re.findall(r"(--[a-z-]+)", usage)):
         assert option in known, option
@@ -108,3 +109,15 @@ def test_the_readme_names_every_setting_the_service_reads() -> None:
 
     for setting in SETTINGS:
         assert f"`{setting.env}`" in README, setting.env
+
+
+def test_requires_python_admits_every_cpython_the_dependencies_support() -> None:
+    import tomllib
+
+    from packaging.specifiers import SpecifierSet
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    allowed = SpecifierSet(project["requires-python"])
+    for version in ("3.11", "3.12", "3.13", "3.14"):
+        assert version in allowed, version
+    assert "3.10" not in allowed

@@ -107,3 +107,9 @@ def test_an_analysis_rejects_a_string_where_a_boolean_belongs() -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_analysis({"architecture": "dag_only", "design": {"dag": "yes"}})
     assert [p.field for p in caught.value.problems] == ["design.dag"]
+
+
+def test_text_fields_refuse_a_lone_surrogate_even_when_called_directly() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_request(make_request(project={"prepared_by": "A. \udc00"}))
+    assert [p.field for p in caught.value.problems] == ["project.prepared_by"]

@@ -170,3 +170,46 @@ def test_a_link_inflating_to_deeply_nested_brackets_is_a_400_not_a_crash(client:
     response = client.get(f"/result?r={token}")
     assert response.status_code == 400
     assert "cannot be read" in response.get_data(as_text=True)
+
+
+def escaped_token(request: dict[str, Any]) -> str:
+    """A result link made as codec.encode does, but with JSON escapes (as a hand-made link may have)."""
+    import json
+
+    squeezer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packed = squeezer.compress(json.dumps(request).encode("ascii")) + squeezer.flush()
+    return base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
+
+
+LONE_SURROGATE_LINK = {"budget": {"amount": 30000}, "goals": [], "project": {"name": "Mail \ud800"}}
+
+
+@pytest.mark.parametrize("path", ["/result", "/scenarios/new", "/result/diagram-1.svg", "/result/export"])
+def test_a_link_whose_request_holds_a_lone_surrogate_is_a_400_page_naming_the_field(
+    client: FlaskClient, path: str
+) -> None:
+    response = client.get(path, query_string={"r": escaped_token(LONE_SURROGATE_LINK)})
+
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "project.name" in page and "surrogate" in page
+
+
+def test_the_form_opened_from_a_link_with_a_lone_surrogate_says_which_field_it_could_not_use(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/", query_string={"r": escaped_token(LONE_SURROGATE_LINK)})
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "That link could not be used" in page and "project.name" in page
+
+
+def test_saving_a_result_whose_link_holds_a_lone_surrogate_is_a_400_page(client: FlaskClient) -> None:
+    app_client = build_app(WTF_CSRF_ENABLED=False).test_client()
+    form = {"r": escaped_token(LONE_SURROGATE_LINK), "name": "x"}
+
+    response = app_client.post("/scenarios", data=form)
+
+    assert response.status_code == 400
+    assert "project.name" in response.get_data(as_text=True)

@@ -13,7 +13,7 @@ from gunicorn.app.base import BaseApplication
 
 from advisor.api.settings import InvalidSetting
 from advisor.catalog.loader import InvalidCatalog
-from advisor.storage import StorageError
+from advisor.domain import StorageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -39,13 +39,23 @@ LOGGING: dict[str, Any] = {
 }
 
 
-def gunicorn_options(host: str, port: int, workers: int, time_limit: float) -> dict[str, Any]:
-    """gunicorn settings for the advisor: sync workers for CPU-bound solves, a worker timeout
-    well past the solver's own time limit (a request may run a few dozen solves)."""
+# Threads per worker beyond the solver slots and their line: for /healthz, reads, pages and
+# clients still sending their request (each holds a thread for at most ADVISOR_READ_TIMEOUT).
+SPARE_THREADS = 16
+
+
+def gunicorn_options(
+    host: str, port: int, workers: int, time_limit: float, solves: int = 1, queue: int = 8
+) -> dict[str, Any]:
+    """gunicorn settings for the advisor: the advisor's threaded worker (advisor.api.worker) with
+    a thread for each solver slot, each place in their line and SPARE_THREADS more, so that a
+    full line and slow clients leave threads for /healthz; a worker timeout (the heartbeat of
+    its main thread) well past the requests' time limit."""
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": "advisor.api.worker.AdvisorWorker",
+        "threads": solves + queue + SPARE_THREADS,
         "timeout": int(30 + 20 * time_limit),
         "graceful_timeout": 30,
         "preload_app": True,  # build the app (catalogs) once, before forking; a bad catalog stops here
@@ -94,9 +104,18 @@ def serve(host: str, port: int, workers: int, dev: bool) -> int:
         print("advisor: serve: Flask development server; use it for development only", file=sys.stderr)
         app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
         return EXIT_OK
-    options = gunicorn_options(host, port, workers, float(app.config["ADVISOR_TIME_LIMIT"]))
-    # The app is built before the fork (preload): freeze what it holds so that the workers'
-    # garbage collections neither scan it nor write to its pages, which stay shared.
+    options = gunicorn_options(
+        host,
+        port,
+        workers,
+        float(app.config["ADVISOR_TIME_LIMIT"]),
+        int(app.config["ADVISOR_SOLVES_PER_WORKER"]),
+        int(app.config["ADVISOR_SOLVE_QUEUE"]),
+    )
+    # The app is built before the fork (preload): its caches are filled once here (the
+    # architectures' failure profiles simulate every architecture), then frozen so that the
+    # workers' garbage collections neither scan them nor write to their pages, which stay shared.
+    app.extensions["advisor"].warm([])
     gc.freeze()
     try:
         AdvisorServer(app, options).run()
