@@ -8,17 +8,32 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from advisor.catalog.model import Catalog
-from advisor.domain import ArchitectureSpec, Design, DesignChoices, FieldProblem, InvalidInput, Request
+from advisor.catalog.model import Catalog, DiskModel
+from advisor.domain import (
+    ArchitectureSpec,
+    Design,
+    DesignChoices,
+    FieldProblem,
+    GivenCopies,
+    InvalidInput,
+    Request,
+)
+from advisor.layout import Layout, best_layout
 from advisor.optimizer.variants import Forbidden, allowed, default_copies
+from advisor.sizing import Demand, Sizing, disk_gb, disk_iops, least_disks, platform_megacycles
 
 
 def complete_design(
-    spec: ArchitectureSpec, given: DesignChoices, request: Request, catalog: Catalog
+    spec: ArchitectureSpec,
+    given: DesignChoices,
+    request: Request,
+    catalog: Catalog,
+    copy_layout: tuple[GivenCopies, ...] | None = None,
 ) -> tuple[Design, list[str]]:
     """A concrete design from the fields given, and warnings for what it cannot carry; each
-    missing field takes the architecture's smallest valid value. Product rules broken by a
-    given field are InvalidInput naming it."""
+    missing field takes the architecture's smallest valid value, and hardware left out the
+    cheapest that carries the design's load (through failures when a goal names them). Product
+    rules broken by a given field are InvalidInput naming it."""
     options = allowed(spec, request, catalog)
     if isinstance(options, Forbidden):
         raise InvalidInput([FieldProblem(options.field, options.reason)])
@@ -63,7 +78,7 @@ def complete_design(
                 f"{name} has no dedicated Client Access servers (rule wnlb.no_failover_clustering)",
             )
         )
-    copies = given.database_copies if given.database_copies is not None else default_copies(catalog, n)
+    copies = given.database_copies if given.database_copies is not None else default_copies(request, n)
     if not 1 <= copies <= max(1, n) or (not spec.dag and copies != 1):
         problems.append(
             FieldProblem("design.database_copies", "must be between 1 and the number of Exchange servers")
@@ -81,7 +96,22 @@ def complete_design(
         )
 
     platform = request.platform
-    server_model = _server_model(given.server_model, "server_model", n, request, catalog, problems)
+    models = {m.item.sku for m in catalog.mailbox_server_models(platform.exchange_version)}
+    for field, value in (("server_model", given.server_model), ("cas_server_model", given.cas_server_model)):
+        if value is not None and value not in models:
+            problems.append(
+                FieldProblem(
+                    f"design.{field}",
+                    f"unknown server model for Exchange {platform.exchange_version}; the catalog has "
+                    f"{', '.join(sorted(models))}",
+                )
+            )
+    if given.disk_model is not None and given.disk_model not in catalog.disks:
+        problems.append(
+            FieldProblem(
+                "design.disk_model", f"unknown disk model; the catalog has {', '.join(sorted(catalog.disks))}"
+            )
+        )
     windows = _edition(
         given.windows_edition,
         "windows_edition",
@@ -128,7 +158,6 @@ def complete_design(
         problems.append(FieldProblem("design.load_balancer_model", f"{name} has no load balancer"))
     cas_model = cas_windows = cas_exchange = None
     if spec.dedicated_client_access:
-        cas_model = _server_model(given.cas_server_model, "cas_server_model", m, request, catalog, problems)
         cas_windows = _edition(
             given.cas_windows_edition,
             "cas_windows_edition",
@@ -161,8 +190,20 @@ def complete_design(
                 "Exchange needs at least one domain controller (rule ad.global_catalog)",
             )
         )
-    if problems:
+    layout = _layout(copy_layout, n, copies, request.databases, problems) if not problems else None
+    if problems or layout is None:
         raise InvalidInput(problems)
+    sizing = Sizing(
+        spec, layout, m, request.mailboxes, request.mailbox_profile, catalog.sizing[platform.exchange_version]
+    )
+    through = spec.dag and any(g.failure == "server" for g in request.goals)
+    demand = sizing.demand(through)
+    server_model = given.server_model or _fitting_model(catalog, request, demand, limits[exchange], problems)
+    disk_model, disks = _disks(given, catalog, request, demand, server_model)
+    if spec.dedicated_client_access:
+        cas_model = given.cas_server_model or _fitting_model(
+            catalog, request, sizing.demand(through, client_access=True), 0, problems, client_access=True
+        )
     design = Design(
         spec=spec,
         exchange_servers=n,
@@ -177,47 +218,106 @@ def complete_design(
         cas_server_model=cas_model,
         cas_windows_edition=cas_windows,
         cas_exchange_edition=cas_exchange,
+        disk_model=disk_model,
+        disks_per_server=disks,
+        layout=layout.databases,
     )
-    return design, _capacity_warnings(design, request, catalog)
+    return design, []
 
 
-def _capacity_warnings(design: Design, request: Request, catalog: Catalog) -> list[str]:
-    n, model = design.exchange_servers, design.server_model
-    carry = catalog.servers[model].mailboxes
-    if carry * n < request.mailboxes:
-        return [
-            f"Undersized: {n} x {model} carry {carry * n} mailboxes, fewer than the "
-            f"{request.mailboxes} planned."
-        ]
-    if n > 1 and carry * (n - 1) < request.mailboxes:
-        return [
-            f"After one server fails, the remaining {n - 1} x {model} carry "
-            f"{carry * (n - 1)} mailboxes, fewer than the {request.mailboxes} planned."
-        ]
-    return []
-
-
-def _server_model(
-    given: str | None,
-    name: str,
-    count: int,
-    request: Request,
-    catalog: Catalog,
+def _layout(
+    given: tuple[GivenCopies, ...] | None,
+    servers: int,
+    copies: int,
+    databases: int,
     problems: list[FieldProblem],
-) -> str:
-    """The hardware model given for a server group, or the first that carries the mailboxes."""
-    models = catalog.exchange_servers_models()
-    chosen: str = given or next(
-        (s.item.sku for s in models if s.mailboxes * count >= request.mailboxes), models[-1].item.sku
-    )
-    if chosen not in {s.item.sku for s in models}:
-        problems.append(
-            FieldProblem(
-                f"design.{name}",
-                f"unknown server model; the catalog has {', '.join(s.item.sku for s in models)}",
+) -> Layout | None:
+    """The copy layout given (checked: every database once, its copies on distinct servers of the
+    design at preferences 1 to the design's copies), or the best one for the design's servers."""
+    if given is None:
+        return best_layout(servers, databases, copies)
+    names = {f"ex-{i + 1}": i for i in range(servers)}
+    expected = [f"db-{d + 1}" for d in range(databases)]
+    found: dict[str, tuple[int, ...]] = {}
+    for i, entry in enumerate(given):
+        where = f"copy_layout.{i}"
+        if entry.database not in expected:
+            problems.append(FieldProblem(f"{where}.database", f"must be one of db-1 to db-{databases}"))
+            continue
+        if entry.database in found:
+            problems.append(FieldProblem(f"{where}.database", f"{entry.database} is laid out twice"))
+            continue
+        ordered = sorted(entry.copies, key=lambda c: c.__getitem__(1))
+        servers_of = [c[0] for c in ordered]
+        if [c[1] for c in ordered] != list(range(1, copies + 1)):
+            problems.append(
+                FieldProblem(f"{where}.copies", f"must hold preferences 1 to {copies}, one copy each")
             )
-        )
-    return chosen
+        elif any(s not in names for s in servers_of):
+            problems.append(FieldProblem(f"{where}.copies", f"servers must be ex-1 to ex-{servers}"))
+        elif len(set(servers_of)) != len(servers_of):
+            problems.append(FieldProblem(f"{where}.copies", "a server holds one copy of a database at most"))
+        else:
+            found[entry.database] = tuple(names[s] for s in servers_of)
+    missing = [d for d in expected if d not in found]
+    if missing and not problems:
+        problems.append(FieldProblem("copy_layout", f"lays out no copy of {', '.join(missing[:5])}"))
+    if problems:
+        return None
+    return Layout(servers, tuple(found[d] for d in expected))
+
+
+def _fitting_model(
+    catalog: Catalog,
+    request: Request,
+    demand: Demand,
+    mounts: int,
+    problems: list[FieldProblem],
+    client_access: bool = False,
+) -> str:
+    """The cheapest server model that meets a server's demand, or the largest when none does
+    (the design is then reported undersized)."""
+    rules = catalog.sizing[request.platform.exchange_version]
+    models = catalog.mailbox_server_models(request.platform.exchange_version)
+    for model in models:
+        cpu = platform_megacycles(model, rules) * rules.cpu_ceiling
+        if demand.megacycles <= cpu and (client_access or demand.memory_gb <= model.memory_gb):
+            return model.item.sku
+    return max(models, key=lambda s: (platform_megacycles(s, rules), s.memory_gb)).item.sku
+
+
+def _disks(
+    given: DesignChoices, catalog: Catalog, request: Request, demand: Demand, server_model: str
+) -> tuple[str, int]:
+    """The disk model and count given, or the cheapest that meet the demand within the bays."""
+    storage = catalog.storage[request.storage]
+    bays = catalog.servers[server_model].disk_bays
+    if given.disk_model is not None:
+        count = given.disks_per_server
+        if count is None:
+            count = min(
+                bays, least_disks(demand, catalog.disks[given.disk_model], storage, catalog.read_share)
+            )
+        return given.disk_model, count
+    options = [
+        (d.item.price_cents * count, d.item.sku, count)
+        for d in catalog.disk_models()
+        if (count := least_disks(demand, d, storage, catalog.read_share)) <= bays
+    ]
+    if options:
+        _, sku, count = min(options)
+        return sku, given.disks_per_server if given.disks_per_server is not None else count
+    # No disk meets the need within the bays: the one that comes closest when they are full
+    # (the answer then says how far past its sizing the server runs).
+    data = max(1, bays - storage.spare_disks)
+
+    def reach(d: DiskModel) -> float:
+        iops = data * disk_iops(d, storage, catalog.read_share) / max(demand.iops, 1e-9)
+        space = data * disk_gb(d, storage) / max(demand.disk_gb, 1e-9)
+        return min(iops, space)
+
+    closest = max(catalog.disk_models(), key=lambda d: (reach(d), -d.item.price_cents))
+    return closest.item.sku, given.disks_per_server if given.disks_per_server is not None else bays
 
 
 def _edition(

@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from advisor.domain import CLIENT_SERVICES, FAILURE_KINDS, OUTCOME_SEVERITY, SERVICE_LABELS, SERVICES, Front
+from advisor.domain import (
+    CLIENT_SERVICES,
+    FAILURE_KINDS,
+    MEETS_GOAL,
+    OUTCOME_SEVERITY,
+    SERVICE_LABELS,
+    SERVICES,
+    Front,
+    ServerLoad,
+)
 from advisor.topology import Shape, Topology, build
 
 
@@ -44,6 +54,8 @@ class Scenario:
     kind: str
     description: str
     effects: dict[str, Effect]
+    # For a server's failure: what each surviving Exchange server then carries (sized designs).
+    load: Mapping[str, ServerLoad] | None = None
 
     @cached_property
     def explanation(self) -> str:
@@ -85,12 +97,13 @@ class Analysis:
     coverage: dict[tuple[str, str], tuple[str, str | None]]  # (kind, service) -> (worst, component)
 
     def meets(self, failure: str, service: str) -> bool:
-        """A goal is met when no component of that kind gives an outage for that service."""
-        return self.coverage[(failure, service)][0] != "outage"
+        """A goal is met when no component of that kind gives an outage for that service, nor
+        leaves it degraded (a survivor past its sizing)."""
+        return self.coverage[(failure, service)][0] in MEETS_GOAL
 
     def why_not(self, failure: str, service: str) -> str:
         outcome, component = self.coverage[(failure, service)]
-        if outcome != "outage" or component is None:
+        if outcome in MEETS_GOAL or component is None:
             return ""
         scenario = next(s for s in self.scenarios if s.component == component)
         return scenario.effects[service].sentence()
@@ -317,7 +330,7 @@ class _Evaluator:
 def _explain(description: str, effects: dict[str, Effect]) -> str:
     """One sentence: what the failure does to the services, most severe first, and why."""
     parts: list[str] = []
-    for outcome, verb in (("outage", "cuts off"), ("failover", "briefly interrupts")):
+    for outcome, verb in (("outage", "cuts off"), ("degraded", "slows"), ("failover", "briefly interrupts")):
         by_reason: dict[Effect, list[str]] = {}
         for service, effect in effects.items():
             if effect.outcome == outcome:
@@ -338,6 +351,10 @@ def simulate(topology: Topology) -> Analysis:
     for component in topology.components.values():
         effects = evaluator.evaluate(topology.failed_by(component.id))
         scenarios.append(Scenario(component.id, component.kind, component.description, effects))
+    return _collect(topology, scenarios)
+
+
+def _collect(topology: Topology, scenarios: list[Scenario]) -> Analysis:
     coverage: dict[tuple[str, str], tuple[str, str | None]] = {
         (kind, service): ("unaffected", None) for kind in FAILURE_KINDS for service in SERVICES
     }
@@ -351,6 +368,63 @@ def simulate(topology: Topology) -> Analysis:
         if down:
             spofs.append(SinglePointOfFailure(scenario, down))
     return Analysis(topology, tuple(scenarios), tuple(spofs), coverage)
+
+
+@dataclass(frozen=True)
+class Overload:
+    """A server past its sizing in one situation: which resource, its load and its limit."""
+
+    server: str
+    resource: str  # CPU, memory, IOPS, disk, mounted databases
+    load: float
+    limit: float
+
+    @property
+    def share(self) -> float:
+        return self.load / self.limit if self.limit else float("inf")
+
+    def words(self, when: str) -> str:
+        return f"{self.server} needs {self.share:.0%} of the {self.resource} it is sized for {when}"
+
+
+def sized(
+    analysis: Analysis,
+    loads: Mapping[str, Mapping[str, ServerLoad]],
+    overloads: Mapping[str | None, Sequence[Overload]],
+) -> Analysis:
+    """The analysis with what the design's sizing adds: each server failure's loads on the
+    survivors, and `degraded` wherever a survivor runs past its sizing (a service that stays up
+    but slow meets no goal). Past its sizing in normal operation, a design is degraded in every
+    situation that does not take the service down."""
+    normal = list(overloads.get(None, ()))
+    scenarios = []
+    for scenario in analysis.scenarios:
+        # A server's own failure is judged by its survivors' loads (which include the normal
+        # operation's); any other failure by the normal operation's, the failed server aside.
+        failed = list(overloads.get(scenario.component, ()))
+        past = failed or [o for o in normal if o.server != scenario.component]
+        effects = scenario.effects
+        if past:
+            worst = max(past, key=lambda o: o.share)
+            when = f"with {scenario.component} down" if failed else "even in normal operation"
+            reason = worst.words(when)
+            if len(past) > 1:
+                reason += f" (and {len(past) - 1} more limit{'s' if len(past) > 2 else ''} past)"
+            degraded = Effect("degraded", reason, "sizing.failure_mode")
+            effects = {
+                service: effect if effect.outcome == "outage" else degraded
+                for service, effect in effects.items()
+            }
+        scenarios.append(
+            Scenario(
+                scenario.component,
+                scenario.kind,
+                scenario.description,
+                effects,
+                loads.get(scenario.component),
+            )
+        )
+    return _collect(analysis.topology, scenarios)
 
 
 class Simulator:

@@ -54,6 +54,13 @@ def server_group_lines(
     ]
 
 
+def disk_lines(catalog: Catalog, model: str, count: int, role: str) -> list[Line]:
+    """`count` database disks of one model."""
+    if not count:
+        return []
+    return [_line(catalog.disks[model].item, count, role)]
+
+
 def load_balancer_lines(catalog: Catalog, model: str, units: int) -> list[Line]:
     role = "load balancer" if units == 1 else "active/standby load-balancer pair"
     return [_line(catalog.load_balancers[model].item, units, role)]
@@ -112,6 +119,13 @@ def bill_of_materials(design: Design, request: Request, catalog: Catalog) -> Quo
         design.exchange_edition,
         exchange_group_role(design),
     )
+    if design.disk_model and design.disks_per_server:
+        lines += disk_lines(
+            catalog,
+            design.disk_model,
+            design.exchange_servers * design.disks_per_server,
+            f"{design.disks_per_server} per {exchange_group_role(design).lower().removesuffix('s')}",
+        )
     if design.dedicated_cas_servers:
         if not (design.cas_server_model and design.cas_windows_edition and design.cas_exchange_edition):
             raise ValueError("a design with dedicated Client Access servers names their model and editions")

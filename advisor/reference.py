@@ -8,7 +8,7 @@ authority on what a design survives.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from advisor import architectures as specs
 from advisor.catalog.model import Catalog, Item
@@ -51,7 +51,13 @@ class PriceEntry:
     annual_cents: int
     basis: str
     sockets: int | None = None
-    mailboxes: int | None = None
+    cores: int | None = None
+    specint_rate_per_core: float | None = None
+    memory_gb: int | None = None
+    disk_bays: int | None = None
+    mailbox_server: bool | None = None
+    size_gb: int | None = None
+    random_iops: int | None = None
     version: str | None = None
     edition: str | None = None
     kind: str | None = None
@@ -61,6 +67,7 @@ class PriceEntry:
 @dataclass(frozen=True)
 class Prices:
     servers: tuple[PriceEntry, ...]
+    disks: tuple[PriceEntry, ...]
     windows: tuple[PriceEntry, ...]
     exchange_servers: tuple[PriceEntry, ...]
     exchange_cals: tuple[PriceEntry, ...]
@@ -109,12 +116,30 @@ class PolicyValue:
 
 
 @dataclass(frozen=True)
+class SizingFact:
+    """One Exchange version's sizing figures (sizing.toml) and the sources they come from."""
+
+    figures: Mapping[str, float]
+    sources: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class StorageFact:
+    usable_share: float
+    write_penalty: float
+    spare_disks: int
+    basis: str
+
+
+@dataclass(frozen=True)
 class Facts:
     windows_editions: EditionsFact
     windows_clustering: EditionsFact
     exchange: Mapping[str, ExchangeFact]
     dag: DagFact
     design_policy: Mapping[str, PolicyValue]
+    sizing: Mapping[str, SizingFact]
+    storage: Mapping[str, StorageFact]
 
 
 @dataclass(frozen=True)
@@ -179,7 +204,7 @@ def _price(item: Item, **extra: object) -> PriceEntry:
     )
 
 
-_POLICY = ("database_copies", "max_dedicated_cas_servers", "max_added_domain_controllers")
+_POLICY = ("max_dedicated_cas_servers", "max_added_domain_controllers")
 
 
 def catalog_detail(catalog: Catalog, default: bool) -> CatalogDetail:
@@ -194,7 +219,19 @@ def catalog_detail(catalog: Catalog, default: bool) -> CatalogDetail:
         default=default,
         prices=Prices(
             servers=tuple(
-                _price(s.item, sockets=s.sockets, mailboxes=s.mailboxes) for s in catalog.servers.values()
+                _price(
+                    s.item,
+                    sockets=s.sockets,
+                    cores=s.cores,
+                    specint_rate_per_core=s.specint_per_core,
+                    memory_gb=s.memory_gb,
+                    disk_bays=s.disk_bays,
+                    mailbox_server=s.mailbox_server,
+                )
+                for s in catalog.servers.values()
+            ),
+            disks=tuple(
+                _price(d.item, size_gb=d.size_gb, random_iops=d.iops) for d in catalog.disks.values()
             ),
             windows=tuple(_price(item, version=v, edition=e) for (v, e), item in catalog.windows.items()),
             exchange_servers=tuple(
@@ -234,6 +271,21 @@ def catalog_detail(catalog: Catalog, default: bool) -> CatalogDetail:
             design_policy={
                 name: PolicyValue(getattr(policy, name), policy.bases.get(f"{name}_basis", ""))
                 for name in _POLICY
+            },
+            sizing={
+                version: SizingFact(
+                    {
+                        f.name: getattr(rules, f.name)
+                        for f in fields(rules)
+                        if isinstance(getattr(rules, f.name), int | float)
+                    },
+                    dict(rules.bases),
+                )
+                for version, rules in catalog.sizing.items()
+            },
+            storage={
+                name: StorageFact(r.usable_share, r.write_penalty, r.spare_disks, r.basis)
+                for name, r in catalog.storage.items()
             },
         ),
         rules=tuple(RuleRef(r.id, r.statement, r.source) for r in catalog.rules.values()),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from advisor.assess import Assessment
 from advisor.catalog.model import Catalog
 from advisor.domain import (
     Budget,
     CatalogRef,
+    CopyReport,
     CostReport,
+    DatabaseLayout,
     Design,
     DesignReport,
     Front,
@@ -34,7 +37,7 @@ def goal_reports(analysis: Analysis, request: Request) -> tuple[GoalReport, ...]
     out = []
     for (failure, service), goal in request.goal_pairs().items():
         outcome, component = analysis.coverage[(failure, service)]
-        missed = outcome == "outage"
+        missed = not analysis.meets(failure, service)
         out.append(
             GoalReport(
                 failure=failure,
@@ -58,9 +61,64 @@ def spof_reports(analysis: Analysis) -> tuple[SpofReport, ...]:
 
 def scenario_reports(analysis: Analysis) -> tuple[ScenarioReport, ...]:
     return tuple(
-        ScenarioReport(s.component, s.kind, s.description, s.outcomes, s.explanation)
+        ScenarioReport(s.component, s.kind, s.description, s.outcomes, s.explanation, s.load)
         for s in analysis.scenarios
     )
+
+
+def copy_layout(assessment: Assessment) -> tuple[DatabaseLayout, ...]:
+    """Every database with its mailboxes, size and copies in activation-preference order."""
+    sizing = assessment.sizing
+    names = sizing.mailbox_servers
+    return tuple(
+        DatabaseLayout(
+            database=f"db-{d + 1}",
+            mailboxes=size,
+            size_gb=round(sizing.copy_gb(size), 1),
+            copies=tuple(CopyReport(names[s], i + 1) for i, s in enumerate(servers)),
+        )
+        for d, (size, servers) in enumerate(zip(sizing.sizes, sizing.layout.databases, strict=True))
+    )
+
+
+def sizing_notes(design: Design, assessment: Assessment, request: Request, catalog: Catalog) -> list[str]:
+    """What the design's sizing says a planner must know: past its sizing in normal operation
+    or after a failure, databases over Microsoft's size guidance."""
+    out: list[str] = []
+    for overload in assessment.undersized:
+        out.append(
+            f"Undersized: {overload.server} needs {overload.share:.0%} of the {overload.resource} it is "
+            "sized for in normal operation, before any failure (rule sizing.failure_mode)."
+        )
+    failed = assessment.degraded_by()
+    if failed and not assessment.undersized:
+        out.append(
+            f"Sized for normal operation only: after {_either(failed)} fails, a survivor runs past "
+            "its sizing, which degrades the services it carries (rule sizing.failure_mode)."
+        )
+    rules = assessment.sizing.rules
+    limit = rules.max_database_gb_with_copies if design.database_copies > 1 else rules.max_database_gb
+    size = assessment.sizing.database_gb
+    if size > limit:
+        count = _databases_within(request, assessment, limit)
+        copies = "two or more copies" if design.database_copies > 1 else "a database without copies"
+        out.append(
+            f"Each database is about {size:,.0f} GB, over Microsoft's guidance of {limit:,.0f} GB for "
+            f"{copies}; {count} databases would keep each within it (rule sizing.database_size)."
+        )
+    return out
+
+
+def _either(names: list[str] | tuple[str, ...]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _databases_within(request: Request, assessment: Assessment, limit: float) -> int:
+    rules = assessment.sizing.rules
+    per_mailbox = request.mailbox_profile.mailbox_size_gb * (1 + rules.database_overhead) * rules.provisioning
+    most = max(1, int(limit // per_mailbox))
+    return -(-request.mailboxes // most)
 
 
 def notes(design: Design, analysis: Analysis, request: Request, catalog: Catalog, quote: Quote) -> list[str]:
@@ -77,10 +135,17 @@ def notes(design: Design, analysis: Analysis, request: Request, catalog: Catalog
         )
     if spec.dag:
         out.append("Turn on Datacenter Activation Coordination (DAC) mode for the DAG (rule dag.dac_mode).")
-        out.append(
-            f"With {design.database_copies} copies of each database, keep database disks "
-            "on RAID; JBOD needs at least 3 copies (rule dag.storage_copies)."
-        )
+        if request.storage == "jbod":
+            out.append(
+                f"JBOD: each of the {design.database_copies} copies of a database sits on one disk, "
+                "with one hot spare per server for AutoReseed; the other copies are its redundancy "
+                "(rule dag.storage_copies)."
+            )
+        else:
+            out.append(
+                f"With {design.database_copies} copies of each database, keep database disks "
+                "on RAID 10; JBOD needs at least 3 copies (rule dag.storage_copies)."
+            )
         if design.witness == "existing":
             out.append(
                 "The witness file share goes on an existing server that is neither a DAG "
@@ -93,9 +158,10 @@ def notes(design: Design, analysis: Analysis, request: Request, catalog: Catalog
             )
         if not spec.cas_array:
             out.append(
-                "Outlook clients connect to ex-1, the RpcClientAccessServer of every database; "
-                "a CAS array created before the databases avoids re-homing later "
-                "(rule ex2010.rpc_client_access)."
+                "Outlook clients connect to ex-1, the RpcClientAccessServer of every database: the "
+                "layout assumes every database was created on ex-1, which then also carries every "
+                "client's Client Access load; a CAS array created before the databases avoids "
+                "re-homing later (rule ex2010.rpc_client_access)."
             )
     if spec.front is Front.WINDOWS_NLB:
         out.append(
@@ -132,13 +198,15 @@ def notes(design: Design, analysis: Analysis, request: Request, catalog: Catalog
 def design_report(
     design: Design,
     quote: Quote,
-    analysis: Analysis,
+    assessment: Assessment,
     request: Request,
     catalog: Catalog,
     budget_given: bool = True,
     extra_notes: list[str] | None = None,
 ) -> DesignReport:
     """A design's report: what `analyze` answers, and each recommendation without its rank."""
+    analysis = assessment.analysis
+    extra = [*(extra_notes or []), *sizing_notes(design, assessment, request, catalog)]
     return DesignReport(
         architecture=design.architecture,
         title=design.spec.title,
@@ -148,6 +216,8 @@ def design_report(
         goals=goal_reports(analysis, request),
         single_points_of_failure=spof_reports(analysis),
         failure_scenarios=scenario_reports(analysis),
-        notes=(*(extra_notes or []), *notes(design, analysis, request, catalog, quote)),
+        notes=(*extra, *notes(design, analysis, request, catalog, quote)),
         catalog=catalog_ref(catalog),
+        servers=assessment.servers,
+        copy_layout=copy_layout(assessment),
     )

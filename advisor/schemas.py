@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from advisor import architectures
 from advisor.contract.responses import ConcreteDesignSchema
@@ -18,7 +18,10 @@ from advisor.domain import (
     EXCHANGE_EDITIONS,
     EXCHANGE_VERSIONS,
     FAILURE_KINDS,
+    FEWEST_DATABASE_COPIES,
+    MOST_DATABASE_COPIES,
     SERVICES,
+    STORAGES,
     WINDOWS_EDITIONS,
     WINDOWS_VERSIONS,
     AnalysisRequest,
@@ -26,8 +29,10 @@ from advisor.domain import (
     DesignChoices,
     Environment,
     FieldProblem,
+    GivenCopies,
     Goal,
     InvalidInput,
+    MailboxProfile,
     Platform,
     Project,
     Request,
@@ -72,6 +77,12 @@ class EnvironmentSchema(_Strict):
         ),
     )
     cals_owned = StrictInteger(load_default=0, validate=validate.Range(min=0, max=10_000_000))
+    hypervisor_hosts = StrictInteger(load_default=2, validate=validate.Range(min=0, max=1000))
+
+
+class MailboxProfileSchema(_Strict):
+    messages_per_day = StrictNumber(load_default=100, validate=validate.Range(min=50, max=500))
+    mailbox_size_gb = StrictNumber(load_default=2, validate=validate.Range(min=0.01, max=1000))
 
 
 class GoalSchema(_Strict):
@@ -117,6 +128,20 @@ class _PlatformFields(_Strict):
     environment = fields.Nested(EnvironmentSchema, load_default=_defaults_of(EnvironmentSchema))
     catalog = _catalog_id
     project = fields.Nested(ProjectSchema, load_default=None)
+    mailbox_profile = fields.Nested(MailboxProfileSchema, load_default=_defaults_of(MailboxProfileSchema))
+    database_copies = StrictInteger(
+        load_default=FEWEST_DATABASE_COPIES,
+        validate=validate.Range(min=FEWEST_DATABASE_COPIES, max=MOST_DATABASE_COPIES),
+    )
+    storage = fields.String(load_default="raid", validate=validate.OneOf(STORAGES))
+
+    @validates_schema
+    def _jbod_needs_three_copies(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("storage") == "jbod" and data.get("database_copies", 2) < 3:
+            raise ValidationError(
+                "JBOD needs at least 3 database copies; with 2 use raid (rule dag.storage_copies)",
+                field_name="storage",
+            )
 
 
 class RequestSchema(_PlatformFields):
@@ -142,9 +167,28 @@ class DesignSchema(ConcreteDesignSchema):
         return DesignChoices(**data)
 
 
+class GivenCopySchema(_Strict):
+    server = fields.String(required=True, validate=validate.Regexp(r"^ex-[0-9]{1,2}$"))
+    preference = StrictInteger(required=True, validate=validate.Range(min=1, max=16))
+
+
+class GivenDatabaseSchema(_Strict):
+    database = fields.String(required=True, validate=validate.Regexp(r"^db-[0-9]{1,3}$"))
+    copies = fields.List(
+        fields.Nested(GivenCopySchema), required=True, validate=validate.Length(min=1, max=16)
+    )
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> GivenCopies:
+        return GivenCopies(data["database"], tuple((c["server"], c["preference"]) for c in data["copies"]))
+
+
 class AnalysisSchema(_PlatformFields):
     architecture = fields.String(required=True, validate=validate.OneOf(architectures.NAMES))
     design = fields.Nested(DesignSchema(partial=True), load_default=DesignChoices)
+    copy_layout = fields.List(
+        fields.Nested(GivenDatabaseSchema), load_default=None, validate=validate.Length(min=1, max=200)
+    )
     goals = fields.List(fields.Nested(GoalSchema), load_default=list)
     budget = fields.Nested(BudgetSchema, load_default=None)
     horizon_years = StrictInteger(load_default=3, validate=validate.Range(min=1, max=10))
@@ -206,6 +250,14 @@ def _environment(data: dict[str, Any]) -> Environment:
     return Environment(**data["environment"])
 
 
+def _sizing_terms(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "mailbox_profile": MailboxProfile(**data["mailbox_profile"]),
+        "database_copies": data["database_copies"],
+        "storage": data["storage"],
+    }
+
+
 def _goals(data: dict[str, Any]) -> tuple[Goal, ...]:
     return tuple(
         Goal(g["failure"], tuple(dict.fromkeys(g["services"])), g["priority"], g["weight"])
@@ -242,6 +294,7 @@ def request_from(loaded: dict[str, Any]) -> Request:
         alternatives=loaded["alternatives"],
         catalog=loaded["catalog"],
         project=_project(loaded),
+        **_sizing_terms(loaded),
     )
 
 
@@ -262,8 +315,16 @@ def analysis_from(loaded: dict[str, Any]) -> AnalysisRequest:
         environment=_environment(loaded),
         catalog=loaded["catalog"],
         project=_project(loaded),
+        **_sizing_terms(loaded),
     )
-    return AnalysisRequest(request, loaded["architecture"], loaded["design"], loaded["budget"] is not None)
+    layout = loaded["copy_layout"]
+    return AnalysisRequest(
+        request,
+        loaded["architecture"],
+        loaded["design"],
+        loaded["budget"] is not None,
+        tuple(layout) if layout is not None else None,
+    )
 
 
 # Saved scenarios' bodies and queries (the API and the web form take the same).

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor import architectures, reference
+from advisor.assess import assess
 from advisor.catalog.model import Catalog
 from advisor.design_check import complete_design
 from advisor.domain import (
@@ -25,7 +26,6 @@ from advisor.optimizer.solve import time_budget as time_budget  # the edges boun
 from advisor.pricing import bill_of_materials
 from advisor.reference import ArchitectureProfiles, CatalogDetail, CatalogEntry
 from advisor.report import catalog_ref, cost_report, design_report, spof_reports
-from advisor.topology import Shape
 
 if TYPE_CHECKING:
     from advisor.catalog.registry import CatalogRegistry
@@ -99,9 +99,9 @@ class Advisor:
         recommendations = []
         for rank, architecture in enumerate(result.ranking[: request.alternatives], start=1):
             chosen = result.results[architecture]
-            if not (chosen.design and chosen.quote and chosen.analysis):
-                raise RuntimeError(f"{architecture} was ranked without a priced, analysed design")
-            report = design_report(chosen.design, chosen.quote, chosen.analysis, request, catalog)
+            if not (chosen.design and chosen.quote and chosen.assessment):
+                raise RuntimeError(f"{architecture} was ranked without a priced, assessed design")
+            report = design_report(chosen.design, chosen.quote, chosen.assessment, request, catalog)
             recommendations.append(Recommendation(**vars(report), rank=rank))
         weighed = tuple(
             WeighedArchitecture(
@@ -132,10 +132,7 @@ class Advisor:
         request = analysis.request
         catalog = self.catalog_for(request, analysis.budget_given)
         spec = architectures.spec(analysis.architecture, request.platform.exchange_version)
-        design, warnings = complete_design(spec, analysis.design, request, catalog)
-        shape = Shape.of(
-            design, request.environment.domain_controllers, request.databases, request.environment.sites
-        )
-        report = self.cache.simulator.analysis(shape)
+        design, warnings = complete_design(spec, analysis.design, request, catalog, analysis.copy_layout)
+        assessment = assess(design, request, catalog, self.cache.simulator)
         quote = bill_of_materials(design, request, catalog)
-        return design_report(design, quote, report, request, catalog, analysis.budget_given, warnings)
+        return design_report(design, quote, assessment, request, catalog, analysis.budget_given, warnings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from advisor.domain import ArchitectureSpec, Design, Front
+from advisor.layout import best_layout
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,14 @@ class Shape:
     databases: int = 4
     database_copies: int = 1
     sites: int = 1
+    # Each database's copies as server numbers in activation-preference order; empty: the best
+    # layout of the shape (advisor.layout), which every single failure treats alike.
+    layout: tuple[tuple[int, ...], ...] = ()
+
+    def copies_layout(self) -> tuple[tuple[int, ...], ...]:
+        if self.layout:
+            return self.layout
+        return best_layout(self.exchange_servers, self.databases, self.database_copies).databases
 
     @property
     def architecture(self) -> str:
@@ -43,6 +52,7 @@ class Shape:
             databases=databases,
             database_copies=design.database_copies,
             sites=sites,
+            layout=design.layout,
         )
 
 
@@ -127,10 +137,9 @@ def build(shape: Shape) -> Topology:
 
     copies: dict[str, tuple[str, ...]] = {}
     copies_on: dict[str, list[str]] = {s: [] for s in mailbox}
-    n = len(mailbox)
-    for d in range(shape.databases):
+    for d, placed in enumerate(shape.copies_layout()):
         database = f"db-{d + 1}"
-        servers = tuple(mailbox[(d + j) % n] for j in range(shape.database_copies))
+        servers = tuple(mailbox[i] for i in placed)
         copies[database] = servers
         for j, server in enumerate(servers):
             state = "active" if j == 0 else "passive"

@@ -37,7 +37,12 @@ REQUEST_FIELDS: dict[str, dict[str, str]] = {
         "exchange": "The Exchange version and edition. Default 2010, any edition.",
         "windows": "The Windows Server version and edition. Default 2008R2, any edition.",
         "mailboxes": "Mailboxes to carry. Default 300.",
-        "databases": "Mailbox databases. Default 4.",
+        "databases": "Mailbox databases; the mailboxes are spread evenly over them. Default 4.",
+        "mailbox_profile": "The users' mail profile: messages sent and received a day and mailbox size. "
+        "Default 100 messages a day, 2 GB.",
+        "database_copies": "Copies of each database, 2 to 4 and at most one per DAG member. Default 2.",
+        "storage": "`raid` (RAID 10 for the databases) or `jbod` (one disk a copy; needs 3 or more "
+        "copies). Default raid.",
         "environment": "What the organisation already has.",
         "goals": "Redundancy goals: which failure each service must survive; required (may be empty).",
         "objective": "`min_cost` (cheapest design meeting the required goals) or `max_goals` (most "
@@ -56,7 +61,15 @@ REQUEST_FIELDS: dict[str, dict[str, str]] = {
         "exchange": "The Exchange version and edition. Default 2010, any edition.",
         "windows": "The Windows Server version and edition. Default 2008R2, any edition.",
         "mailboxes": "Mailboxes to carry. Default 300.",
-        "databases": "Mailbox databases. Default 4.",
+        "databases": "Mailbox databases; the mailboxes are spread evenly over them. Default 4.",
+        "mailbox_profile": "The users' mail profile: messages sent and received a day and mailbox size. "
+        "Default 100 messages a day, 2 GB.",
+        "database_copies": "Copies of each database, 2 to 4 and at most one per DAG member. Default 2.",
+        "storage": "`raid` (RAID 10 for the databases) or `jbod` (one disk a copy; needs 3 or more "
+        "copies). Default raid.",
+        "copy_layout": "Optional: which server holds which copy of each database at which activation "
+        "preference, as a recommendation's `copy_layout` gives it; by default the best layout for "
+        "the design's servers.",
         "environment": "What the organisation already has.",
         "catalog": "The price book to use, by id. Default `default`.",
         "project": "Optional free text that quotes and exports print.",
@@ -80,6 +93,21 @@ REQUEST_FIELDS: dict[str, dict[str, str]] = {
         "witness_host": "`existing` (a server to host the DAG witness exists) or `buy`. Default existing.",
         "sites": "Datacenter sites; only 1 is modelled. Default 1.",
         "cals_owned": "Exchange Standard CALs already owned, not bought again. Default 0.",
+        "hypervisor_hosts": "Hypervisor hosts that can run virtual load-balancer appliances; the two "
+        "units of a virtual pair need two of them. Default 2.",
+    },
+    "MailboxProfile": {
+        "messages_per_day": "Messages each user sends and receives a day, 50 to 500. Default 100.",
+        "mailbox_size_gb": "The mailbox quota each user fills, in GB. Default 2.",
+    },
+    "GivenDatabase": {
+        "database": "The database's name, `db-1` to `db-N` (N = `databases`).",
+        "copies": "Its copies, one per server, each with its activation preference.",
+    },
+    "GivenCopy": {
+        "server": "The server holding the copy, `ex-1` to `ex-N` (N = the design's Exchange servers).",
+        "preference": "Activation preference: 1 is active in normal operation; after a failure the "
+        "surviving copy of lowest number becomes active.",
     },
     "Goal": {
         "failure": "The failure to survive (database, server, load_balancer, witness, ...).",

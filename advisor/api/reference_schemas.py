@@ -47,7 +47,21 @@ class _PricedSchema(Schema):
 
 class ServerPriceSchema(_PricedSchema):
     sockets = fields.Integer(required=True, **doc("Processor sockets."))
-    mailboxes = fields.Integer(required=True, **doc("Mailboxes one server carries; 0 for witness/DC only."))
+    cores = fields.Integer(required=True, **doc("Processor cores in all."))
+    specint_rate_per_core = fields.Float(
+        required=True, **doc("SPECint_rate2006 result per core: what CPU sizing converts to megacycles.")
+    )
+    memory_gb = fields.Integer(required=True, **doc("Memory, GB."))
+    disk_bays = fields.Integer(required=True, **doc("Bays for database and log disks."))
+    mailbox_server = fields.Boolean(
+        required=True,
+        **doc("Whether it may run Exchange; false: bought for a witness or domain controller only."),
+    )
+
+
+class DiskPriceSchema(_PricedSchema):
+    size_gb = fields.Integer(required=True, **doc("Capacity, GB."))
+    random_iops = fields.Integer(required=True, **doc("Random IOPS one disk sustains."))
 
 
 class WindowsPriceSchema(_PricedSchema):
@@ -67,6 +81,11 @@ class LoadBalancerPriceSchema(_PricedSchema):
 
 class PricesSchema(Schema):
     servers = fields.List(fields.Nested(ServerPriceSchema), required=True)
+    disks = fields.List(
+        fields.Nested(DiskPriceSchema),
+        required=True,
+        **doc("Disks for the mailbox servers' databases and logs."),
+    )
     windows = fields.List(fields.Nested(WindowsPriceSchema), required=True)
     exchange_servers = fields.List(fields.Nested(ExchangePriceSchema), required=True)
     exchange_cals = fields.List(fields.Nested(ExchangePriceSchema), required=True)
@@ -118,6 +137,28 @@ class PolicyValueSchema(Schema):
     basis = fields.String(required=True)
 
 
+class SizingFactSchema(Schema):
+    figures = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        required=True,
+        **doc("Every sizing figure of the version by name (sizing.toml)."),
+    )
+    sources = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        **doc("Where the figures come from, or `assumption: ...` / `unconfirmed: ...`."),
+    )
+
+
+class StorageFactSchema(Schema):
+    usable_share = fields.Float(required=True, **doc("Share of the data disks' space that holds data."))
+    write_penalty = fields.Float(required=True, **doc("Disk writes one database write costs."))
+    spare_disks = fields.Integer(required=True, **doc("Hot spares each server keeps."))
+    basis = fields.String(required=True, **doc("The source."))
+
+
 class FactsSchema(Schema):
     windows_editions = fields.Nested(EditionsFactSchema, required=True)
     windows_clustering = fields.Nested(EditionsFactSchema, required=True)
@@ -128,6 +169,18 @@ class FactsSchema(Schema):
         values=fields.Nested(PolicyValueSchema),
         required=True,
         **doc("Choices the advisor makes for every design (assumptions, not rules)."),
+    )
+    sizing = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(SizingFactSchema),
+        required=True,
+        **doc("How a server is sized, by Exchange version: the figures and their sources."),
+    )
+    storage = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(StorageFactSchema),
+        required=True,
+        **doc("How disks become space and IOPS: `raid` (RAID 10) and `jbod`."),
     )
 
 

@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 from advisor.catalog.model import (
     Catalog,
     DesignPolicy,
+    DiskModel,
     ExchangeFacts,
     Item,
     LoadBalancerModel,
@@ -23,14 +24,17 @@ from advisor.catalog.model import (
     RoleSpec,
     Rule,
     ServerModel,
+    SizingRules,
+    StorageRules,
     annual_from_rate,
 )
 from advisor.catalog.schema import FILES
-from advisor.domain import AdvisorError, money_to_cents
+from advisor.domain import MOST_DATABASE_COPIES, AdvisorError, money_to_cents
 
 # Which list in which file holds items, and which field names an item in a message.
 _LISTS = {
     ("hardware.toml", "server"): "sku",
+    ("hardware.toml", "disk"): "sku",
     ("licences.toml", "windows"): "sku",
     ("licences.toml", "exchange_server"): "sku",
     ("licences.toml", "exchange_cal"): "sku",
@@ -190,9 +194,27 @@ def _build(path: Path, data: dict[str, dict[str, Any]]) -> Catalog:
         path=path,
         rules={r["id"]: Rule(r["id"], r["statement"], r["source"]) for r in data["rules.toml"]["rule"]},
         servers={
-            s["sku"]: ServerModel(_item(s, "hardware", hw), s["sockets"], s["mailboxes"])
+            s["sku"]: ServerModel(
+                _item(s, "hardware", hw),
+                s["sockets"],
+                s["cores"],
+                s["specint_rate_per_core"],
+                s["memory_gb"],
+                s["disk_bays"],
+                s["mailbox_server"],
+                tuple(s["exchange_versions"]),
+                s["specint_basis"],
+            )
             for s in data["hardware.toml"]["server"]
         },
+        disks={
+            d["sku"]: DiskModel(_item(d, "hardware", hw), d["size_gb"], d["random_iops"], d["iops_basis"])
+            for d in data["hardware.toml"]["disk"]
+        },
+        sizing={version: _sizing(rules) for version, rules in data["sizing.toml"]["exchange"].items()},
+        storage={kind: StorageRules(**data["sizing.toml"]["storage"][kind]) for kind in ("raid", "jbod")},
+        read_share=data["sizing.toml"]["storage"]["io"]["read_share"],
+        read_share_basis=data["sizing.toml"]["storage"]["io"]["read_share_basis"],
         windows={(w["version"], w["edition"]): _item(w, "licence", sa) for w in licences["windows"]},
         exchange_servers={
             (x["version"], x["edition"]): _item(x, "licence", sa) for x in licences["exchange_server"]
@@ -225,12 +247,16 @@ def _build(path: Path, data: dict[str, dict[str, Any]]) -> Catalog:
         dag_max_members=facts["dag"]["max_members"],
         dag_max_copies=facts["dag"]["max_copies_per_database"],
         policy=DesignPolicy(
-            database_copies=policy["database_copies"],
             max_dedicated_cas_servers=policy["max_dedicated_cas_servers"],
             max_added_domain_controllers=policy["max_added_domain_controllers"],
             bases={k: v for k, v in policy.items() if k.endswith("_basis")},
         ),
     )
+
+
+def _sizing(rules: dict[str, Any]) -> SizingRules:
+    figures = {k: v for k, v in rules.items() if not k.endswith("_basis")}
+    return SizingRules(**figures, bases={k: v for k, v in rules.items() if k.endswith("_basis")})
 
 
 def _cross_check(catalog: Catalog, data: dict[str, dict[str, Any]]) -> list[CatalogProblem]:
@@ -291,21 +317,22 @@ def _cross_check(catalog: Catalog, data: dict[str, dict[str, Any]]) -> list[Cata
                         f"Windows Server {version} {spec.windows_edition} has no price (licences.toml)",
                     )
                 )
-    if catalog.policy.database_copies > catalog.dag_max_copies:
-        problems.append(
-            CatalogProblem(
-                "facts.toml",
-                "design_policy",
-                "database_copies",
-                f"more than the DAG's {catalog.dag_max_copies} copies of a database "
-                f"(rule {catalog.dag_rule})",
-            )
-        )
-    if not catalog.exchange_servers_models():
-        problems.append(
-            CatalogProblem("hardware.toml", "", "server", "no server model carries mailboxes (mailboxes > 0)")
-        )
     for version, facts in catalog.exchange.items():
+        if version not in catalog.sizing:
+            problems.append(
+                CatalogProblem(
+                    "sizing.toml", f"exchange.{version}", "", f"no sizing rules for Exchange {version}"
+                )
+            )
+        elif not catalog.mailbox_server_models(version):
+            problems.append(
+                CatalogProblem(
+                    "hardware.toml",
+                    "",
+                    "server",
+                    f"no mailbox server model is offered for Exchange {version} within its hardware ceilings",
+                )
+            )
         for edition in facts.editions:
             if (version, edition) not in catalog.exchange_servers:
                 problems.append(
@@ -317,6 +344,16 @@ def _cross_check(catalog: Catalog, data: dict[str, dict[str, Any]]) -> list[Cata
             problems.append(
                 CatalogProblem("licences.toml", "exchange_cal", "", f"no Standard CAL for Exchange {version}")
             )
+    if catalog.dag_max_copies < MOST_DATABASE_COPIES:
+        problems.append(
+            CatalogProblem(
+                "facts.toml",
+                "dag",
+                "max_copies_per_database",
+                f"is {catalog.dag_max_copies}, but a request may ask for up to {MOST_DATABASE_COPIES} "
+                "copies of each database",
+            )
+        )
     for (version, edition), _item in catalog.windows.items():
         if edition not in catalog.windows_editions.get(version, ()):
             problems.append(

@@ -28,9 +28,70 @@ class Item:
 
 @dataclass(frozen=True)
 class ServerModel:
+    """A server's hardware: what sizing needs of it, and the Exchange versions it is offered for."""
+
     item: Item
     sockets: int
-    mailboxes: int
+    cores: int
+    specint_per_core: float  # SPECint_rate2006 result per core
+    memory_gb: int
+    disk_bays: int  # bays for database and log disks
+    mailbox_server: bool  # False: bought only for a witness or a domain controller
+    exchange_versions: tuple[str, ...]
+    specint_basis: str = ""
+
+
+@dataclass(frozen=True)
+class DiskModel:
+    """A database and log disk: its size and the random IOPS it sustains."""
+
+    item: Item
+    size_gb: int
+    iops: int
+    iops_basis: str = ""
+
+
+@dataclass(frozen=True)
+class SizingRules:
+    """How a server of one Exchange version is sized at a mailbox profile (sizing.toml)."""
+
+    megacycles_per_specint: float
+    active_megacycles_per_message: float
+    passive_share: float
+    client_access_share: float
+    transport_share: float
+    cpu_ceiling: float
+    cache_mb_per_message: float
+    passive_cache_share: float
+    memory_base_gb: float
+    memory_minimum_gb: float
+    cache_share_of_memory: float
+    client_access_memory_gb_per_core: float
+    iops_per_message: float
+    iops_per_message_single_copy: float
+    passive_iops_share: float
+    iops_headroom: float
+    database_overhead: float
+    content_index: float
+    log_mb_per_message: float
+    log_days: int
+    provisioning: float
+    max_database_gb: float
+    max_database_gb_with_copies: float
+    max_cores: int
+    max_memory_gb: int
+    bases: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StorageRules:
+    """How disks become usable space and IOPS: RAID 10 or JBOD."""
+
+    usable_share: float
+    write_penalty: float
+    spare_disks: int
+    even_disks: bool
+    basis: str
 
 
 @dataclass(frozen=True)
@@ -64,7 +125,6 @@ class Rate:
 
 @dataclass(frozen=True)
 class DesignPolicy:
-    database_copies: int
     max_dedicated_cas_servers: int
     max_added_domain_controllers: int
     bases: dict[str, str]
@@ -87,6 +147,11 @@ class Catalog:
     exchange_servers: dict[tuple[str, str], Item]
     exchange_cals: dict[tuple[str, str], Item]
     load_balancers: dict[str, LoadBalancerModel]
+    disks: dict[str, DiskModel]
+    sizing: dict[str, SizingRules]  # by Exchange version
+    storage: dict[str, StorageRules]  # raid, jbod
+    read_share: float
+    read_share_basis: str
     rates: dict[str, Rate]
     witness_host: RoleSpec
     domain_controller: RoleSpec
@@ -110,15 +175,29 @@ class Catalog:
                 items[item.sku] = item
         for lb in self.load_balancers.values():
             items[lb.item.sku] = lb.item
+        for disk in self.disks.values():
+            items[disk.item.sku] = disk.item
         self._items = items
 
     def item(self, sku: str) -> Item:
         return self._items[sku]
 
-    def exchange_servers_models(self) -> list[ServerModel]:
-        """Server models that can carry mailboxes, cheapest first."""
-        models = [s for s in self.servers.values() if s.mailboxes > 0]
+    def mailbox_server_models(self, exchange_version: str) -> list[ServerModel]:
+        """Server models offered to run Exchange of a version, within its recommended hardware
+        ceilings, cheapest first."""
+        rules = self.sizing.get(exchange_version)
+        models = [
+            s
+            for s in self.servers.values()
+            if s.mailbox_server
+            and exchange_version in s.exchange_versions
+            and (rules is None or (s.cores <= rules.max_cores and s.memory_gb <= rules.max_memory_gb))
+        ]
         return sorted(models, key=lambda s: (s.item.price_cents, s.item.sku))
+
+    def disk_models(self) -> list[DiskModel]:
+        """Database disks, cheapest first."""
+        return sorted(self.disks.values(), key=lambda d: (d.item.price_cents, d.item.sku))
 
     def windows_editions_for(self, version: str) -> tuple[str, ...]:
         """Editions the catalog can price for a Windows version, in the product's order."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from advisor.domain import EXCHANGE_EDITIONS, WINDOWS_EDITIONS, WINDOWS_VERSIONS
+from advisor.domain import EXCHANGE_EDITIONS, EXCHANGE_VERSIONS, WINDOWS_EDITIONS, WINDOWS_VERSIONS
 from advisor.fields import StrictBoolean, StrictInteger, StrictNumber
 
 
@@ -35,7 +35,23 @@ class PricedSchema(_Strict):
 
 class ServerSchema(PricedSchema):
     sockets = StrictInteger(required=True, validate=validate.Range(min=1, max=8))
-    mailboxes = StrictInteger(required=True, validate=validate.Range(min=0, max=100_000))
+    cores = StrictInteger(required=True, validate=validate.Range(min=1, max=512))
+    specint_rate_per_core = StrictNumber(required=True, validate=validate.Range(min=1, max=1000))
+    specint_basis = _text()
+    memory_gb = StrictInteger(required=True, validate=validate.Range(min=1, max=65536))
+    disk_bays = StrictInteger(required=True, validate=validate.Range(min=0, max=256))
+    mailbox_server = StrictBoolean(required=True)
+    exchange_versions = fields.List(
+        fields.String(validate=validate.OneOf(EXCHANGE_VERSIONS)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+
+
+class DiskSchema(PricedSchema):
+    size_gb = StrictInteger(required=True, validate=validate.Range(min=1, max=1_000_000))
+    random_iops = StrictInteger(required=True, validate=validate.Range(min=1, max=10_000_000))
+    iops_basis = _text()
 
 
 class WindowsLicenceSchema(PricedSchema):
@@ -63,6 +79,89 @@ class CatalogHeaderSchema(_Strict):
 
 class HardwareSchema(_Strict):
     server = fields.List(fields.Nested(ServerSchema), required=True)
+    disk = fields.List(fields.Nested(DiskSchema), required=True, validate=validate.Length(min=1))
+
+
+def _share(**extra: object) -> StrictNumber:
+    return StrictNumber(required=True, validate=validate.Range(min=0, max=10), **extra)  # type: ignore[arg-type]
+
+
+def _positive() -> StrictNumber:
+    return StrictNumber(required=True, validate=validate.Range(min=0, max=1_000_000))
+
+
+class SizingRulesSchema(_Strict):
+    megacycles_per_specint = _positive()
+    megacycles_per_specint_basis = _text()
+    active_megacycles_per_message = _positive()
+    active_megacycles_basis = _text()
+    passive_share = _share()
+    passive_share_basis = _text()
+    client_access_share = _share()
+    client_access_share_basis = _text()
+    transport_share = _share()
+    transport_share_basis = _text()
+    cpu_ceiling = StrictNumber(required=True, validate=validate.Range(min=0.01, max=1))
+    cpu_ceiling_basis = _text()
+    cache_mb_per_message = _positive()
+    cache_basis = _text()
+    passive_cache_share = _share()
+    memory_base_gb = _positive()
+    memory_minimum_gb = _positive()
+    cache_share_of_memory = StrictNumber(required=True, validate=validate.Range(min=0.01, max=1))
+    memory_basis = _text()
+    client_access_memory_gb_per_core = _positive()
+    client_access_memory_basis = _text()
+    iops_per_message = _positive()
+    iops_per_message_single_copy = _positive()
+    iops_basis = _text()
+    passive_iops_share = _share()
+    passive_iops_basis = _text()
+    iops_headroom = _share()
+    iops_headroom_basis = _text()
+    database_overhead = _share()
+    database_overhead_basis = _text()
+    content_index = _share()
+    content_index_basis = _text()
+    log_mb_per_message = _positive()
+    log_days = StrictInteger(required=True, validate=validate.Range(min=0, max=365))
+    log_basis = _text()
+    provisioning = StrictNumber(required=True, validate=validate.Range(min=1, max=10))
+    provisioning_basis = _text()
+    max_database_gb = _positive()
+    max_database_gb_with_copies = _positive()
+    max_database_basis = _text()
+    max_cores = StrictInteger(required=True, validate=validate.Range(min=1, max=4096))
+    max_memory_gb = StrictInteger(required=True, validate=validate.Range(min=1, max=65536))
+    ceiling_basis = _text()
+
+
+class StorageRulesSchema(_Strict):
+    usable_share = StrictNumber(required=True, validate=validate.Range(min=0.01, max=1))
+    write_penalty = StrictNumber(required=True, validate=validate.Range(min=1, max=10))
+    spare_disks = StrictInteger(required=True, validate=validate.Range(min=0, max=16))
+    even_disks = StrictBoolean(required=True)
+    basis = _text()
+
+
+class StorageIoSchema(_Strict):
+    read_share = StrictNumber(required=True, validate=validate.Range(min=0, max=1))
+    read_share_basis = _text()
+
+
+class StorageSchema(_Strict):
+    raid = fields.Nested(StorageRulesSchema, required=True)
+    jbod = fields.Nested(StorageRulesSchema, required=True)
+    io = fields.Nested(StorageIoSchema, required=True)
+
+
+class SizingSchema(_Strict):
+    exchange = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(EXCHANGE_VERSIONS)),
+        values=fields.Nested(SizingRulesSchema),
+        required=True,
+    )
+    storage = fields.Nested(StorageSchema, required=True)
 
 
 class LicencesSchema(_Strict):
@@ -139,8 +238,6 @@ class DagFactSchema(_Strict):
 
 
 class DesignPolicySchema(_Strict):
-    database_copies = StrictInteger(required=True, validate=validate.Range(min=2, max=16))
-    database_copies_basis = _text()
     max_dedicated_cas_servers = StrictInteger(required=True, validate=validate.Range(min=2, max=16))
     max_dedicated_cas_servers_basis = _text()
     max_added_domain_controllers = StrictInteger(required=True, validate=validate.Range(min=0, max=4))
@@ -168,4 +265,5 @@ FILES: dict[str, type[Schema]] = {
     "load_balancers.toml": LoadBalancersSchema,
     "support.toml": SupportSchema,
     "roles.toml": RolesSchema,
+    "sizing.toml": SizingSchema,
 }

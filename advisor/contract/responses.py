@@ -25,7 +25,9 @@ from advisor.domain import (
     WITNESS_PLACES,
     Budget,
     CatalogRef,
+    CopyReport,
     CostReport,
+    DatabaseLayout,
     Design,
     DesignReport,
     GoalReport,
@@ -34,6 +36,9 @@ from advisor.domain import (
     Recommendation,
     Recommendations,
     ScenarioReport,
+    ServerCapacity,
+    ServerLoad,
+    ServerReport,
     SolverSummary,
     SpofReport,
     WeighedArchitecture,
@@ -140,6 +145,17 @@ class ConcreteDesignSchema(Result):
         required=True,
         allow_none=True,
     )
+    disk_model = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(min=1, max=64),
+        **doc("Catalog SKU of each mailbox server's database disks (round 2)."),
+    )
+    disks_per_server = StrictInteger(
+        load_default=0,
+        validate=validate.Range(min=0, max=256),
+        **doc("Database disks in each mailbox server, hot spares included (round 2)."),
+    )
 
     @post_load
     def _fields(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -149,11 +165,17 @@ class ConcreteDesignSchema(Result):
         return data
 
 
-def design_of(architecture: str, fields_: dict[str, Any] | None) -> Design | None:
-    """A stored design of an architecture (from `ConcreteDesignSchema`'s fields), as a Design."""
+def design_of(
+    architecture: str, fields_: dict[str, Any] | None, layout: list[DatabaseLayout] | None = None
+) -> Design | None:
+    """A stored design of an architecture (from `ConcreteDesignSchema`'s fields), as a Design,
+    with the copy layout its report gives."""
     if fields_ is None:
         return None
-    return Design(spec=architectures.spec(architecture), **fields_)
+    placed: tuple[tuple[int, ...], ...] = ()
+    if layout:
+        placed = tuple(tuple(int(c.server.removeprefix("ex-")) - 1 for c in d.copies) for d in layout)
+    return Design(spec=architectures.spec(architecture), **fields_, layout=placed)
 
 
 class BillLineSchema(Result):
@@ -255,6 +277,101 @@ class SinglePointOfFailureSchema(Result):
         return SpofReport(data["component"], data["kind"], tuple(data["services"]), data["explanation"])
 
 
+class ServerLoadSchema(Result):
+    active_mailboxes = fields.Integer(
+        required=True, **doc("Mailboxes whose database is active on the server.")
+    )
+    cpu_utilisation = fields.Float(
+        required=True, **doc("Share of the server's megacycles its load takes (sizing allows `cpu_ceiling`).")
+    )
+    memory_gb = fields.Float(required=True, **doc("Memory the load needs, GB."))
+    iops = fields.Float(required=True, **doc("Database IOPS the load needs."))
+    within_sizing = fields.Boolean(
+        required=True,
+        **doc("Whether CPU, memory, IOPS, disk and mounted copies all stay within the server's."),
+    )
+    failed = fields.String(
+        **doc("For the worst failure: the server whose loss gives this load.", omit_none=True)
+    )
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> ServerLoad:
+        return ServerLoad(**data)
+
+
+class ServerCapacitySchema(Result):
+    mailboxes = fields.Integer(
+        required=True,
+        **doc(
+            "Active mailboxes the server carries at the profile within every limit, beside its worst "
+            "failure's other load."
+        ),
+    )
+    megacycles = fields.Float(
+        required=True, **doc("The platform's megacycles (SPECint_rate2006 x cores x the version's factor).")
+    )
+    cpu_ceiling = fields.Float(
+        required=True, **doc("The share of them sizing allows in the worst failure mode.")
+    )
+    memory_gb = fields.Float(required=True, **doc("The server's memory, GB."))
+    iops = fields.Float(
+        required=True, **doc("Database IOPS its disks give, after the storage's write penalty.")
+    )
+    disk_gb = fields.Float(required=True, **doc("Usable database disk space, GB."))
+    database_copies = fields.Integer(required=True, **doc("Database copies its Exchange edition mounts."))
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> ServerCapacity:
+        return ServerCapacity(**data)
+
+
+class ServerSchema(Result):
+    name = fields.String(required=True, **doc("The server: ex-1, ... or cas-1, ..."))
+    roles = fields.List(fields.String(), required=True, **doc("Its Exchange roles."))
+    model = fields.String(required=True, **doc("Its hardware model (catalog SKU)."))
+    capacity = fields.Nested(
+        ServerCapacitySchema, required=True, **doc("What it carries within every limit.")
+    )
+    normal = fields.Nested(ServerLoadSchema, required=True, **doc("Its load in normal operation."))
+    worst_failure = fields.Nested(
+        ServerLoadSchema, required=True, **doc("Its load after the single server failure that loads it most.")
+    )
+    database_copies = fields.Integer(required=True, **doc("Database copies it holds (active and passive)."))
+    disk_gb = fields.Float(required=True, **doc("Disk its copies take, GB."))
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> ServerReport:
+        data["roles"] = tuple(data["roles"])
+        return ServerReport(**data)
+
+
+class CopySchema(Result):
+    server = fields.String(required=True, **doc("The server holding the copy."))
+    preference = fields.Integer(
+        required=True, **doc("Activation preference: 1 is active in normal operation.")
+    )
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> CopyReport:
+        return CopyReport(**data)
+
+
+class DatabaseLayoutSchema(Result):
+    database = fields.String(required=True, **doc("The database: db-1, db-2, ..."))
+    mailboxes = fields.Integer(required=True, **doc("Mailboxes it holds (spread evenly over the databases)."))
+    size_gb = fields.Float(required=True, **doc("Disk one copy takes, logs and content index included, GB."))
+    copies = fields.List(
+        fields.Nested(CopySchema),
+        required=True,
+        **doc("Its copies by activation preference, as Add-MailboxDatabaseCopy is given them."),
+    )
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> DatabaseLayout:
+        data["copies"] = tuple(data["copies"])
+        return DatabaseLayout(**data)
+
+
 class FailureScenarioSchema(Result):
     component = fields.String(required=True, **doc("The component that fails."))
     kind = choice(FAILURE_KINDS, "Its failure kind.", required=True)
@@ -263,9 +380,20 @@ class FailureScenarioSchema(Result):
         keys=fields.String(validate=validate.OneOf(SERVICES)),
         values=fields.String(validate=validate.OneOf(OUTCOMES)),
         required=True,
-        **doc("Each service's outcome: unaffected, failover (brief, automatic) or outage."),
+        **doc(
+            "Each service's outcome: unaffected, failover (brief, automatic), degraded (up, but a "
+            "survivor runs past its sizing) or outage."
+        ),
     )
     explanation = fields.String(required=True, **doc("One sentence: what the failure does and why."))
+    # Named apart from Schema.load; written and read as `load`.
+    survivors_load = fields.Dict(
+        data_key="load",
+        attribute="load",
+        keys=fields.String(),
+        values=fields.Nested(ServerLoadSchema),
+        **doc("For a server's failure: each surviving Exchange server's load.", omit_none=True),
+    )
 
     @post_load
     def _typed(self, data: dict[str, Any], **kwargs: Any) -> ScenarioReport:
@@ -296,12 +424,33 @@ class DesignReportSchema(Result):
         fields.Nested(FailureScenarioSchema), required=True, **doc("Every component failed alone.")
     )
     notes = fields.List(fields.String(), required=True, **doc("What a planner must also do or know."))
+    servers = fields.List(
+        fields.Nested(ServerSchema),
+        load_default=list,
+        **doc(
+            "Each Exchange server with its capacity and its load, normally and in its worst failure "
+            "(round 2)."
+        ),
+    )
+    copy_layout = fields.List(
+        fields.Nested(DatabaseLayoutSchema),
+        load_default=list,
+        **doc("Every database's copies by server and activation preference (round 2)."),
+    )
 
     @post_load
     def _report(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         """The report's fields, typed; the catalog is the answer's (see the subclasses)."""
-        data["design"] = design_of(data["architecture"], data["design"])
-        for name in ("bill_of_materials", "goals", "single_points_of_failure", "failure_scenarios", "notes"):
+        data["design"] = design_of(data["architecture"], data["design"], data["copy_layout"])
+        for name in (
+            "bill_of_materials",
+            "goals",
+            "single_points_of_failure",
+            "failure_scenarios",
+            "notes",
+            "servers",
+            "copy_layout",
+        ):
             data[name] = tuple(data[name])
         return data
 

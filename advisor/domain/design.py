@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from advisor.domain.architecture import ArchitectureSpec
 
@@ -24,6 +24,8 @@ DESIGN_FIELDS: tuple[str, ...] = (
     "cas_server_model",
     "cas_windows_edition",
     "cas_exchange_edition",
+    "disk_model",
+    "disks_per_server",
 )
 
 
@@ -47,6 +49,12 @@ class Design:
     cas_server_model: str | None = None
     cas_windows_edition: str | None = None
     cas_exchange_edition: str | None = None
+    disk_model: str | None = None  # the database disks of each mailbox server
+    disks_per_server: int = 0  # every database disk of one mailbox server, spares included
+    # Each database's copies as server numbers (0 is ex-1) in activation-preference order: how the
+    # design is set up rather than what it buys, so designs compare without it (a report gives
+    # it as `copy_layout`).
+    layout: tuple[tuple[int, ...], ...] = field(default=(), compare=False)
 
     @property
     def architecture(self) -> str:

@@ -85,14 +85,74 @@ class SpofReport:
 
 
 @dataclass(frozen=True)
+class ServerLoad:
+    """What a server carries in one situation, and how much of its CPU that is."""
+
+    active_mailboxes: int
+    cpu_utilisation: float
+    memory_gb: float = 0.0
+    iops: float = 0.0
+    within_sizing: bool = True
+    failed: str | None = None  # for the worst failure: the server whose loss gives it
+
+
+@dataclass(frozen=True)
+class ServerCapacity:
+    """What a server carries within every limit: `mailboxes` active at the profile, the platform's
+    megacycles (sizing allows `cpu_ceiling` of them), memory, IOPS, disk and mounted copies."""
+
+    mailboxes: int
+    megacycles: float
+    cpu_ceiling: float
+    memory_gb: float
+    iops: float
+    disk_gb: float
+    database_copies: int
+
+
+@dataclass(frozen=True)
+class ServerReport:
+    """One Exchange server of a design: its model and roles, what it can carry, and what it
+    carries normally and in its worst single-server failure."""
+
+    name: str
+    roles: tuple[str, ...]
+    model: str
+    capacity: ServerCapacity
+    normal: ServerLoad
+    worst_failure: ServerLoad
+    database_copies: int = 0
+    disk_gb: float = 0.0
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    server: str
+    preference: int
+
+
+@dataclass(frozen=True)
+class DatabaseLayout:
+    """One database: its mailboxes and size, and its copies in activation-preference order
+    (what Add-MailboxDatabaseCopy is given)."""
+
+    database: str
+    mailboxes: int
+    size_gb: float
+    copies: tuple[CopyReport, ...]
+
+
+@dataclass(frozen=True)
 class ScenarioReport:
-    """One component failed alone, and each service's outcome."""
+    """One component failed alone, and each service's outcome; a server's failure also says what
+    each surviving Exchange server then carries."""
 
     component: str
     kind: str
     description: str
     outcomes: Mapping[str, str]
     explanation: str
+    load: Mapping[str, ServerLoad] | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +169,8 @@ class DesignReport:
     failure_scenarios: tuple[ScenarioReport, ...]
     notes: tuple[str, ...]
     catalog: CatalogRef
+    servers: tuple[ServerReport, ...] = ()
+    copy_layout: tuple[DatabaseLayout, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ FAILURE_KINDS: tuple[str, ...] = (
 )
 SERVICES: tuple[str, ...] = ("outlook", "owa", "activesync", "smtp_inbound", "smtp_outbound")
 CLIENT_SERVICES: tuple[str, ...] = ("outlook", "owa", "activesync")
-OUTCOMES: tuple[str, ...] = ("unaffected", "failover", "outage")
+OUTCOMES: tuple[str, ...] = ("unaffected", "failover", "degraded", "outage")
 STATUSES: tuple[str, ...] = (
     "recommended",
     "feasible",
@@ -48,8 +48,15 @@ SOLVERS: tuple[str, ...] = ("highs", "cbc")
 # The largest number of designs one comparison takes: a readable spreadsheet, not a dump.
 MAX_COMPARED = 12
 
-Outcome = Literal["unaffected", "failover", "outage"]
-OUTCOME_SEVERITY: dict[str, int] = {"unaffected": 0, "failover": 1, "outage": 2}
+Outcome = Literal["unaffected", "failover", "degraded", "outage"]
+# degraded: the service stays up, but a surviving server runs past its sizing (round 2).
+OUTCOME_SEVERITY: dict[str, int] = {"unaffected": 0, "failover": 1, "degraded": 2, "outage": 3}
+# What meets a goal: a failure that leaves the service unaffected or fails it over in time.
+MEETS_GOAL: frozenset[str] = frozenset({"unaffected", "failover"})
+STORAGES: tuple[str, ...] = ("raid", "jbod")
+# Copies of each database a request may ask for (DESIGN.md round 2: 2 to 4, at most the DAG members).
+FEWEST_DATABASE_COPIES = 2
+MOST_DATABASE_COPIES = 4
 
 # How every page, export and explanation names a service, in running text (capitalise to head a
 # column: `service_heading`), and what each failure kind is, in running text.
@@ -120,6 +127,16 @@ class Environment:
     witness_host: Literal["existing", "buy"] = "existing"
     sites: int = 1
     cals_owned: int = 0
+    # Hypervisor hosts a virtual load balancer may run on: two units on one host are no pair.
+    hypervisor_hosts: int = 2
+
+
+@dataclass(frozen=True)
+class MailboxProfile:
+    """How busy and how large a mailbox is: what every sizing figure scales with."""
+
+    messages_per_day: float = 100
+    mailbox_size_gb: float = 2
 
 
 @dataclass(frozen=True)
@@ -152,6 +169,13 @@ class Request:
     alternatives: int = 3
     catalog: str = "default"
     project: Project | None = None
+    mailbox_profile: MailboxProfile = field(default_factory=MailboxProfile)
+    database_copies: int = 2
+    storage: Literal["raid", "jbod"] = "raid"
+
+    @property
+    def survives_server_required(self) -> bool:
+        return any(g.failure == "server" and g.priority == "required" for g in self.goals)
 
     def goal_pairs(self) -> dict[tuple[str, str], Goal]:
         """Every (failure kind, service) the goals name, with the goal that names it.
@@ -196,6 +220,16 @@ class DesignChoices:
     cas_server_model: str | None = None
     cas_windows_edition: str | None = None
     cas_exchange_edition: str | None = None
+    disk_model: str | None = None
+    disks_per_server: int | None = None
+
+
+@dataclass(frozen=True)
+class GivenCopies:
+    """One database's copies as a planner gives them: server names by activation preference."""
+
+    database: str
+    copies: tuple[tuple[str, int], ...]  # (server, preference)
 
 
 @dataclass(frozen=True)
@@ -207,3 +241,4 @@ class AnalysisRequest:
     architecture: str
     design: DesignChoices = field(default_factory=DesignChoices)
     budget_given: bool = False
+    copy_layout: tuple[GivenCopies, ...] | None = None  # None: the best layout of its servers

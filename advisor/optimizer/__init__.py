@@ -8,6 +8,7 @@ from pathlib import Path
 import pulp
 
 from advisor import architectures
+from advisor.assess import Assessment, assess
 from advisor.catalog.model import Catalog
 from advisor.domain import (
     FAILURE_WORDS,
@@ -22,15 +23,17 @@ from advisor.domain import (
 from advisor.failures import Analysis
 from advisor.optimizer.cache import EngineCache
 from advisor.optimizer.model import (
+    Hardware,
     Model,
-    SizingCache,
     Unsizable,
     build_model,
+    columns,
     extract_design,
+    hardware,
     select_columns,
 )
 from advisor.optimizer.solve import Highs, SolverStats, solve_many
-from advisor.optimizer.variants import Forbidden, Scorer, Variant, allowed, structures
+from advisor.optimizer.variants import Forbidden, Scorer, allowed, structures
 from advisor.pricing import bill_of_materials
 
 __all__ = ["ArchitectureResult", "EngineCache", "Highs", "Optimization", "optimize"]
@@ -48,6 +51,7 @@ class ArchitectureResult:
     # The least any design of the architecture that meets every required goal costs, by the
     # budget's measure (it need not be the design reported, which is chosen by the objective).
     least_cents: int | None = None
+    assessment: Assessment | None = None
 
 
 @dataclass
@@ -80,80 +84,76 @@ def optimize(
     Each architecture has its own model; the models are solved in stages, every stage one
     batched solve over the architectures it concerns (see `solve_many`):
 
-    A. each model's objective: an architecture that misses a required goal gets its cheapest
-       design by total, reported for comparison only; one whose cheapest design by the
-       budget's measure breaks the budget (`Model.least`, exact on these models) gets that
-       design, which says by how much it is `over_budget`; every other one gets, within the
-       budget, the lowest total for `min_cost` or the most preferred weight for `max_goals`,
-       then, for `max_goals`,
-    B. the lowest total that keeps that weight.
+    A. the least each design costs by the budget's measure, the budget lifted (what
+       `minimum_budget` reports, and what an architecture that misses a required goal or
+       breaks the budget reports as its design);
+    B. within the budget, the lowest total for `min_cost` (skipped where A already minimised
+       the total and its design fits) or the most preferred weight for `max_goals`, then, for
+       `max_goals`,
+    C. the lowest total that keeps that weight.
+
+    Ties go to the most preferred weight, then the most even layout.
     """
     stats = SolverStats()
-    sizings: SizingCache = {}
     score = Scorer(request, cache.simulator)
     specs = architectures.for_version(request.platform.exchange_version)
     results: dict[str, ArchitectureResult] = {}
     models: dict[str, Model] = {}
-    missing: set[str] = set()
     for spec in specs:
-        built = _build(spec, request, catalog, score, sizings, cache)
+        built = _build(spec, request, catalog, score, cache)
         if isinstance(built, ArchitectureResult):
             results[spec.name] = built
-            continue
-        model, misses = built
-        models[spec.name] = model
-        if misses:
-            missing.add(spec.name)
+        else:
+            models[spec.name] = built
 
     eps = _epsilon(request)
     by_total = request.budget.applies_to == "total"
-    over: set[str] = set()
-    open_: dict[str, Model] = {}
-    least: dict[str, int] = {}
-    for architecture, model in models.items():
+    for model in models.values():
+        model.lift_budget()
         measure = model.total if by_total else model.upfront
-        if architecture in missing:
-            model.lift_budget()
-            _objective(model, model.total - eps * model.weight)
-            continue
-        least[architecture] = round(model.least(measure))
-        if least[architecture] > request.budget.amount_cents:
-            over.add(architecture)
-            model.lift_budget()
-            _objective(model, measure - eps * model.weight)
-        else:
-            open_[architecture] = model
-            model.enforce_budget()
-            if request.objective == "min_cost":
-                _objective(model, model.total - eps * model.weight)
-            else:
-                _objective(model, -model.weight)
+        _objective(model, measure - eps * model.weight + eps * 1e-3 * model.evenness)
     _solve_stage(models, stats, highs, solver, time_limit)
-    if request.objective == "max_goals" and open_:
-        for model in open_.values():
+    least = {
+        a: round(pulp.value(m.total if by_total else m.upfront))
+        for a, m in models.items()
+        if m.meets_required
+    }
+    over = {a for a, cents in least.items() if cents > request.budget.amount_cents}
+    open_ = {a: m for a, m in models.items() if m.meets_required and a not in over}
+    again = {a: m for a, m in open_.items() if request.objective == "max_goals" or not by_total}
+    for model in again.values():
+        model.enforce_budget()
+        if request.objective == "min_cost":
+            _objective(model, model.total - eps * model.weight + eps * 1e-3 * model.evenness)
+        else:
+            _objective(model, -model.weight + 1e-6 * eps * model.evenness)
+    _solve_stage(again, stats, highs, solver, time_limit)
+    if request.objective == "max_goals" and again:
+        for model in again.values():
             best = pulp.value(model.weight) or 0.0
             model.problem.addConstraint(model.weight >= best - 1e-6, "keep_best_preferred_weight")
-            _objective(model, model.total)
-        _solve_stage(open_, stats, highs, solver, time_limit)
+            _objective(model, model.total + eps * 1e-3 * model.evenness)
+        _solve_stage(again, stats, highs, solver, time_limit)
 
     for architecture, model in models.items():
-        design, variant = extract_design(model)
+        design, column = extract_design(model)
         quote = bill_of_materials(design, request, catalog)
-        if architecture in missing:
-            results[architecture] = ArchitectureResult(
-                model.spec,
-                "misses_required_goal",
-                _missed(request, variant),
-                design,
-                quote,
-                variant.analysis,
-                variant.weight,
+        assessment = assess(design, request, catalog, cache.simulator)
+        if not model.meets_required:
+            result = ArchitectureResult(
+                model.spec, "misses_required_goal", _missed(request, assessment.analysis), design, quote
             )
         elif architecture in over:
-            results[architecture] = _over_budget(model.spec, request, catalog, design, variant, quote)
+            result = _over_budget(model.spec, request, catalog, design, quote)
         else:
-            results[architecture] = _feasible(model.spec, request, catalog, design, variant, quote)
-        results[architecture].least_cents = least.get(architecture)
+            result = ArchitectureResult(
+                model.spec, "feasible", _fits(request, quote, assessment.analysis, catalog)
+            )
+            result.design, result.quote = design, quote
+        result.analysis, result.assessment = assessment.analysis, assessment
+        result.weight = column.variant.weight
+        result.least_cents = least.get(architecture)
+        results[architecture] = result
 
     if write_lp is not None:
         write_lp.mkdir(parents=True, exist_ok=True)
@@ -181,27 +181,23 @@ def _build(
     request: Request,
     catalog: Catalog,
     score: Scorer,
-    sizings: SizingCache,
     cache: EngineCache,
-) -> ArchitectureResult | tuple[Model, bool]:
-    """The architecture's model (and whether it misses a required goal), or why there is none."""
+) -> ArchitectureResult | Model:
+    """The architecture's model, or why there is none."""
     options = allowed(spec, request, catalog)
     if isinstance(options, Forbidden):
         return ArchitectureResult(spec, "not_allowed", [options.reason])
     found = structures(spec, request, catalog, cache)
     if not found:
-        return ArchitectureResult(spec, "not_allowed", _unsizable(request, catalog))
+        return ArchitectureResult(spec, "not_allowed", [_too_few(spec, request, catalog)])
+    kit = hardware(spec, request, catalog, options)
     try:
-        selection = select_columns(spec, request, catalog, options, found, score, cache, sizings)
-    except Unsizable:
-        if any(score(s).meets_required for s in found):
-            return ArchitectureResult(spec, "not_allowed", _unsizable(request, catalog))
-        first = score(found[0])
-        return ArchitectureResult(
-            spec, "misses_required_goal", _missed(request, first), analysis=first.analysis
+        selection = select_columns(
+            spec, request, catalog, columns(spec, request, catalog, found, score, cache), kit
         )
-    model = build_model(spec, request, catalog, options, selection.columns, with_budget=True)
-    return model, not selection.meets_required
+    except Unsizable as err:
+        return ArchitectureResult(spec, "not_allowed", [_unsizable(spec, request, catalog, kit, err.limit)])
+    return build_model(spec, request, catalog, options, kit, selection, with_budget=True)
 
 
 def _objective(model: Model, objective: pulp.LpAffineExpression) -> None:
@@ -223,22 +219,8 @@ def _solve_stage(
             raise SolverFailed(f"the model for {architecture} turned infeasible, which should not happen")
 
 
-def _feasible(
-    spec: ArchitectureSpec, request: Request, catalog: Catalog, design: Design, variant: Variant, quote: Quote
-) -> ArchitectureResult:
-    return ArchitectureResult(
-        spec,
-        "feasible",
-        _fits(request, quote, variant, catalog),
-        design,
-        quote,
-        variant.analysis,
-        variant.weight,
-    )
-
-
 def _over_budget(
-    spec: ArchitectureSpec, request: Request, catalog: Catalog, design: Design, variant: Variant, quote: Quote
+    spec: ArchitectureSpec, request: Request, catalog: Catalog, design: Design, quote: Quote
 ) -> ArchitectureResult:
     figure = quote.cost.measure(request.budget.applies_to)
     short = figure - request.budget.amount_cents
@@ -248,7 +230,7 @@ def _over_budget(
         f"{format_money(short, catalog.currency)} more than the budget of "
         f"{format_money(request.budget.amount_cents, catalog.currency)}."
     )
-    return ArchitectureResult(spec, "over_budget", [reason], design, quote, variant.analysis, variant.weight)
+    return ArchitectureResult(spec, "over_budget", [reason], design, quote)
 
 
 def _epsilon(request: Request) -> float:
@@ -263,7 +245,7 @@ def _measure_words(request: Request) -> str:
     return "upfront"
 
 
-def _fits(request: Request, quote: Quote, variant: Variant, catalog: Catalog) -> list[str]:
+def _fits(request: Request, quote: Quote, analysis: Analysis, catalog: Catalog) -> list[str]:
     cost = quote.cost
     left = request.budget.amount_cents - cost.measure(request.budget.applies_to)
     reasons = [
@@ -274,8 +256,8 @@ def _fits(request: Request, quote: Quote, variant: Variant, catalog: Catalog) ->
     ]
     preferred = [(f, s) for (f, s), g in request.goal_pairs().items() if g.priority == "preferred"]
     if preferred:
-        met = [p for p in preferred if variant.analysis.meets(*p)]
-        missed = [p for p in preferred if not variant.analysis.meets(*p)]
+        met = [p for p in preferred if analysis.meets(*p)]
+        missed = [p for p in preferred if not analysis.meets(*p)]
         text = f"Preferred goals met: {len(met)} of {len(preferred)}"
         if missed:
             text += "; missed: " + ", ".join(f"{f}/{s}" for f, s in missed)
@@ -283,26 +265,62 @@ def _fits(request: Request, quote: Quote, variant: Variant, catalog: Catalog) ->
     return reasons
 
 
-def _missed(request: Request, variant: Variant) -> list[str]:
+def _missed(request: Request, analysis: Analysis) -> list[str]:
     """Why no structure of an architecture meets the required goals, from the simulator."""
     reasons = []
     for (failure, service), goal in request.goal_pairs().items():
-        if goal.priority == "required" and not variant.analysis.meets(failure, service):
-            why = variant.analysis.why_not(failure, service)
+        if goal.priority == "required" and not analysis.meets(failure, service):
+            outcome, _ = analysis.coverage[(failure, service)]
+            why = analysis.why_not(failure, service)
+            has = "is degraded" if outcome == "degraded" else "has an outage"
             reasons.append(
                 f"Required goal missed ({failure}/{service}): when {FAILURE_WORDS[failure]}, "
-                f"{SERVICE_LABELS[service]} has an outage because {why}."
+                f"{SERVICE_LABELS[service]} {has} because {why}."
             )
     return reasons
 
 
-def _unsizable(request: Request, catalog: Catalog) -> list[str]:
-    largest = max(s.mailboxes for s in catalog.exchange_servers_models())
-    limits = catalog.exchange[request.platform.exchange_version].mounted_databases
-    return [
-        f"No design within the DAG's {catalog.dag_max_members}-member limit (rule "
-        f"{catalog.dag_rule}) carries {request.mailboxes} mailboxes and {request.databases} "
-        f"databases with the catalog's largest server ({largest} mailboxes) and at most "
-        f"{max(limits.values())} mounted databases per server (rule "
-        f"{catalog.exchange[request.platform.exchange_version].mounted_databases_rule})."
-    ]
+def _too_few(spec: ArchitectureSpec, request: Request, catalog: Catalog) -> str:
+    facts = catalog.exchange[request.platform.exchange_version]
+    most = max(facts.mounted_databases.values())
+    if not spec.dag:
+        return (
+            f"One server mounts at most {most} databases (rule {facts.mounted_databases_rule}); "
+            f"the request has {request.databases}."
+        )
+    return (
+        f"No DAG within the {catalog.dag_max_members}-member limit (rule {catalog.dag_rule}) holds "
+        f"{request.database_copies} copies of {request.databases} databases with at most "
+        f"{most} mounted databases per server (rule {facts.mounted_databases_rule})."
+    )
+
+
+_LIMITS = {
+    "CPU": "the CPU of the catalog's largest server, within its {ceiling:.0%} ceiling, is not enough",
+    "memory": "the memory of the catalog's largest server is not enough",
+    "mounted databases": "the Exchange editions allowed mount too few databases",
+    "disk IOPS and space": "the disks its drive bays hold give too few IOPS or too little space",
+    "Client Access CPU": "the CPU of {cas} dedicated Client Access servers (the most the design "
+    "policy buys) is not enough",
+    "Client Access server memory": "no server model has memory enough for the Client Access role",
+    "CPU, memory and disks together": "no server model in the catalog has CPU, memory and drive bays "
+    "enough all at once",
+}
+
+
+def _unsizable(spec: ArchitectureSpec, request: Request, catalog: Catalog, kit: Hardware, limit: str) -> str:
+    """The limit that rules an architecture out when no hardware can size any of its designs."""
+    words = _LIMITS.get(limit, limit).format(
+        ceiling=kit.rules.cpu_ceiling, cas=catalog.policy.max_dedicated_cas_servers
+    )
+    servers = (
+        f"up to {catalog.dag_max_members} servers (the DAG's member limit, rule {catalog.dag_rule})"
+        if spec.dag
+        else "one server"
+    )
+    databases = request.databases
+    return (
+        f"No design of {servers} carries {request.mailboxes:,} mailboxes at "
+        f"{request.mailbox_profile.messages_per_day:g} messages a day in {databases} "
+        f"database{'s' if databases != 1 else ''}: {words} (sizing rules in the catalog's sizing.toml)."
+    )

@@ -1,14 +1,21 @@
-"""The MILP for one architecture, built in named steps: designs, load balancer, cost, budget.
+"""The MILP for one architecture, built in named steps: the design, its servers, disks, load
+balancer, cost and budget.
 
-Each column of the model is one way to build the architecture: a structure (server counts,
-witness, added domain controllers) whose goal coverage the failure simulator has decided,
-sized with one hardware model and one Windows and Exchange edition per server group. Columns
-are generated only where the servers carry the mailboxes and the edition mounts the database
-copies, and a column that another one matches or beats on upfront cost, annual cost and
-preferred weight is dropped, since it can be in no best design whatever the objective or
-budget. The model then chooses one column and one load-balancer model under the budget.
-Constraints are named for what they hold, so the written .lp file reads as the model's
-documentation (`advisor recommend --write-lp DIR`).
+The model decides how many servers (a structure: server counts, witness, added domain
+controllers, whose goal coverage the failure simulator has decided), which copy layout of those
+servers (advisor.layout: each layout no other beats on both the most active databases after a
+failure and the most copies on one server), whether the servers are sized for the worst single
+server failure or for normal operation only, each group's hardware model and Windows and
+Exchange editions, and how many of which disk each mailbox server holds. Its capacity rows are
+the sizing rules (advisor.sizing): the chosen model's CPU within its ceiling, memory, the disks'
+IOPS and space, the bays they fill and the edition's mounted-database limit must cover what the
+chosen structure and layout need. Every cost coefficient is the sum of the lines
+`advisor.pricing` gives the part the variable stands for. Constraints are named for what they
+hold, so the written .lp file reads as the model's documentation (`advisor recommend --write-lp`).
+
+Columns are left out only where no design can come of them: a structure whose need no hardware
+in the catalog meets, or one whose cheapest possible cost (its servers at the cheapest price a
+server has) already exceeds what a known design of at least its preferred weight costs.
 """
 
 from __future__ import annotations
@@ -17,22 +24,27 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pulp
 
-from advisor.catalog.model import Catalog
+from advisor.catalog.model import Catalog, DiskModel, ServerModel, SizingRules, StorageRules
 from advisor.domain import ArchitectureSpec, Design, Request
-from advisor.optimizer.cache import EngineCache, catalog_key
+from advisor.layout import Layout, layouts
+from advisor.optimizer.cache import EngineCache
 from advisor.optimizer.variants import Options, Scorer, Structure, Variant
 from advisor.pricing import (
+    CLIENT_ACCESS_ROLE,
     Cents,
     cal_lines,
+    disk_lines,
     domain_controller_lines,
     load_balancer_lines,
     server_group_lines,
     witness_lines,
 )
+from advisor.sizing import Demand, Sizing, disk_gb, disk_iops, platform_megacycles
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
@@ -48,34 +60,44 @@ def _sum(terms: list[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> p
 
 
 @dataclass(frozen=True)
-class Sizing:
-    """One server group's hardware model and editions, with what they cost and carry."""
+class Platform:
+    """One server as bought: a hardware model with a Windows and an Exchange edition."""
 
-    model: str
+    model: ServerModel
     windows: str
     exchange: str
-    upfront_cents: int
-    annual_cents: int
-    carries: int  # mailboxes the group carries (after one failure, when a goal names servers)
-    mounts: int  # database copies the group may mount
+    price: Cents  # one server: hardware and both licences
+    mounts: int  # databases the Exchange edition mounts
+
+    @property
+    def key(self) -> str:
+        return _name(f"{self.model.item.sku}_{self.windows}_{self.exchange}")
 
 
 @dataclass(frozen=True)
 class Column:
-    """One concrete way to build the architecture, before the load balancer is chosen."""
+    """One structure with one copy layout, sized through failures or for normal operation."""
 
     variant: Variant
-    mailbox: Sizing
-    cas: Sizing | None
-    upfront_cents: int
-    annual_cents: int
+    layout: Layout
+    through_failures: bool
+    demand: Demand  # of one mailbox server
+    cas_demand: Demand  # of one dedicated Client Access server
+    fixed: Cents  # what the structure buys besides its servers: witness server, domain controllers
+
+    @property
+    def servers(self) -> int:
+        return self.variant.shape.exchange_servers
+
+    @property
+    def cas_servers(self) -> int:
+        return self.variant.shape.dedicated_cas_servers
 
     @property
     def label(self) -> str:
-        parts = [self.variant.key, self.mailbox.model, self.mailbox.windows, self.mailbox.exchange]
-        if self.cas:
-            parts += ["cas", self.cas.model, self.cas.windows, self.cas.exchange]
-        return _name("design_" + "__".join(parts))
+        option = f"a{self.layout.worst_active}c{self.layout.most_copies}"
+        mode = "failures" if self.through_failures else "normal"
+        return _name(f"design_{self.variant.key}_{option}_{mode}")
 
 
 @dataclass
@@ -83,12 +105,19 @@ class Model:
     spec: ArchitectureSpec
     problem: pulp.LpProblem
     columns: list[tuple[pulp.LpVariable, Column]]
+    platforms: dict[str, tuple[pulp.LpVariable, Platform]]
+    cas_platforms: dict[str, tuple[pulp.LpVariable, Platform]]
+    disks: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, DiskModel]]  # sku -> (chosen, data disks)
     load_balancer: dict[str, pulp.LpVariable]
     upfront: pulp.LpAffineExpression
     annual: pulp.LpAffineExpression
     total: pulp.LpAffineExpression
     weight: pulp.LpAffineExpression
+    evenness: pulp.LpAffineExpression
     budget_overrun: pulp.LpVariable | None
+    spares: int = 0
+    meets_required: bool = True
+    rules: SizingRules | None = field(default=None, repr=False)
 
     def lift_budget(self) -> None:
         """Let the cost exceed the budget, to find what the cheapest qualifying design costs."""
@@ -99,165 +128,314 @@ class Model:
         if self.budget_overrun is not None:
             self.budget_overrun.upBound = 0
 
-    def least(self, expression: pulp.LpAffineExpression) -> float:
-        """The least value one of the model's cost expressions takes, the budget aside.
-
-        A design is one column and one load-balancer model, each chosen by an equality to one,
-        and every other row of the model holds for each column alone (the columns are generated
-        so), so the least is the constant plus the cheapest column's and the cheapest load
-        balancer's coefficients: what the MILP would find with the budget lifted.
-        """
-        least = float(expression.constant)
-        least += min(float(expression.get(x, 0.0)) for x, _ in self.columns)
-        if self.load_balancer:
-            least += min(float(expression.get(b, 0.0)) for b in self.load_balancer.values())
-        return least
-
 
 class Unsizable(Exception):
     """No structure of the architecture can be sized within the catalog and product limits."""
 
-
-@dataclass(frozen=True)
-class _Unit:
-    """One server equipped with a hardware model, a Windows and an Exchange edition."""
-
-    model: str
-    windows: str
-    exchange: str
-    upfront_cents: int
-    annual_cents: int
-    mailboxes: int
-    mounts: int
+    def __init__(self, architecture: str, limit: str):
+        super().__init__(limit)
+        self.architecture = architecture
+        self.limit = limit
 
 
-def _units(
+def platforms(
     catalog: Catalog,
-    windows_version: str,
-    exchange_version: str,
-    windows: tuple[str, ...],
-    exchange: tuple[str, ...],
-    cache: EngineCache,
-) -> tuple[_Unit, ...]:
-    """Every way to equip one server, priced once per catalog and platform; cheapest upfront
-    first, then by annual cost and name (a server count scales both costs alike, so this is also
-    the order of the sizings built from them)."""
-    key = ("units", catalog_key(catalog), windows_version, exchange_version, windows, exchange)
-
-    def make() -> tuple[_Unit, ...]:
-        limits = catalog.exchange[exchange_version].mounted_databases
-        found = []
-        for server, edition, product in itertools.product(
-            catalog.exchange_servers_models(), windows, exchange
-        ):
-            one = Cents.of(
-                server_group_lines(
-                    catalog, exchange_version, windows_version, 1, server.item.sku, edition, product, ""
-                )
-            )
-            found.append(
-                _Unit(
-                    server.item.sku,
-                    edition,
-                    product,
-                    one.upfront,
-                    one.annual,
-                    server.mailboxes,
-                    limits[product],
-                )
-            )
-        return tuple(
-            sorted(found, key=lambda u: (u.upfront_cents, u.annual_cents, u.model, u.windows, u.exchange))
-        )
-
-    found = cache.units.get(key, make)
-    return found  # type: ignore[return-value]
-
-
-def _sizings(
-    count: int,
     request: Request,
-    catalog: Catalog,
     windows: tuple[str, ...],
     exchange: tuple[str, ...],
-    survive_one: bool,
-    copies: int,
-    cache: EngineCache,
-) -> list[Sizing]:
-    """Every undominated way to equip `count` servers that carries the load and the limits."""
+    role: str,
+    client_access: bool = False,
+) -> list[Platform]:
+    """Every way to buy one server of a group: model x Windows edition x Exchange edition."""
     p = request.platform
-    carrying = count - 1 if survive_one and count > 1 else count
-    needed = math.ceil(copies * request.databases / count) if copies else 0
-    kept: list[Sizing] = []
-    for u in _units(catalog, p.windows_version, p.exchange_version, windows, exchange, cache):
-        if u.mailboxes * carrying < request.mailboxes or u.mounts < needed:
+    rules = catalog.sizing[p.exchange_version]
+    limits = catalog.exchange[p.exchange_version].mounted_databases
+    found = []
+    for model, win, ex in itertools.product(
+        catalog.mailbox_server_models(p.exchange_version), windows, exchange
+    ):
+        if client_access and model.memory_gb < max(
+            rules.memory_minimum_gb, rules.client_access_memory_gb_per_core * model.cores
+        ):
             continue
-        # Cheapest upfront first: one is worth keeping only when it is cheaper a year than
-        # every one kept before it (otherwise a kept one beats or ties it on both).
-        if kept and kept[-1].annual_cents <= count * u.annual_cents:
-            continue
-        kept.append(
-            Sizing(
-                u.model,
-                u.windows,
-                u.exchange,
-                count * u.upfront_cents,
-                count * u.annual_cents,
-                u.mailboxes * carrying,
-                count * u.mounts,
-            )
+        lines = server_group_lines(
+            catalog, p.exchange_version, p.windows_version, 1, model.item.sku, win, ex, role
         )
-    return kept
+        found.append(Platform(model, win, ex, Cents.of(lines), limits[ex]))
+    return found
 
 
-SizingCache = dict[tuple[object, ...], list[Sizing]]
-
-
-Bundle = tuple[int, int, int, Structure, Sizing, "Sizing | None"]  # upfront, annual, order, ...
-
-
-def _bundles(
+def columns(
+    spec: ArchitectureSpec,
     request: Request,
     catalog: Catalog,
-    options: Options,
     structures: Sequence[Structure],
-    survive: bool,
-    cache: SizingCache,
+    score: Scorer,
     engine: EngineCache,
-) -> list[Bundle]:
-    """Every structure with every undominated sizing of its server groups, priced and sorted
-    cheapest first by upfront then annual cost (ties in the order generated)."""
+) -> list[Column]:
+    """Every structure with every layout of its servers, in each sizing mode the goals allow: a
+    required goal on server failures sizes through failures only, a preferred one lets the model
+    weigh both, none sizes for normal operation (the answer then says which failures degrade it)."""
+    rules = catalog.sizing[request.platform.exchange_version]
     version = request.platform.windows_version
     witness = Cents.of(witness_lines(catalog, version))
-    bundles: list[Bundle] = []
+    asked = {g.failure for g in request.goals}
+    modes = (
+        (True,) if request.survives_server_required else ((True, False) if "server" in asked else (False,))
+    )
+    found = []
     for structure in structures:
         shape = structure.shape
-        n, m, copies = shape.exchange_servers, shape.dedicated_cas_servers, shape.database_copies
-        mailbox_key = (n, options.windows_editions, options.exchange_editions, survive, copies)
-        if mailbox_key not in cache:
-            cache[mailbox_key] = _sizings(n, request, catalog, *mailbox_key[1:], engine)
-        cas_choices: list[Sizing | None] = [None]
-        if m:
-            cas_key = (m, options.cas_windows_editions, options.exchange_editions, survive, 0)
-            if cas_key not in cache:
-                cache[cas_key] = _sizings(m, request, catalog, *cas_key[1:], engine)
-            cas_choices = list(cache[cas_key])
         fixed = Cents.of(domain_controller_lines(catalog, version, structure.domain_controllers_added))
         if shape.witness == "buy":
             fixed = fixed + witness
-        for mailbox in cache[mailbox_key]:
-            for cas in cas_choices:
-                up = mailbox.upfront_cents + (cas.upfront_cents if cas else 0) + fixed.upfront
-                an = mailbox.annual_cents + (cas.annual_cents if cas else 0) + fixed.annual
-                bundles.append((up, an, len(bundles), structure, mailbox, cas))
-    bundles.sort()  # the order numbers are unique, so no two bundles compare past them
-    return bundles
+        variant = score(structure)
+        options = layouts_of(shape.exchange_servers, shape.databases, shape.database_copies, engine)
+        for layout in options:
+            sizing = Sizing(
+                spec, layout, shape.dedicated_cas_servers, request.mailboxes, request.mailbox_profile, rules
+            )
+            for through in modes if shape.exchange_servers > 1 else (False,):
+                weight = variant.weight if through else score.weight_without_server(structure)
+                found.append(
+                    Column(
+                        Variant(
+                            variant.shape,
+                            variant.domain_controllers_added,
+                            variant.meets_required,
+                            weight,
+                            variant.simulator,
+                        ),
+                        layout,
+                        through,
+                        sizing.demand(through),
+                        sizing.demand(through, client_access=True),
+                        fixed,
+                    )
+                )
+    return found
+
+
+def layouts_of(servers: int, databases: int, copies: int, engine: EngineCache) -> tuple[Layout, ...]:
+    """A shape's layouts, made once and kept: they depend on the shape alone."""
+
+    def make() -> tuple[Layout, ...]:
+        return layouts(servers, databases, copies)
+
+    found: tuple[Layout, ...] = engine.structures.get(("layouts", servers, databases, copies), make)  # type: ignore[assignment]
+    return found
+
+
+@dataclass(frozen=True)
+class _Offer:
+    """One platform as the pruning bounds read it: its limits and its price as plain numbers."""
+
+    megacycles: float  # usable, within the CPU ceiling
+    memory_gb: float
+    mounts: int
+    bays: int
+    price: tuple[int, int]  # one server: (upfront, annual) cents
+
+
+@dataclass(frozen=True)
+class _Disk:
+    per_iops: float
+    per_gb: float
+    price: tuple[int, int]  # one disk
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """What the catalog offers an architecture's server groups under a request."""
+
+    mailbox: list[Platform]
+    cas: list[Platform]
+    disks: list[DiskModel]
+    rules: SizingRules
+    storage: str
+    store: StorageRules
+    read_share: float
+
+    @cached_property
+    def _offers(self) -> list[_Offer]:
+        """The mailbox platforms cheapest first (upfront, then annual)."""
+        offers = [
+            _Offer(
+                platform_megacycles(p.model, self.rules) * self.rules.cpu_ceiling,
+                float(p.model.memory_gb),
+                p.mounts,
+                p.model.disk_bays,
+                (p.price.upfront, p.price.annual),
+            )
+            for p in self.mailbox
+        ]
+        return sorted(offers, key=lambda o: o.price)
+
+    @cached_property
+    def _cas_offers(self) -> list[tuple[float, tuple[int, int]]]:
+        offers = [
+            (
+                platform_megacycles(p.model, self.rules) * self.rules.cpu_ceiling,
+                (p.price.upfront, p.price.annual),
+            )
+            for p in self.cas
+        ]
+        return sorted(offers, key=lambda o: o[1])
+
+    @cached_property
+    def _disks(self) -> list[_Disk]:
+        return [
+            _Disk(
+                disk_iops(d, self.store, self.read_share),
+                disk_gb(d, self.store),
+                (d.item.price_cents, d.item.annual_cents),
+            )
+            for d in self.disks
+        ]
+
+    def _count(self, d: Demand, disk: _Disk) -> int:
+        """The disks (spares included) one server needs of a model: `least_disks`, inline."""
+        data = max(1, math.ceil(max(d.iops / disk.per_iops, d.disk_gb / disk.per_gb) - 1e-9))
+        if self.store.even_disks and data % 2:
+            data += 1
+        return data + self.store.spare_disks
+
+    def fits(self, column: Column, catalog: Catalog) -> str | None:
+        """Why no hardware meets the column's need, or None when some may."""
+        d = column.demand
+        offers = self._offers
+        if not offers:
+            return "no server model is offered for this Exchange version"
+        if d.megacycles > max(o.megacycles for o in offers) + 1e-9:
+            return "CPU"
+        if d.memory_gb > max(o.memory_gb for o in offers) + 1e-9:
+            return "memory"
+        if d.mounts > max(o.mounts for o in offers):
+            return "mounted databases"
+        bays = max(o.bays for o in offers)
+        if not any(self._count(d, disk) <= bays for disk in self._disks):
+            return "disk IOPS and space"
+        if column.cas_servers:
+            if not self._cas_offers:
+                return "Client Access server memory"
+            if column.cas_demand.megacycles > max(m for m, _ in self._cas_offers) + 1e-9:
+                return "Client Access CPU"
+        if self.cheapest(column, catalog) is None:  # each limit is met by some model, not all by one
+            return "CPU, memory and disks together"
+        return None
+
+    def cheapest(self, column: Column, catalog: Catalog) -> Cents | None:
+        """What one design of the column costs with the cheapest hardware that meets its need
+        (an incumbent for pruning; the model itself decides the hardware)."""
+        d = column.demand
+        n = column.servers
+        best: tuple[int, int] | None = None
+        for disk in self._disks:
+            count = self._count(d, disk)
+            for o in self._offers:  # cheapest first: the first that meets the need is its best
+                if (
+                    count <= o.bays
+                    and d.megacycles <= o.megacycles + 1e-9
+                    and d.memory_gb <= o.memory_gb + 1e-9
+                    and d.mounts <= o.mounts
+                ):
+                    cost = (
+                        n * (o.price[0] + count * disk.price[0]),
+                        n * (o.price[1] + count * disk.price[1]),
+                    )
+                    if best is None or cost < best:
+                        best = cost
+                    break
+        if best is None:
+            return None
+        total = Cents(*best) + column.fixed
+        if not column.cas_servers:
+            return total
+        need = column.cas_demand.megacycles
+        cas = next((price for mc, price in self._cas_offers if need <= mc + 1e-9), None)
+        if cas is None:
+            return None
+        return total + Cents(*cas) * column.cas_servers
+
+    def offered(self, column: Column, client_access: bool = False) -> list[Platform]:
+        """The platforms a column's model weighs for its mailbox (or Client Access) servers:
+        those that meet its CPU, memory and mounted-database need (the rows hold them to it;
+        the others could never be chosen)."""
+        d = column.cas_demand if client_access else column.demand
+        ceiling = self.rules.cpu_ceiling
+        return [
+            p
+            for p, megacycles in (self._cas_platforms if client_access else self._mailbox_platforms)
+            if d.megacycles <= megacycles * ceiling + 1e-9
+            and (client_access or (d.memory_gb <= p.model.memory_gb + 1e-9 and d.mounts <= p.mounts))
+        ]
+
+    @cached_property
+    def _mailbox_platforms(self) -> list[tuple[Platform, float]]:
+        return [(p, platform_megacycles(p.model, self.rules)) for p in self.mailbox]
+
+    @cached_property
+    def _cas_platforms(self) -> list[tuple[Platform, float]]:
+        return [(p, platform_megacycles(p.model, self.rules)) for p in self.cas]
+
+    def bound(self, column: Column) -> Cents | None:
+        """Less than any design of the column can cost, upfront and annual each at its least
+        over the hardware that meets the column's need (None when none does)."""
+        d = column.demand
+        n = column.servers
+        up: int | None = None
+        an: int | None = None
+        for disk in self._disks:
+            count = self._count(d, disk)
+            for o in self._offers:
+                if (
+                    count <= o.bays
+                    and d.megacycles <= o.megacycles + 1e-9
+                    and d.memory_gb <= o.memory_gb + 1e-9
+                    and d.mounts <= o.mounts
+                ):
+                    u = n * (o.price[0] + count * disk.price[0])
+                    a = n * (o.price[1] + count * disk.price[1])
+                    up = u if up is None else min(up, u)
+                    an = a if an is None else min(an, a)
+        if up is None or an is None:
+            return None
+        total = Cents(up, an) + column.fixed
+        if not column.cas_servers:
+            return total
+        need = column.cas_demand.megacycles
+        cas = [price for mc, price in self._cas_offers if need <= mc + 1e-9]
+        if not cas:
+            return None
+        return total + Cents(min(c[0] for c in cas), min(c[1] for c in cas)) * column.cas_servers
+
+
+def hardware(spec: ArchitectureSpec, request: Request, catalog: Catalog, options: Options) -> Hardware:
+    role = "Mailbox servers" if spec.dedicated_client_access else "Exchange servers"
+    return Hardware(
+        mailbox=platforms(catalog, request, options.windows_editions, options.exchange_editions, role),
+        cas=platforms(
+            catalog,
+            request,
+            options.cas_windows_editions,
+            options.exchange_editions,
+            CLIENT_ACCESS_ROLE,
+            True,
+        )
+        if spec.dedicated_client_access
+        else [],
+        disks=catalog.disk_models(),
+        rules=catalog.sizing[request.platform.exchange_version],
+        storage=request.storage,
+        store=catalog.storage[request.storage],
+        read_share=catalog.read_share,
+    )
 
 
 @dataclass
 class Selection:
     """The columns of an architecture's model, and whether they meet every required goal (when
-    no structure can, they are the cheapest ones that miss, kept for comparison)."""
+    none can, they are the cheapest ones that miss, kept for comparison)."""
 
     columns: list[Column]
     meets_required: bool
@@ -267,65 +445,54 @@ def select_columns(
     spec: ArchitectureSpec,
     request: Request,
     catalog: Catalog,
-    options: Options,
-    structures: Sequence[Structure],
-    score: Scorer,
-    engine: EngineCache,
-    cache: SizingCache | None = None,
+    found: list[Column],
+    kit: Hardware,
 ) -> Selection:
-    """The columns no other one matches or beats on upfront cost, annual cost and preferred
-    weight, among those meeting every required goal (or among all, when none does).
-
-    Every objective of every stage (see `advisor.optimizer.optimize`) prefers lower costs and a
-    higher preferred weight, and the budget only ever caps costs, so a dominated column can be
-    in no best design: the one that dominates it is at least as good under any objective and
-    budget. Bundles are walked cheapest first and a structure is simulated only when its
-    bundle could still join the columns: once a kept column costs no more and meets every
-    preferred goal, nothing after it can, so most large structures are never simulated.
-
-    Raises Unsizable when no structure can be sized, or when some structure meets every
-    required goal but none of those can be. `cache` shares sizings between the architectures
-    of one request.
-    """
-    survive = survives_a_server(spec, request)
-    bundles = _bundles(request, catalog, options, structures, survive, {} if cache is None else cache, engine)
-    qualifying: list[Column] = []
-    missing: list[Column] = []
-    settled = math.inf  # the least annual cost of a kept column that meets every goal asked
-    for up, an, _, structure, mailbox, cas in bundles:
-        if an >= settled:
+    """The columns the model weighs: those some hardware can size, meeting every required goal
+    if any does, without the ones a known design beats on both costs and preferred weight."""
+    sizable: list[Column] = []
+    limits: dict[str, int] = {}
+    for column in found:
+        why = kit.fits(column, catalog)
+        if why is None:
+            sizable.append(column)
+        else:
+            limits[why] = limits.get(why, 0) + 1
+    if not sizable:
+        binding = max(limits, key=lambda k: limits[k]) if limits else "the catalog's hardware"
+        raise Unsizable(spec.name, binding)
+    qualifying = [c for c in sizable if c.variant.meets_required]
+    pool = qualifying or sizable
+    # Known designs (incumbents) bound what a column may cost and still be chosen: a column is
+    # left out when one of them has at least its preferred weight for less than the least its
+    # own hardware can cost (upfront and annual each), strictly less in one.
+    incumbents = _frontier(
+        [(c.variant.weight, cost) for c in pool if (cost := kit.cheapest(c, catalog)) is not None]
+    )
+    kept = []
+    for column in pool:
+        floor = kit.bound(column)
+        if floor is None:
             continue
-        variant = score(structure)
-        if not variant.meets_required and qualifying:
-            continue
-        pool = qualifying if variant.meets_required else missing
-        if not any(c.annual_cents <= an and c.variant.weight >= variant.weight for c in pool):
-            pool.append(Column(variant, mailbox, cas, up, an))
-            if variant.meets_required and variant.weight >= score.most_weight:
-                settled = an
-    if qualifying:
-        return Selection(_undominated(qualifying), True)
-    if not missing or any(score(s).meets_required for s in structures):
-        raise Unsizable(spec.name)
-    return Selection(_undominated(missing), False)
-
-
-def _undominated(columns: list[Column]) -> list[Column]:
-    """Drop the columns another one matches or beats on both costs and weight; of exact ties
-    the first is kept. (The walk in `select_columns` keeps at most a few columns, but one it
-    kept can be beaten by a later one of equal costs and more weight.)"""
-    ordered = sorted(columns, key=lambda c: (c.upfront_cents, c.annual_cents, -c.variant.weight))
-    kept: list[Column] = []
-    for column in ordered:
-        weight = column.variant.weight
-        if not any(k.annual_cents <= column.annual_cents and k.variant.weight >= weight for k in kept):
+        beaten = any(
+            weight >= column.variant.weight
+            and cost.upfront <= floor.upfront
+            and cost.annual <= floor.annual
+            and (cost.upfront < floor.upfront or cost.annual < floor.annual)
+            for weight, cost in incumbents
+        )
+        if not beaten:
             kept.append(column)
+    return Selection(kept, bool(qualifying))
+
+
+def _frontier(designs: list[tuple[float, Cents]]) -> list[tuple[float, Cents]]:
+    """The designs no other one beats on weight, upfront and annual cost all at once."""
+    kept: list[tuple[float, Cents]] = []
+    for weight, cost in sorted(designs, key=lambda d: (d[1].upfront, d[1].annual, -d[0])):
+        if not any(w >= weight and c.upfront <= cost.upfront and c.annual <= cost.annual for w, c in kept):
+            kept.append((weight, cost))
     return kept
-
-
-def survives_a_server(spec: ArchitectureSpec, request: Request) -> bool:
-    """A design that claims to survive a server failure is sized for it."""
-    return spec.dag and any(g.failure == "server" for g in request.goals)
 
 
 def build_model(
@@ -333,43 +500,133 @@ def build_model(
     request: Request,
     catalog: Catalog,
     options: Options,
-    columns: list[Column],
+    kit: Hardware,
+    selection: Selection,
     with_budget: bool,
 ) -> Model:
     """The model for one architecture over the columns `select_columns` chose.
 
-    Every cost coefficient is the sum of the lines `advisor.pricing` gives the part the
-    variable stands for, so the optimum's cost is its bill of materials' by construction.
+    Each column has its own hardware variables: which platform its servers are (model and
+    editions), which disk model and how many data disks each server holds, and (Windows NLB)
+    which platform its Client Access servers are. The rows of a column hold its chosen
+    hardware to its need; a column not chosen has all its hardware at zero. Written per column,
+    the model's relaxation stays tight, so the solver proves its optimum quickly.
     """
-    survive = survives_a_server(spec, request)
     problem = pulp.LpProblem(_name(f"advisor_{spec.name}"), pulp.LpMinimize)
-    chosen = [(problem.add_variable(c.label, cat="Binary"), c) for c in columns]
+    rules = kit.rules
+    store = catalog.storage[kit.storage]
 
     def add(terms: list[tuple[pulp.LpVariable, float]], sense: int, rhs: float, name: str) -> None:
         problem.addConstraint(pulp.LpConstraint(_sum(terms), sense, name, rhs))
 
-    add([(x, 1) for x, _ in chosen], pulp.LpConstraintEQ, 1, "choose_one_design")
-    # Redundant with the columns generated; stated so the .lp file shows the limits they obey.
-    suffix = "_after_one_server_fails" if survive else ""
-    add(
-        [(x, c.mailbox.carries) for x, c in chosen],
-        pulp.LpConstraintGE,
-        request.mailboxes,
-        f"exchange_servers_carry_every_mailbox{suffix}",
-    )
-    add(
-        [(x, c.mailbox.mounts - c.variant.shape.database_copies * request.databases) for x, c in chosen],
-        pulp.LpConstraintGE,
-        0,
-        "mounted_database_limit_per_server",
-    )
-    if any(c.cas for _, c in chosen):
+    up: list[tuple[pulp.LpVariable, float]] = []
+    an: list[tuple[pulp.LpVariable, float]] = []
+    chosen: list[tuple[pulp.LpVariable, Column]] = []
+    servers: dict[str, tuple[pulp.LpVariable, Platform]] = {}
+    cas: dict[str, tuple[pulp.LpVariable, Platform]] = {}
+    disks: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, DiskModel]] = {}
+    most_bays = max(p.model.disk_bays for p in kit.mailbox)
+    disk_price = {d.item.sku: Cents.of(disk_lines(catalog, d.item.sku, 1, "")) for d in kit.disks}
+    for column in selection.columns:
+        x = problem.add_variable(column.label, cat="Binary")
+        chosen.append((x, column))
+        tag = column.label.removeprefix("design_")
+        n = column.servers
+        if column.fixed.upfront or column.fixed.annual:
+            up.append((x, column.fixed.upfront))
+            an.append((x, column.fixed.annual))
+        own = []
+        for p in kit.offered(column):
+            v = problem.add_variable(_name(f"server_{p.key}_for_{tag}"), cat="Binary")
+            own.append((v, p))
+            servers[f"{p.key}_for_{tag}"] = (v, p)
+            up.append((v, n * p.price.upfront))
+            an.append((v, n * p.price.annual))
+        add([(v, 1) for v, _ in own] + [(x, -1)], pulp.LpConstraintEQ, 0, f"one_server_platform_{tag}")
+        d = column.demand
+        suffix = "_through_failures" if column.through_failures else "_normal_operation"
         add(
-            [(x, c.cas.carries) for x, c in chosen if c.cas],
+            [(v, platform_megacycles(p.model, rules) * rules.cpu_ceiling) for v, p in own]
+            + [(x, -d.megacycles)],
             pulp.LpConstraintGE,
-            request.mailboxes,
-            f"cas_servers_carry_every_mailbox{suffix}",
+            0,
+            f"cpu_within_ceiling{suffix}_{tag}",
         )
+        add(
+            [(v, float(p.model.memory_gb)) for v, p in own] + [(x, -d.memory_gb)],
+            pulp.LpConstraintGE,
+            0,
+            f"memory{suffix}_{tag}",
+        )
+        add(
+            [(v, p.mounts) for v, p in own] + [(x, -d.mounts)],
+            pulp.LpConstraintGE,
+            0,
+            f"mounted_database_limit_{tag}",
+        )
+        picks = []
+        for disk in kit.disks:
+            sku = _name(disk.item.sku)
+            picked = problem.add_variable(f"disk_{sku}_for_{tag}", cat="Binary")
+            data = problem.add_variable(f"data_disks_{sku}_for_{tag}", 0, most_bays, cat="Integer")
+            add([(data, 1), (picked, -most_bays)], pulp.LpConstraintLE, 0, f"disks_of_one_model_{sku}_{tag}")
+            if store.even_disks:
+                pairs = problem.add_variable(f"disk_pairs_{sku}_for_{tag}", 0, most_bays // 2, cat="Integer")
+                add([(data, 1), (pairs, -2)], pulp.LpConstraintEQ, 0, f"raid_10_pairs_{sku}_{tag}")
+            picks.append((picked, data, disk))
+            disks[f"{disk.item.sku}_for_{tag}"] = (picked, data, disk)
+            price = disk_price[disk.item.sku]
+            up.extend([(data, n * price.upfront), (picked, n * store.spare_disks * price.upfront)])
+            an.extend([(data, n * price.annual), (picked, n * store.spare_disks * price.annual)])
+        add(
+            [(picked, 1) for picked, _, _ in picks] + [(x, -1)],
+            pulp.LpConstraintEQ,
+            0,
+            f"one_disk_model_{tag}",
+        )
+        add(
+            [(data, disk_iops(disk, store, catalog.read_share)) for _, data, disk in picks] + [(x, -d.iops)],
+            pulp.LpConstraintGE,
+            0,
+            f"disk_iops{suffix}_{tag}",
+        )
+        add(
+            [(data, disk_gb(disk, store)) for _, data, disk in picks] + [(x, -d.disk_gb)],
+            pulp.LpConstraintGE,
+            0,
+            f"disk_space_for_every_copy_{tag}",
+        )
+        add(
+            [(data, 1) for _, data, _ in picks]
+            + [(picked, store.spare_disks) for picked, _, _ in picks]
+            + [(v, -p.model.disk_bays) for v, p in own],
+            pulp.LpConstraintLE,
+            0,
+            f"disks_fit_the_bays_{tag}",
+        )
+        if column.cas_servers:
+            m = column.cas_servers
+            mine = []
+            for p in kit.offered(column, client_access=True):
+                v = problem.add_variable(_name(f"cas_server_{p.key}_for_{tag}"), cat="Binary")
+                mine.append((v, p))
+                cas[f"{p.key}_for_{tag}"] = (v, p)
+                up.append((v, m * p.price.upfront))
+                an.append((v, m * p.price.annual))
+            add(
+                [(v, 1) for v, _ in mine] + [(x, -1)],
+                pulp.LpConstraintEQ,
+                0,
+                f"one_client_access_platform_{tag}",
+            )
+            add(
+                [(v, platform_megacycles(p.model, rules) * rules.cpu_ceiling) for v, p in mine]
+                + [(x, -column.cas_demand.megacycles)],
+                pulp.LpConstraintGE,
+                0,
+                f"client_access_cpu_within_ceiling{suffix}_{tag}",
+            )
+    add([(x, 1) for x, _ in chosen], pulp.LpConstraintEQ, 1, "choose_one_design")
 
     lb = {
         sku: problem.add_variable(_name(f"load_balancer_{sku}"), cat="Binary")
@@ -377,19 +634,17 @@ def build_model(
     }
     if lb:
         add([(b, 1) for b in lb.values()], pulp.LpConstraintEQ, 1, "one_load_balancer_model")
+        for sku, b in lb.items():
+            cost = Cents.of(load_balancer_lines(catalog, sku, spec.load_balancer_units))
+            up.append((b, cost.upfront))
+            an.append((b, cost.annual))
 
-    lb_cost = {k: Cents.of(load_balancer_lines(catalog, k, spec.load_balancer_units)) for k in lb}
     cals = Cents.of(cal_lines(catalog, request))
-    upfront = _sum(
-        [(x, c.upfront_cents) for x, c in chosen] + [(b, lb_cost[k].upfront) for k, b in lb.items()],
-        cals.upfront,
-    )
-    annual = _sum(
-        [(x, c.annual_cents) for x, c in chosen] + [(b, lb_cost[k].annual) for k, b in lb.items()],
-        cals.annual,
-    )
+    upfront = _sum(up, cals.upfront)
+    annual = _sum(an, cals.annual)
     total = upfront + request.horizon_years * annual
     weight = _sum([(x, c.variant.weight) for x, c in chosen if c.variant.weight])
+    evenness = _sum([(x, c.layout.worst_active / max(1, c.variant.shape.databases)) for x, c in chosen])
     overrun = None
     if with_budget:
         # Fixed at zero, the overrun makes this a hard budget; lift_budget() frees it.
@@ -403,31 +658,67 @@ def build_model(
                 request.budget.amount_cents,
             )
         )
-    return Model(spec, problem, chosen, lb, upfront, annual, total, weight, overrun)
+    return Model(
+        spec,
+        problem,
+        chosen,
+        servers,
+        cas,
+        disks,
+        lb,
+        upfront,
+        annual,
+        total,
+        weight,
+        evenness,
+        overrun,
+        store.spare_disks,
+        selection.meets_required,
+        rules,
+    )
 
 
 def _chosen(table: dict[str, pulp.LpVariable]) -> str:
     return max(table, key=lambda k: table[k].value() or 0.0)
 
 
-def extract_design(model: Model) -> tuple[Design, Variant]:
+def extract_design(model: Model) -> tuple[Design, Column]:
     """Read the solved model back as a concrete design."""
     column = max(model.columns, key=lambda pair: pair[0].value() or 0.0)[1]
     shape = column.variant.shape
-    cas = column.cas
+    tag = "_for_" + column.label.removeprefix("design_")
+    server = max(
+        (pair for key, pair in model.platforms.items() if key.endswith(tag)),
+        key=lambda pair: pair[0].value() or 0.0,
+    )[1]
+    _, data, disk = max(
+        (triple for key, triple in model.disks.items() if key.endswith(tag)),
+        key=lambda triple: triple[0].value() or 0.0,
+    )
+    cas = (
+        max(
+            (pair for key, pair in model.cas_platforms.items() if key.endswith(tag)),
+            key=lambda pair: pair[0].value() or 0.0,
+        )[1]
+        if column.cas_servers
+        else None
+    )
     design = Design(
         spec=model.spec,
         exchange_servers=shape.exchange_servers,
         dedicated_cas_servers=shape.dedicated_cas_servers,
         witness=shape.witness,
-        windows_edition=column.mailbox.windows,
-        exchange_edition=column.mailbox.exchange,
-        server_model=column.mailbox.model,
+        windows_edition=server.windows,
+        exchange_edition=server.exchange,
+        server_model=server.model.item.sku,
         database_copies=shape.database_copies,
         domain_controllers_added=column.variant.domain_controllers_added,
         load_balancer_model=_chosen(model.load_balancer) if model.load_balancer else None,
-        cas_server_model=cas.model if cas else None,
+        cas_server_model=cas.model.item.sku if cas else None,
         cas_windows_edition=cas.windows if cas else None,
         cas_exchange_edition=cas.exchange if cas else None,
+        disk_model=disk.item.sku,
+        disks_per_server=round(data.value() or 0) + model.spares,
+        layout=column.layout.databases,
     )
-    return design, column.variant
+    return design, column

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from advisor.catalog.model import Catalog
@@ -68,6 +67,12 @@ class Scorer:
         self.preferred = tuple((pair, g.weight) for pair, g in pairs.items() if g.priority == "preferred")
         self.most_weight: float = sum(w for _, w in self.preferred)
         self._scored: dict[Structure, Variant] = {}
+
+    def weight_without_server(self, structure: Structure) -> float:
+        """The preferred weight a structure meets when its servers are sized for normal operation
+        only: a server's failure then leaves the services degraded, which meets no goal."""
+        outages = self.simulator.outages(structure.shape)
+        return sum(w for pair, w in self.preferred if pair not in outages and pair[0] != "server")
 
     def __call__(self, structure: Structure) -> Variant:
         found = self._scored.get(structure)
@@ -165,12 +170,11 @@ def structures(
     They depend on a few request fields only, so they are kept per catalog and those fields.
     """
     env = request.environment
-    most = max(s.mailboxes for s in catalog.exchange_servers_models())
     key = (
         "structures",
         catalog_key(catalog),
         spec,
-        math.ceil(request.mailboxes / most),
+        request.database_copies,
         request.platform.exchange_version,
         request.databases,
         env.domain_controllers,
@@ -192,7 +196,7 @@ def enumerate_variants(
 def _structures(
     catalog: Catalog,
     spec: ArchitectureSpec,
-    fewest_servers: int,
+    copies: int,
     exchange_version: str,
     databases: int,
     existing: int,
@@ -201,9 +205,8 @@ def _structures(
 ) -> tuple[Structure, ...]:
     """Every structure of an architecture.
 
-    A server count below `fewest_servers` (the largest server model times the count carries
-    fewer than the mailboxes), or whose database copies no edition can mount, is no design at
-    all and is left out.
+    A DAG of fewer members than the copies asked for, or whose database copies no edition can
+    mount, is no design at all and is left out.
     """
     counts = list(range(2, catalog.dag_max_members + 1)) if spec.dag else [1]
     cas_counts = (
@@ -214,8 +217,8 @@ def _structures(
     dc_options = sorted({max(0, 1 - existing), max(0, 2 - existing)})
     dc_options = [a for a in dc_options if a <= catalog.policy.max_added_domain_controllers]
     limit = max(catalog.exchange[exchange_version].mounted_databases.values(), default=0)
-    copies_for = {n: default_copies(catalog, n) for n in counts}
-    counts = [n for n in counts if n >= fewest_servers and copies_for[n] * databases <= limit * n]
+    copies_for = {n: copies if spec.dag else 1 for n in counts}
+    counts = [n for n in counts if n >= copies_for[n] and copies_for[n] * databases <= limit * n]
     found = []
     for n in counts:
         for m in cas_counts:
@@ -234,6 +237,7 @@ def _structures(
     return tuple(found)
 
 
-def default_copies(catalog: Catalog, servers: int) -> int:
-    """Copies of each database the design policy gives `servers` Exchange servers."""
-    return min(catalog.policy.database_copies, servers) if servers > 1 else 1
+def default_copies(request: Request, servers: int) -> int:
+    """Copies of each database a design of `servers` Exchange servers holds: the request's, at
+    most one per server (one server holds each database once)."""
+    return min(request.database_copies, servers) if servers > 1 else 1

@@ -67,10 +67,16 @@ def test_a_catalog_shows_every_price_with_its_basis_and_the_facts(client: FlaskC
     assert len(items) > 20
     assert all(item["basis"] and item["price"] >= 0 for item in items)
     entry = next(i for i in body["prices"]["servers"] if i["sku"] == "SRV-ENTRY-1S")
-    assert entry["price"] == 3200.0 and entry["annual"] == 480.0 and entry["mailboxes"] == 500
+    assert entry["price"] == 2800.0 and entry["annual"] == 420.0
+    assert entry["cores"] == 6 and entry["memory_gb"] == 32 and entry["disk_bays"] == 8
+    disk = next(i for i in body["prices"]["disks"] if i["sku"] == "DISK-2TB-7K2")
+    assert disk["size_gb"] == 2000 and disk["random_iops"] == 57 and disk["basis"]
     assert body["facts"]["exchange"]["2010"]["mounted_databases"] == {"standard": 5, "enterprise": 100}
-    assert body["facts"]["design_policy"]["database_copies"]["basis"].startswith("assumption")
+    assert body["facts"]["design_policy"]["max_dedicated_cas_servers"]["basis"].startswith("assumption")
     assert body["annual_rates"]["software_assurance"]["rate"] == 0.25
+    sizing = body["facts"]["sizing"]["2010"]
+    assert sizing["figures"]["cpu_ceiling"] == 0.8 and "80 %" in sizing["sources"]["cpu_ceiling_basis"]
+    assert body["facts"]["storage"]["jbod"]["spare_disks"] == 1
     assert "dag.quorum" in {r["id"] for r in body["rules"]}
 
 

@@ -64,7 +64,7 @@ def hostile_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     hardware = target / "hardware.toml"
     text = hardware.read_text()
     text = text.replace(
-        'description = "Entry rack server, 1 socket, 32 GB RAM, RAID 1 system and RAID 5 database disks"',
+        'description = "Entry rack server, 1 socket (6 cores, Xeon X5650 class), 32 GB RAM, 8 drive bays"',
         f"description = {toml_string(HOSTILE_DESCRIPTION)}",
     )
     text = re.sub(

@@ -88,9 +88,38 @@ def test_more_databases_than_standard_mounts_is_refused_on_standard(advisor: Any
     assert analyze(advisor, "dag_only", databases=8)["design"]["exchange_edition"] == "enterprise"
 
 
-def test_an_undersized_design_is_analyzed_with_a_warning(advisor: Any) -> None:
-    result = analyze(advisor, "dag_only", {"server_model": "SRV-ENTRY-1S"}, mailboxes=900)
-    assert result["notes"][0].startswith("After one server fails")
+HEAVY = {"messages_per_day": 500, "mailbox_size_gb": 0.25}
+
+
+def test_a_design_sized_for_normal_operation_only_is_degraded_by_a_server_failure(advisor: Any) -> None:
+    result = analyze(
+        advisor,
+        "dag_cas_array_single_lb",
+        {"server_model": "SRV-ENTRY-1S"},
+        mailboxes=1000,
+        mailbox_profile=HEAVY,
+        goals=[{"failure": "server", "services": ["outlook"]}],
+    )
+    assert result["notes"][0].startswith("Sized for normal operation only: after ex-1 or ex-2 fails")
+    assert all(
+        s["normal"]["within_sizing"] and not s["worst_failure"]["within_sizing"] for s in result["servers"]
+    )
+    lost = next(s for s in result["failure_scenarios"] if s["component"] == "ex-1")
+    assert lost["outcomes"]["outlook"] == "degraded"
+    assert "ex-2 needs 104% of the memory it is sized for with ex-1 down" in lost["explanation"]
+    assert result["goals"][0]["met"] is False and result["goals"][0]["worst_outcome"] == "degraded"
+
+
+def test_a_design_past_its_sizing_before_any_failure_says_so_first(advisor: Any) -> None:
+    result = analyze(
+        advisor,
+        "dag_cas_array_single_lb",
+        {"server_model": "SRV-ENTRY-1S"},
+        mailboxes=1900,
+        mailbox_profile=HEAVY,
+    )
+    assert result["notes"][0].startswith("Undersized: ex-1 needs 122% of the disk IOPS")
+    assert not result["servers"][0]["normal"]["within_sizing"]
 
 
 def test_a_budget_given_to_an_analysis_is_checked(advisor: Any) -> None:

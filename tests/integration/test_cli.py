@@ -106,9 +106,13 @@ def test_write_lp_writes_each_architectures_model_with_named_constraints(tmp_pat
         "choose_one_design",
         "budget_upfront",
         "one_load_balancer_model",
-        "exchange_servers_carry_every_mailbox_after_one_server_fails",
-        "mounted_database_limit_per_server",
-        "design_n2_m0_dc0__SRV_ENTRY_1S__enterprise__standard",
+        "cpu_within_ceiling_through_failures_n2_m0_dc0_",
+        "memory_through_failures_n2_m0_dc0_",
+        "disk_iops_through_failures_n2_m0_dc0_",
+        "disks_fit_the_bays_n2_m0_dc0_",
+        "mounted_database_limit_n2_m0_dc0_",
+        "one_server_platform_n2_m0_dc0_",
+        "design_n2_m0_dc0_",
         "Minimize",
     ):
         assert name in text
@@ -130,7 +134,7 @@ def test_catalog_check_prints_every_problem_with_file_item_and_field(
     catalog_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     hardware = catalog_copy / "hardware.toml"
-    hardware.write_text(hardware.read_text().replace("price = 6500.00", 'price = "cheap"'))
+    hardware.write_text(hardware.read_text().replace("price = 5800.00", 'price = "cheap"'))
     assert main(["catalog", "check", str(catalog_copy)]) == 2
     out, err = capsys.readouterr()
     assert out == ""
@@ -364,7 +368,7 @@ def test_a_request_nothing_meets_says_on_standard_error_what_the_minimum_budget_
     assert json.loads(result.stdout)["recommendations"] == []
     assert result.stderr == (
         "advisor: nothing is recommended: no design meets every required goal within 30,000.00 USD "
-        "upfront; the least one that does costs 40,086.00 USD upfront (dag_cas_array_single_lb)\n"
+        "upfront; the least one that does costs 40,286.00 USD upfront (dag_cas_array_single_lb)\n"
     )
 
 
@@ -390,4 +394,9 @@ def test_the_time_limit_bounds_all_the_solves_of_a_run_together(
 
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == "advisor: solver: the solver reached its 0.08 s time limit before proving the best design\n"
+    # Each solve alone fits in 0.08 s: the run fails because they share it (the second solve
+    # either starts with too little left and stops at its limit, or finds nothing left).
+    assert err in (
+        "advisor: solver: the solver reached its 0.08 s time limit before proving the best design\n",
+        "advisor: solver: the 0.08 s time limit was used up before the solver could finish\n",
+    )

@@ -58,7 +58,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def test_a_bad_price_is_reported_with_file_item_and_field(catalog_copy: Path) -> None:
-    _edit(catalog_copy / "hardware.toml", "price = 3200.00", "price = -5")
+    _edit(catalog_copy / "hardware.toml", "price = 2800.00", "price = -5")
     with pytest.raises(InvalidCatalog) as caught:
         load_catalog(catalog_copy)
     [problem] = caught.value.problems
@@ -68,7 +68,7 @@ def test_a_bad_price_is_reported_with_file_item_and_field(catalog_copy: Path) ->
 
 
 def test_every_problem_is_reported_not_just_the_first(catalog_copy: Path) -> None:
-    _edit(catalog_copy / "hardware.toml", "price = 3200.00", "price = -5")
+    _edit(catalog_copy / "hardware.toml", "price = 2800.00", "price = -5")
     _edit(catalog_copy / "load_balancers.toml", "ha_pair = false", 'ha_pair = "no"')
     _edit(catalog_copy / "catalog.toml", 'currency = "USD"', 'currency = "usd"')
     with pytest.raises(InvalidCatalog) as caught:
@@ -139,11 +139,12 @@ def test_skus_that_read_the_same_in_a_model_are_a_problem(catalog_copy: Path) ->
     assert any(p.field == "sku" and "LB-ENTRY-HW" in p.message for p in caught.value.problems)
 
 
-def test_more_database_copies_than_a_dag_allows_is_a_problem(catalog_copy: Path) -> None:
-    _edit(catalog_copy / "facts.toml", "max_copies_per_database = 16", "max_copies_per_database = 1")
+def test_a_dag_that_allows_fewer_copies_than_a_request_may_ask_for_is_a_problem(catalog_copy: Path) -> None:
+    _edit(catalog_copy / "facts.toml", "max_copies_per_database = 16", "max_copies_per_database = 3")
     with pytest.raises(InvalidCatalog) as caught:
         load_catalog(catalog_copy)
-    assert [(p.file, p.field) for p in caught.value.problems] == [("facts.toml", "database_copies")]
+    assert [(p.file, p.field) for p in caught.value.problems] == [("facts.toml", "max_copies_per_database")]
+    assert "up to 4 copies" in caught.value.problems[0].message
 
 
 def break_file(folder: Path, kind: str, name: str = "support.toml") -> None:
