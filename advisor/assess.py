@@ -4,6 +4,7 @@ capacity and load. The optimizer's designs and `analyze`'s are assessed the same
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from advisor.catalog.model import Catalog
@@ -38,23 +39,28 @@ def layout_of(design: Design, databases: int) -> Layout:
     return best_layout(design.exchange_servers, databases, design.database_copies)
 
 
+def load_balancer_hosts(design: Design, request: Request, catalog: Catalog) -> int:
+    """The hypervisor hosts a design's load-balancer units run on: 0 for hardware appliances;
+    virtual ones go one to a host while the environment's hosts last (rule lb.virtual_host)."""
+    model = catalog.load_balancers.get(design.load_balancer_model or "")
+    if model is None or model.kind != "virtual" or not design.load_balancers:
+        return 0
+    return max(1, min(design.load_balancers, request.environment.hypervisor_hosts))
+
+
 def assess(design: Design, request: Request, catalog: Catalog, simulator: Simulator) -> Assessment:
     """The design's sized analysis and server reports under the request."""
     layout = layout_of(design, request.databases)
     env = request.environment
-    shape = Shape.of(design, env.domain_controllers, request.databases, env.sites)
+    shape = Shape.of(
+        design,
+        env.domain_controllers,
+        request.databases,
+        env.sites,
+        load_balancer_hosts(design, request, catalog),
+    )
     if not design.layout:
-        shape = Shape(
-            shape.spec,
-            shape.exchange_servers,
-            shape.dedicated_cas_servers,
-            shape.witness,
-            shape.domain_controllers,
-            shape.databases,
-            shape.database_copies,
-            shape.sites,
-            layout.databases,
-        )
+        shape = dataclasses.replace(shape, layout=layout.databases)
     rules = catalog.sizing[request.platform.exchange_version]
     sizing = Sizing(
         design.spec, layout, design.dedicated_cas_servers, request.mailboxes, request.mailbox_profile, rules

@@ -20,7 +20,15 @@ from advisor.domain import (
 )
 from advisor.layout import Layout, best_layout
 from advisor.optimizer.variants import Forbidden, allowed, default_copies
-from advisor.sizing import Demand, Sizing, disk_gb, disk_iops, least_disks, platform_megacycles
+from advisor.sizing import (
+    Demand,
+    Sizing,
+    database_mailboxes,
+    disk_gb,
+    disk_iops,
+    least_disks,
+    platform_megacycles,
+)
 
 
 def complete_design(
@@ -142,8 +150,14 @@ def complete_design(
         )
     lb_model = given.load_balancer_model
     if spec.load_balancer_units:
+        hosted = [
+            k
+            for k in options.load_balancer_models
+            if catalog.load_balancers[k].kind != "virtual"
+            or request.environment.hypervisor_hosts >= spec.load_balancer_units
+        ]
         lb_model = lb_model or min(
-            options.load_balancer_models, key=lambda k: catalog.load_balancers[k].item.price_cents
+            hosted or options.load_balancer_models, key=lambda k: catalog.load_balancers[k].item.price_cents
         )
         if lb_model not in options.load_balancer_models:
             problems.append(
@@ -152,6 +166,14 @@ def complete_design(
                     "must be one of "
                     f"{', '.join(options.load_balancer_models)}"
                     + (" (models that can form an HA pair)" if spec.ha_pair else ""),
+                )
+            )
+        elif catalog.load_balancers[lb_model].kind == "virtual" and request.environment.hypervisor_hosts < 1:
+            problems.append(
+                FieldProblem(
+                    "environment.hypervisor_hosts",
+                    f"{lb_model} is a virtual appliance and needs a hypervisor host to run on "
+                    "(rule lb.virtual_host)",
                 )
             )
     elif lb_model:
@@ -190,7 +212,11 @@ def complete_design(
                 "Exchange needs at least one domain controller (rule ad.global_catalog)",
             )
         )
-    layout = _layout(copy_layout, n, copies, request.databases, problems) if not problems else None
+    layout = (
+        _layout(copy_layout, n, copies, request.databases, request.mailboxes, problems)
+        if not problems
+        else None
+    )
     if problems or layout is None:
         raise InvalidInput(problems)
     sizing = Sizing(
@@ -230,6 +256,7 @@ def _layout(
     servers: int,
     copies: int,
     databases: int,
+    mailboxes: int,
     problems: list[FieldProblem],
 ) -> Layout | None:
     """The copy layout given (checked: every database once, its copies on distinct servers of the
@@ -238,6 +265,7 @@ def _layout(
         return best_layout(servers, databases, copies)
     names = {f"ex-{i + 1}": i for i in range(servers)}
     expected = [f"db-{d + 1}" for d in range(databases)]
+    spread = dict(zip(expected, database_mailboxes(mailboxes, databases), strict=True))
     found: dict[str, tuple[int, ...]] = {}
     for i, entry in enumerate(given):
         where = f"copy_layout.{i}"
@@ -246,6 +274,15 @@ def _layout(
             continue
         if entry.database in found:
             problems.append(FieldProblem(f"{where}.database", f"{entry.database} is laid out twice"))
+            continue
+        if entry.mailboxes is not None and entry.mailboxes != spread[entry.database]:
+            problems.append(
+                FieldProblem(
+                    f"{where}.mailboxes",
+                    f"the mailboxes are spread evenly over the databases: {entry.database} holds "
+                    f"{spread[entry.database]}, not {entry.mailboxes}",
+                )
+            )
             continue
         ordered = sorted(entry.copies, key=lambda c: c.__getitem__(1))
         servers_of = [c[0] for c in ordered]

@@ -255,6 +255,17 @@ class _Evaluator:
         if access.front is Front.LOAD_BALANCER:
             units_alive = [u for u in access.units if u not in down]
             if not units_alive:
+                hosts = sorted({self.t.components[u].hosted_on or "" for u in access.units} - {""})
+                if len(access.units) > 1 and len(hosts) == 1 and hosts[0] in down:
+                    return dict.fromkeys(
+                        CLIENT_SERVICES,
+                        Effect(
+                            "outage",
+                            f"{_names(list(access.units))} both run on the hypervisor host {hosts[0]}, so "
+                            "with it down the pair is down and every client is cut off until it is back",
+                            "lb.virtual_host",
+                        ),
+                    )
                 return dict.fromkeys(
                     CLIENT_SERVICES,
                     Effect(

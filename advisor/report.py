@@ -109,6 +109,10 @@ def sizing_notes(design: Design, assessment: Assessment, request: Request, catal
     return out
 
 
+def _names_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _either(names: list[str] | tuple[str, ...]) -> str:
     names = list(names)
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
@@ -162,6 +166,27 @@ def notes(design: Design, analysis: Analysis, request: Request, catalog: Catalog
                 "layout assumes every database was created on ex-1, which then also carries every "
                 "client's Client Access load; a CAS array created before the databases avoids "
                 "re-homing later (rule ex2010.rpc_client_access)."
+            )
+    hosts = sorted(c.id for c in topology.components.values() if c.id.startswith("hv-"))
+    if hosts:
+        units = _names_list([c.id for c in topology.components.values() if c.id.startswith("lb-")])
+        if len(hosts) < design.load_balancers:
+            out.append(
+                f"The virtual load balancers {units} both run on the hypervisor host {hosts[0]} "
+                f"(environment.hypervisor_hosts = {request.environment.hypervisor_hosts}): the host is a "
+                "single point of failure, and the two units are no pair until one moves to a second "
+                "host (rule lb.virtual_host)."
+            )
+        elif len(hosts) > 1:
+            out.append(
+                f"The virtual load balancers {units} run on the hypervisor hosts {_names_list(hosts)}, one "
+                "each; keep them apart (anti-affinity), as two units on one host are no pair (rule "
+                "lb.virtual_host)."
+            )
+        else:
+            out.append(
+                f"The virtual load balancer {units} runs on the hypervisor host {hosts[0]}, which fails with "
+                "it (rule lb.virtual_host)."
             )
     if spec.front is Front.WINDOWS_NLB:
         out.append(

@@ -177,10 +177,15 @@ class GivenDatabaseSchema(_Strict):
     copies = fields.List(
         fields.Nested(GivenCopySchema), required=True, validate=validate.Length(min=1, max=16)
     )
+    # An answer's copy_layout can be sent back as it is: its figures are checked, not taken.
+    mailboxes = StrictInteger(load_default=None, validate=validate.Range(min=0, max=1_000_000))
+    size_gb = StrictNumber(load_default=None, validate=validate.Range(min=0))
 
     @post_load
     def _typed(self, data: dict[str, Any], **kwargs: Any) -> GivenCopies:
-        return GivenCopies(data["database"], tuple((c["server"], c["preference"]) for c in data["copies"]))
+        return GivenCopies(
+            data["database"], tuple((c["server"], c["preference"]) for c in data["copies"]), data["mailboxes"]
+        )
 
 
 class AnalysisSchema(_PlatformFields):

@@ -23,6 +23,9 @@ class Shape:
     # Each database's copies as server numbers in activation-preference order; empty: the best
     # layout of the shape (advisor.layout), which every single failure treats alike.
     layout: tuple[tuple[int, ...], ...] = ()
+    # Hypervisor hosts the load-balancer units run on, when they are virtual appliances (0: the
+    # units are hardware); units are spread over them, so with one host it carries every unit.
+    load_balancer_hosts: int = 0
 
     def copies_layout(self) -> tuple[tuple[int, ...], ...]:
         if self.layout:
@@ -42,7 +45,9 @@ class Shape:
         return self.spec.dag
 
     @classmethod
-    def of(cls, design: Design, domain_controllers: int, databases: int, sites: int) -> Shape:
+    def of(
+        cls, design: Design, domain_controllers: int, databases: int, sites: int, load_balancer_hosts: int = 0
+    ) -> Shape:
         return cls(
             spec=design.spec,
             exchange_servers=design.exchange_servers,
@@ -53,6 +58,7 @@ class Shape:
             database_copies=design.database_copies,
             sites=sites,
             layout=design.layout,
+            load_balancer_hosts=load_balancer_hosts if design.load_balancers else 0,
         )
 
 
@@ -131,9 +137,28 @@ def build(shape: Shape) -> Topology:
     for server in cas:
         add(Component(server, "server", f"{_roles(spec.client_access_roles)} server {server}"))
     units = tuple(f"lb-{i}" for i in range(1, spec.load_balancer_units + 1))
+    hosts = tuple(f"hv-{i}" for i in range(1, min(shape.load_balancer_hosts, len(units)) + 1))
+    for host_id in hosts:
+        carried = [u for i, u in enumerate(units) if hosts[i % len(hosts)] == host_id]
+        add(
+            Component(
+                host_id,
+                "load_balancer",
+                f"hypervisor host {host_id} running the virtual load balancer"
+                f"{'s' if len(carried) > 1 else ''} {' and '.join(carried)}",
+            )
+        )
     for i, unit in enumerate(units):
         state = "" if len(units) == 1 else (" (active)" if i == 0 else " (standby)")
-        add(Component(unit, "load_balancer", f"load balancer {unit}{state}"))
+        kind = "virtual load balancer" if hosts else "load balancer"
+        add(
+            Component(
+                unit,
+                "load_balancer",
+                f"{kind} {unit}{state}",
+                hosted_on=hosts[i % len(hosts)] if hosts else None,
+            )
+        )
 
     copies: dict[str, tuple[str, ...]] = {}
     copies_on: dict[str, list[str]] = {s: [] for s in mailbox}

@@ -103,6 +103,9 @@ REQUEST_FIELDS: dict[str, dict[str, str]] = {
     "GivenDatabase": {
         "database": "The database's name, `db-1` to `db-N` (N = `databases`).",
         "copies": "Its copies, one per server, each with its activation preference.",
+        "mailboxes": "Optional, as an answer gives it: must be what the even spread puts in the database.",
+        "size_gb": "Optional, as an answer gives it; ignored (the size follows from the mailboxes "
+        "and the profile).",
     },
     "GivenCopy": {
         "server": "The server holding the copy, `ex-1` to `ex-N` (N = the design's Exchange servers).",

@@ -230,6 +230,7 @@ class GivenCopies:
 
     database: str
     copies: tuple[tuple[str, int], ...]  # (server, preference)
+    mailboxes: int | None = None  # as an answer's copy_layout gives it: checked, never changed
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from advisor.optimizer.model import (
     select_columns,
 )
 from advisor.optimizer.solve import Highs, SolverStats, solve_many
-from advisor.optimizer.variants import Forbidden, Scorer, allowed, structures
+from advisor.optimizer.variants import Forbidden, Options, Scorer, allowed, structures
 from advisor.pricing import bill_of_materials
 
 __all__ = ["ArchitectureResult", "EngineCache", "Highs", "Optimization", "optimize"]
@@ -187,6 +188,9 @@ def _build(
     options = allowed(spec, request, catalog)
     if isinstance(options, Forbidden):
         return ArchitectureResult(spec, "not_allowed", [options.reason])
+    options = _hosted(spec, request, catalog, options)
+    if isinstance(options, Forbidden):
+        return ArchitectureResult(spec, "not_allowed", [options.reason])
     found = structures(spec, request, catalog, cache)
     if not found:
         return ArchitectureResult(spec, "not_allowed", [_too_few(spec, request, catalog)])
@@ -198,6 +202,29 @@ def _build(
     except Unsizable as err:
         return ArchitectureResult(spec, "not_allowed", [_unsizable(spec, request, catalog, kit, err.limit)])
     return build_model(spec, request, catalog, options, kit, selection, with_budget=True)
+
+
+def _hosted(
+    spec: ArchitectureSpec, request: Request, catalog: Catalog, options: Options
+) -> Options | Forbidden:
+    """The load balancers the optimizer may choose: a virtual appliance needs a hypervisor host
+    per unit, as two units on one host are no pair (rule lb.virtual_host)."""
+    if not spec.load_balancer_units:
+        return options
+    hosts = request.environment.hypervisor_hosts
+    models = tuple(
+        m
+        for m in options.load_balancer_models
+        if catalog.load_balancers[m].kind != "virtual" or hosts >= spec.load_balancer_units
+    )
+    if not models:
+        return Forbidden(
+            "environment.hypervisor_hosts",
+            f"Every load balancer the catalog offers for it is a virtual appliance, and "
+            f"{spec.load_balancer_units} unit(s) need as many hypervisor hosts; the environment has "
+            f"{hosts} (rule lb.virtual_host).",
+        )
+    return dataclasses.replace(options, load_balancer_models=models)
 
 
 def _objective(model: Model, objective: pulp.LpAffineExpression) -> None:

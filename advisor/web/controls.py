@@ -14,7 +14,7 @@ from advisor.domain import (
     service_heading,
 )
 
-Kind = Literal["money", "integer", "text", "code", "radio", "select"]
+Kind = Literal["money", "integer", "number", "text", "code", "radio", "select"]
 PRIORITIES: tuple[str, ...] = ("required", "preferred", "none")
 
 
@@ -238,9 +238,50 @@ SIZE: tuple[Control, ...] = (
         "databases",
         "Mailbox databases",
         "integer",
-        "Each database has a copy on each DAG member (two by default), which counts against the "
-        "edition's mounted-database limit. 1 to 200.",
+        "The mailboxes are spread evenly over them; every copy of a database counts against the "
+        "edition's mounted-database limit of the server holding it. 1 to 200.",
         "4",
+    ),
+    Control(
+        "mailbox_profile.messages_per_day",
+        "Messages per user a day",
+        "integer",
+        "Sent and received, 50 to 500: sizes each server's CPU, memory and disk IOPS with "
+        "Microsoft's per-message figures (the catalog's sizing.toml names their sources).",
+        "100",
+    ),
+    Control(
+        "mailbox_profile.mailbox_size_gb",
+        "Mailbox size (GB)",
+        "number",
+        "The quota each user fills, in GB: sizes the databases and their disks.",
+        "2",
+    ),
+    Control(
+        "database_copies",
+        "Copies of each database",
+        "integer",
+        "2 to 4, one per server at most. Every server is sized so that after any one server fails "
+        "its survivors still carry every active copy within their limits.",
+        "2",
+    ),
+    Control(
+        "storage",
+        "Database disks",
+        "radio",
+        "How each server's database disks are built.",
+        "raid",
+        _choices(
+            [
+                ("raid", "RAID 10", "Half the disks hold data; each write costs two."),
+                (
+                    "jbod",
+                    "JBOD (3 or more copies)",
+                    "One disk per copy with a hot spare per server for AutoReseed; needs at least 3 "
+                    "copies of each database.",
+                ),
+            ]
+        ),
     ),
 )
 
@@ -282,6 +323,14 @@ ENVIRONMENT: tuple[Control, ...] = (
         "Only single-site designs are modelled yet, so this must be 1: a site loss is then an "
         "outage of everything, and the result says so.",
         "1",
+    ),
+    Control(
+        "environment.hypervisor_hosts",
+        "Hypervisor hosts for virtual load balancers",
+        "integer",
+        "Hosts a virtual load-balancer appliance can run on. Two units on one host are no pair: "
+        "the host is then a single point of failure.",
+        "2",
     ),
     Control(
         "environment.cals_owned",

@@ -96,7 +96,7 @@ def build_request(values: Mapping[str, str]) -> Submission:
     submission = Submission({})
     for control in CONTROLS.values():
         raw = values.get(control.name, "").strip()
-        if control.kind in ("integer", "money"):
+        if control.kind in ("integer", "money", "number"):
             if raw == "":
                 if control.name == "budget.amount":
                     submission.problems.append(
@@ -105,9 +105,11 @@ def build_request(values: Mapping[str, str]) -> Submission:
                 continue
             number = parse_integer(raw) if control.kind == "integer" else parse_amount(raw)
             if number is None:
-                example = (
-                    "a whole number such as 300" if control.kind == "integer" else "an amount such as 30000"
-                )
+                example = {
+                    "integer": "a whole number such as 300",
+                    "number": "a number such as 2 or 0.5",
+                    "money": "an amount such as 30000",
+                }[control.kind]
                 submission.problems.append(FieldProblem(control.name, f"must be {example}"))
                 continue
             _set(submission.request, control.name, number)
