@@ -21,6 +21,7 @@ from advisor.domain import (
     format_money,
 )
 from advisor.failures import Analysis
+from advisor.sizing import database_size_note
 
 
 def catalog_ref(catalog: Catalog) -> CatalogRef:
@@ -96,16 +97,9 @@ def sizing_notes(design: Design, assessment: Assessment, request: Request, catal
             f"Sized for normal operation only: after {_either(failed)} fails, a survivor runs past "
             "its sizing, which degrades the services it carries (rule sizing.failure_mode)."
         )
-    rules = assessment.sizing.rules
-    limit = rules.max_database_gb_with_copies if design.database_copies > 1 else rules.max_database_gb
-    size = assessment.sizing.database_gb
-    if size > limit:
-        count = _databases_within(request, assessment, limit)
-        copies = "two or more copies" if design.database_copies > 1 else "a database without copies"
-        out.append(
-            f"Each database is about {size:,.0f} GB, over Microsoft's guidance of {limit:,.0f} GB for "
-            f"{copies}; {count} databases would keep each within it (rule sizing.database_size)."
-        )
+    oversized = database_size_note(request, assessment.sizing.rules, design.database_copies)
+    if oversized:
+        out.append(oversized)
     return out
 
 
@@ -116,13 +110,6 @@ def _names_list(names: list[str]) -> str:
 def _either(names: list[str] | tuple[str, ...]) -> str:
     names = list(names)
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-
-
-def _databases_within(request: Request, assessment: Assessment, limit: float) -> int:
-    rules = assessment.sizing.rules
-    per_mailbox = request.mailbox_profile.mailbox_size_gb * (1 + rules.database_overhead) * rules.provisioning
-    most = max(1, int(limit // per_mailbox))
-    return -(-request.mailboxes // most)
 
 
 def notes(design: Design, analysis: Analysis, request: Request, catalog: Catalog, quote: Quote) -> list[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from advisor.catalog.model import Catalog, DiskModel, ServerModel, SizingRules, StorageRules
-from advisor.domain import ArchitectureSpec, Front, MailboxProfile
+from advisor.domain import ArchitectureSpec, Front, MailboxProfile, Request
 from advisor.layout import Layout
 
 
@@ -341,3 +341,21 @@ def mailboxes_within(
         cap.iops / (per_iops * (1 + rules.iops_headroom)) - rules.passive_iops_share * load.passive_mailboxes
     )
     return max(0, math.floor(min(by_cpu, by_memory, by_iops) + 1e-9))
+
+
+def database_size_note(request: Request, rules: SizingRules, copies: int) -> str:
+    """A note when each database is larger than Microsoft's guidance for its copy count, with
+    the database count that keeps each within it; empty when it is within."""
+    limit = rules.max_database_gb_with_copies if copies > 1 else rules.max_database_gb
+    per_mailbox = request.mailbox_profile.mailbox_size_gb * (1 + rules.database_overhead) * rules.provisioning
+    largest = -(-request.mailboxes // request.databases)
+    size = largest * per_mailbox
+    if size <= limit:
+        return ""
+    most = max(1, int(limit // per_mailbox))
+    needed = -(-request.mailboxes // most)
+    kind = "two or more copies" if copies > 1 else "a database without copies"
+    return (
+        f"Each database is about {size:,.0f} GB, over Microsoft's guidance of {limit:,.0f} GB for "
+        f"{kind}; {needed} databases would keep each within it (rule sizing.database_size)."
+    )

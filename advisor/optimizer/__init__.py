@@ -36,6 +36,7 @@ from advisor.optimizer.model import (
 from advisor.optimizer.solve import Highs, SolverStats, solve_many
 from advisor.optimizer.variants import Forbidden, Options, Scorer, allowed, structures
 from advisor.pricing import bill_of_materials
+from advisor.sizing import database_size_note
 
 __all__ = ["ArchitectureResult", "EngineCache", "Highs", "Optimization", "optimize"]
 
@@ -346,8 +347,10 @@ def _unsizable(spec: ArchitectureSpec, request: Request, catalog: Catalog, kit: 
         else "one server"
     )
     databases = request.databases
-    return (
+    reason = (
         f"No design of {servers} carries {request.mailboxes:,} mailboxes at "
         f"{request.mailbox_profile.messages_per_day:g} messages a day in {databases} "
         f"database{'s' if databases != 1 else ''}: {words} (sizing rules in the catalog's sizing.toml)."
     )
+    oversized = database_size_note(request, kit.rules, request.database_copies if spec.dag else 1)
+    return f"{reason} {oversized}" if oversized else reason

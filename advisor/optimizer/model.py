@@ -451,16 +451,19 @@ def select_columns(
     """The columns the model weighs: those some hardware can size, meeting every required goal
     if any does, without the ones a known design beats on both costs and preferred weight."""
     sizable: list[Column] = []
-    limits: dict[str, int] = {}
+    binding: tuple[tuple[int, int, bool], str] | None = None
     for column in found:
         why = kit.fits(column, catalog)
         if why is None:
             sizable.append(column)
-        else:
-            limits[why] = limits.get(why, 0) + 1
+            continue
+        # What binds is what stops the most capable structure: the most servers, then the most
+        # Client Access servers, sized for normal operation before through failures.
+        reach = (column.servers, column.cas_servers, not column.through_failures)
+        if binding is None or reach > binding[0]:
+            binding = (reach, why)
     if not sizable:
-        binding = max(limits, key=lambda k: limits[k]) if limits else "the catalog's hardware"
-        raise Unsizable(spec.name, binding)
+        raise Unsizable(spec.name, binding[1] if binding else "the catalog's hardware")
     qualifying = [c for c in sizable if c.variant.meets_required]
     pool = qualifying or sizable
     # Known designs (incumbents) bound what a column may cost and still be chosen: a column is

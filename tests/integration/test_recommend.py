@@ -36,8 +36,11 @@ def test_the_single_load_balancer_is_named_as_the_remaining_single_point_of_fail
 ) -> None:
     first = advisor.recommend(make_request())["recommendations"][0]
     spofs = {s["component"]: s for s in first["single_points_of_failure"]}
-    assert set(spofs) == {"lb-1", "site-1"}
-    assert spofs["lb-1"]["kind"] == "load_balancer"
+    assert first["design"]["load_balancer_model"] == "LB-VIRTUAL"
+    # The virtual unit and the hypervisor host it runs on are each a single point of failure.
+    assert set(spofs) == {"lb-1", "hv-1", "site-1"}
+    assert spofs["lb-1"]["kind"] == spofs["hv-1"]["kind"] == "load_balancer"
+    assert "lb-1 is the only load balancer" in spofs["hv-1"]["explanation"]
     assert "rule lb.single_unit" in spofs["lb-1"]["explanation"]
     goals = {(g["failure"], g["service"]): g for g in first["goals"]}
     assert goals[("load_balancer", "outlook")]["met"] is False
