@@ -117,11 +117,132 @@ SPECS: tuple[ArchitectureSpec, ...] = (
     ),
 )
 
+_MODERN = ("2013", "2016", "2019", "SE")
+_ROLES_2013 = ("mailbox", "client_access")  # multi-role: Mailbox and Client Access (transport in Mailbox)
+_ROLES_2016 = ("mailbox",)  # 2016 and later: the Mailbox role holds the client access services
+_DAG_2013 = ("windows.clustering_edition", "dag.quorum", "dag.witness")
+
+
+def _modern(
+    name: str,
+    title: str,
+    description: str,
+    front: Front,
+    rules: tuple[str, ...],
+    dag: bool = True,
+    load_balancer_units: int = 0,
+    baseline: bool = False,
+) -> tuple[ArchitectureSpec, ...]:
+    """One architecture of Exchange 2013 and later: a 2013 spec (Mailbox and Client Access roles)
+    and a 2016-and-later one (the Mailbox role alone), alike but for the roles."""
+    return tuple(
+        ArchitectureSpec(
+            name=name,
+            title=title,
+            description=description,
+            versions=versions,
+            dag=dag,
+            front=front,
+            load_balancer_units=load_balancer_units,
+            cas_array=False,
+            dedicated_client_access=False,
+            rules=(*rules, "ex2016.mailbox_role_only") if roles == _ROLES_2016 else rules,
+            exchange_roles=roles,
+            baseline=baseline,
+            http_clients=True,
+        )
+        for versions, roles in ((("2013",), _ROLES_2013), (_MODERN[1:], _ROLES_2016))
+    )
+
+
+SPECS = (
+    *SPECS,
+    *_modern(
+        "single_server",
+        "One server",
+        "One Exchange server holds every mailbox and the client access services; no DAG. The "
+        "baseline: any failure of the server or a database is an outage.",
+        Front.ONE_SERVER,
+        ("exchange.mounted_databases", "ex2013.single_namespace", "transport.redundancy"),
+        dag=False,
+        baseline=True,
+    ),
+    *_modern(
+        "dag_only",
+        "DAG, the namespace on one server",
+        "Two or more servers in a Database Availability Group with a witness. Database failovers "
+        "are invisible (any server proxies to the active copy), but the client namespace resolves "
+        "to one server, so that server's shutdown cuts every client off until DNS is repointed.",
+        Front.ONE_SERVER,
+        (*_DAG_2013, "ex2013.single_namespace"),
+    ),
+    *_modern(
+        "dag_dns_round_robin",
+        "DAG, the namespace by DNS round robin",
+        "A DAG whose client namespace resolves to every member: when a server shuts down, HTTP "
+        "clients try the next address after about 20 seconds. No load balancer to buy, but no "
+        "health checks either: a failed service on a running server is not avoided.",
+        Front.DNS,
+        (*_DAG_2013, "ex2013.dns_round_robin"),
+    ),
+    *_modern(
+        "dag_single_lb",
+        "DAG behind one load balancer",
+        "A DAG behind one load balancer with per-protocol health checks and no session affinity: "
+        "a server shutdown is a brief failover, but the load balancer is a new single point of "
+        "failure.",
+        Front.LOAD_BALANCER,
+        (*_DAG_2013, "lb.single_unit", "ex2013.no_affinity"),
+        load_balancer_units=1,
+    ),
+    *_modern(
+        "dag_lb_pair",
+        "DAG behind a load-balancer pair",
+        "A DAG behind an active/standby load-balancer pair sharing a virtual IP: neither a server "
+        "nor a load-balancer unit takes clients down (Microsoft's recommendation for 2016 and "
+        "later: a pair is not required, but recommended).",
+        Front.LOAD_BALANCER,
+        (*_DAG_2013, "lb.single_unit", "lb.ha_pair", "ex2013.no_affinity"),
+        load_balancer_units=2,
+    ),
+    ArchitectureSpec(
+        name="dedicated_cas_wnlb",
+        title="Dedicated Client Access servers in Windows NLB",
+        description="Two or more stand-alone Exchange 2013 Client Access servers in a Windows NLB "
+        "cluster in front of DAG mailbox servers. NLB cannot share a server with failover "
+        "clustering, so it needs servers of its own; it notices dead servers, not failed "
+        "services, and Microsoft does not recommend it.",
+        versions=("2013",),
+        dag=True,
+        front=Front.WINDOWS_NLB,
+        load_balancer_units=0,
+        cas_array=False,
+        dedicated_client_access=True,
+        rules=(
+            "windows.clustering_edition",
+            "wnlb.no_failover_clustering",
+            "wnlb.server_health",
+            "dag.quorum",
+            "dag.witness",
+            "ex2013.wnlb_standalone_cas",
+        ),
+        exchange_roles=("mailbox",),
+        client_access_roles=("client_access",),
+        min_client_access_servers=2,
+        http_clients=True,
+    ),
+)
+
 NAMES: tuple[str, ...] = tuple(dict.fromkeys(s.name for s in SPECS))
 _BY_VERSION: dict[str, dict[str, ArchitectureSpec]] = {}
 for _spec in SPECS:
     for _version in _spec.versions:
         _BY_VERSION.setdefault(_version, {})[_spec.name] = _spec
+
+
+def names(exchange_version: str = "2010") -> tuple[str, ...]:
+    """The architecture names an Exchange version offers, in the contract's order."""
+    return tuple(s.name for s in for_version(exchange_version))
 
 
 def for_version(exchange_version: str) -> tuple[ArchitectureSpec, ...]:

@@ -250,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 out = dump_recommendations(advisor.recommend(parse_request(data), write_lp=args.write_lp))
             _say_when_nothing_is_recommended(out, data)
+            _warn_out_of_support(out["recommendations"][0] if out["recommendations"] else {})
         elif args.command == "analyze":
             data = _read_json(args.file)
             from advisor.contract.responses import dump_analysis
@@ -257,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
 
             with _suggesting(args.command, args.file, data):
                 out = dump_analysis(_advisor(args.catalog).analyze(parse_analysis(data)))
+            _warn_out_of_support(out)
         elif args.command == "catalog":
             return _check(args.path)
         elif args.command == "db":
@@ -312,6 +314,18 @@ def _suggesting(command: str, file: str, data: Any) -> Iterator[None]:
             _problem(p.field, hint) if p.field == named else p for p in err.problems if p.field not in dropped
         ]
         raise InvalidInput(problems) from None
+
+
+def _warn_out_of_support(report: dict[str, Any]) -> None:
+    """A design on a product out of support says so on standard error too (the JSON has it in
+    `lifecycle` and first among the notes)."""
+    for entry in report.get("lifecycle", ()):
+        if not entry["supported"]:
+            print(
+                f"advisor: warning: {entry['product']} is out of support since {entry['end_of_support']} "
+                "(rule lifecycle.support)",
+                file=sys.stderr,
+            )
 
 
 def _say_when_nothing_is_recommended(response: dict[str, Any], request: dict[str, Any]) -> None:

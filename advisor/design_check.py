@@ -17,6 +17,7 @@ from advisor.domain import (
     GivenCopies,
     InvalidInput,
     Request,
+    windows_name,
 )
 from advisor.layout import Layout, best_layout
 from advisor.optimizer.variants import Forbidden, allowed, default_copies
@@ -29,6 +30,50 @@ from advisor.sizing import (
     least_disks,
     platform_megacycles,
 )
+
+
+def check_platform(request: Request, catalog: Catalog) -> None:
+    """InvalidInput naming `exchange.version` and `windows.version` when the Exchange version does
+    not run on the Windows version (the catalog's supportability matrix), with the choices."""
+    p = request.platform
+    facts = catalog.exchange.get(p.exchange_version)
+    if facts is None:
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "exchange.version",
+                    f"the catalog {catalog.id!r} has no facts for Exchange {p.exchange_version}; it knows "
+                    f"{', '.join(catalog.exchange)}",
+                )
+            ]
+        )
+    if p.windows_version in facts.windows_versions:
+        return
+
+    def on(version: str) -> str:
+        update = facts.windows_minimum_update.get(version)
+        return windows_name(version) + (
+            f" (Exchange {p.exchange_version} {update} or later)" if update else ""
+        )
+
+    runs = [v for v, x in catalog.exchange.items() if p.windows_version in x.windows_versions]
+    rule = f"rule {facts.windows_rule}"
+    raise InvalidInput(
+        [
+            FieldProblem(
+                "windows.version",
+                f"Exchange {p.exchange_version} does not run on Windows Server "
+                f"{windows_name(p.windows_version)}; it runs on "
+                f"{', '.join(on(v) for v in facts.windows_versions)} ({rule})",
+            ),
+            FieldProblem(
+                "exchange.version",
+                f"Windows Server {windows_name(p.windows_version)} runs Exchange "
+                f"{', '.join(runs) if runs else 'no version the catalog knows'}, not "
+                f"{p.exchange_version} ({rule})",
+            ),
+        ]
+    )
 
 
 def complete_design(
@@ -114,10 +159,13 @@ def complete_design(
                     f"{', '.join(sorted(models))}",
                 )
             )
-    if given.disk_model is not None and given.disk_model not in catalog.disks:
+    offered_disks = sorted(d.item.sku for d in catalog.disk_models(platform.exchange_version))
+    if given.disk_model is not None and given.disk_model not in offered_disks:
         problems.append(
             FieldProblem(
-                "design.disk_model", f"unknown disk model; the catalog has {', '.join(sorted(catalog.disks))}"
+                "design.disk_model",
+                f"unknown disk model for Exchange {platform.exchange_version}; the catalog has "
+                f"{', '.join(offered_disks)}",
             )
         )
     windows = _edition(
@@ -338,7 +386,7 @@ def _disks(
         return given.disk_model, count
     options = [
         (d.item.price_cents * count, d.item.sku, count)
-        for d in catalog.disk_models()
+        for d in catalog.disk_models(request.platform.exchange_version)
         if (count := least_disks(demand, d, storage, catalog.read_share)) <= bays
     ]
     if options:
@@ -353,7 +401,9 @@ def _disks(
         space = data * disk_gb(d, storage) / max(demand.disk_gb, 1e-9)
         return min(iops, space)
 
-    closest = max(catalog.disk_models(), key=lambda d: (reach(d), -d.item.price_cents))
+    closest = max(
+        catalog.disk_models(request.platform.exchange_version), key=lambda d: (reach(d), -d.item.price_cents)
+    )
     return closest.item.sku, given.disks_per_server if given.disks_per_server is not None else bays
 
 

@@ -226,10 +226,19 @@ class _Evaluator:
         access = self.t.access
         dead = [s for s in access.pool if s in down]
         alive = [s for s in access.pool if s not in down]
+        http = self.t.shape.spec.http_clients
         if access.front is Front.ONE_SERVER:
             if not dead:
                 return dict.fromkeys(CLIENT_SERVICES, UNAFFECTED)
             server = dead[0]
+            if http:
+                cut_off = Effect(
+                    "outage",
+                    f"the client namespace resolves to {server} alone, so every client stays cut off "
+                    f"until {server} is back or the name is repointed in DNS",
+                    "ex2013.single_namespace",
+                )
+                return dict.fromkeys(CLIENT_SERVICES, cut_off)
             outlook = Effect(
                 "outage",
                 f"{server} is the RpcClientAccessServer of every database and "
@@ -271,7 +280,8 @@ class _Evaluator:
                     Effect(
                         "outage",
                         f"{_names(list(access.units))} is the only load balancer in front of the "
-                        "CAS array, so every client it carries is cut off until it is repaired",
+                        f"{'servers' if http else 'CAS array'}, so every client it carries is cut off "
+                        "until it is repaired",
                         "lb.single_unit",
                     ),
                 )
@@ -281,7 +291,17 @@ class _Evaluator:
                     f"the standby unit {units_alive[0]} takes over the virtual IP within seconds",
                     "lb.ha_pair",
                 )
-        if dead and access.front is Front.DNS:
+        if dead and access.front is Front.DNS and http:
+            effect = _pick(
+                effect,
+                Effect(
+                    "failover",
+                    f"clients that resolved the namespace to {_names(dead)} try the next address DNS "
+                    f"gave them after about 20 seconds and reach {_names(alive)}",
+                    "ex2013.dns_round_robin",
+                ),
+            )
+        elif dead and access.front is Front.DNS:
             effect = Effect(
                 "outage",
                 f"clients that resolved the CAS array name to {_names(dead)} "

@@ -46,12 +46,21 @@ def server_group_lines(
     exchange_edition: str,
     role: str,
 ) -> list[Line]:
-    """`count` Exchange servers of one hardware model with their Windows and Exchange licences."""
+    """`count` Exchange servers of one hardware model with their Windows and Exchange licences
+    (Windows as many licences per server as the model's processors or cores need)."""
     return [
         _line(catalog.servers[model].item, count, role),
-        _line(catalog.windows[(windows_version, windows_edition)], count, role),
+        _windows_line(catalog, windows_version, windows_edition, model, count, role),
         _line(catalog.exchange_servers[(exchange_version, exchange_edition)], count, role),
     ]
+
+
+def _windows_line(catalog: Catalog, version: str, edition: str, model: str, count: int, role: str) -> Line:
+    per_server = catalog.windows_licences(version, edition, catalog.servers[model])
+    if per_server != 1:
+        server = catalog.servers[model]
+        role = f"{role}, {per_server} per server of {server.cores} cores"
+    return _line(catalog.windows[(version, edition)], count * per_server, role)
 
 
 def disk_lines(catalog: Catalog, model: str, count: int, role: str) -> list[Line]:
@@ -68,11 +77,10 @@ def load_balancer_lines(catalog: Catalog, model: str, units: int) -> list[Line]:
 
 def _role_lines(catalog: Catalog, spec: RoleSpec, windows_version: str, count: int, role: str) -> list[Line]:
     """A supporting server bought for a role: its hardware and its Windows licence."""
-    items = [
-        catalog.servers[spec.hardware_sku].item,
-        catalog.windows[(windows_version, spec.windows_edition)],
+    return [
+        _line(catalog.servers[spec.hardware_sku].item, count, role),
+        _windows_line(catalog, windows_version, spec.windows_edition, spec.hardware_sku, count, role),
     ]
-    return [_line(item, count, role) for item in items]
 
 
 def witness_lines(catalog: Catalog, windows_version: str) -> list[Line]:

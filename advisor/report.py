@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from advisor.assess import Assessment
 from advisor.catalog.model import Catalog
 from advisor.domain import (
@@ -14,11 +16,13 @@ from advisor.domain import (
     DesignReport,
     Front,
     GoalReport,
+    LifecycleReport,
     Quote,
     Request,
     ScenarioReport,
     SpofReport,
     format_money,
+    windows_name,
 )
 from advisor.failures import Analysis
 from advisor.sizing import database_size_note
@@ -147,13 +151,62 @@ def notes(design: Design, analysis: Analysis, request: Request, catalog: Catalog
                 "The witness file share goes on cas-1, a Hub Transport server outside the "
                 "DAG, as Exchange 2010 does by default (rule dag.witness)."
             )
-        if not spec.cas_array:
+        if spec.http_clients and spec.front is Front.ONE_SERVER:
+            out.append(
+                "The client namespace (one name for Outlook, OWA and ActiveSync) resolves to ex-1 alone: "
+                "any server proxies to the active copy, so database failovers are invisible, but "
+                "ex-1's shutdown needs the name repointed in DNS (rule ex2013.single_namespace)."
+            )
+        elif not spec.cas_array and not spec.http_clients:
             out.append(
                 "Outlook clients connect to ex-1, the RpcClientAccessServer of every database: the "
                 "layout assumes every database was created on ex-1, which then also carries every "
                 "client's Client Access load; a CAS array created before the databases avoids "
                 "re-homing later (rule ex2010.rpc_client_access)."
             )
+        if spec.http_clients and spec.front is Front.DNS:
+            out.append(
+                "Publish the namespace with one DNS record per member and a short TTL: HTTP clients "
+                "retry the next address after about 20 seconds, but nothing checks a service's "
+                "health, so a failed service on a running server still takes its clients "
+                "(rule ex2013.dns_round_robin)."
+            )
+        if spec.http_clients and spec.front is Front.LOAD_BALANCER:
+            out.append(
+                "No session affinity is needed: layer 4 is enough, and layer 7 with a health probe "
+                "per protocol (/owa/healthcheck.htm, /mapi/healthcheck.htm, /Microsoft-Server-"
+                "ActiveSync/healthcheck.htm …) takes a failed service out of rotation, not only a "
+                "dead server (rule ex2013.no_affinity)."
+            )
+    facts = catalog.exchange[request.platform.exchange_version]
+    update = facts.windows_minimum_update.get(request.platform.windows_version)
+    if update:
+        out.append(
+            f"Exchange {request.platform.exchange_version} runs on Windows Server "
+            f"{windows_name(request.platform.windows_version)} from {update} on: install {update} or "
+            "later (rule exchange.windows_support)."
+        )
+    if facts.subscription:
+        out.append(
+            f"Exchange {request.platform.exchange_version} needs active Software Assurance (or subscription "
+            "licences) on every server licence and CAL: the annual Software Assurance in the cost is "
+            "not optional (rule licence.se_subscription)."
+        )
+    unit = catalog.windows_units.get((request.platform.windows_version, design.windows_edition))
+    if unit is not None and unit.per == "core_pack":
+        packs = catalog.windows_licences(
+            request.platform.windows_version, design.windows_edition, catalog.servers[design.server_model]
+        )
+        out.append(
+            f"Windows Server {windows_name(request.platform.windows_version)} is licensed per core: "
+            f"{packs} two-core packs per {design.server_model} server ({packs * unit.pack_cores} cores, "
+            f"at least {unit.min_cores_per_server} a server) (rule licence.windows_per_core)."
+        )
+    if spec.dag and request.platform.exchange_version in ("2016", "2019", "SE"):
+        out.append(
+            "Every DAG member runs the same Windows Server version; a new Windows version means "
+            "new servers in a new DAG, not an in-place upgrade (rule ex2016.dag_same_windows)."
+        )
     hosts = sorted(c.id for c in topology.components.values() if c.id.startswith("hv-"))
     if hosts:
         units = _names_list([c.id for c in topology.components.values() if c.id.startswith("lb-")])
@@ -215,10 +268,17 @@ def design_report(
     catalog: Catalog,
     budget_given: bool = True,
     extra_notes: list[str] | None = None,
+    today: str | None = None,
 ) -> DesignReport:
     """A design's report: what `analyze` answers, and each recommendation without its rank."""
     analysis = assessment.analysis
-    extra = [*(extra_notes or []), *sizing_notes(design, assessment, request, catalog)]
+    day = today or date.today().isoformat()
+    support = lifecycle_reports(request, catalog, day)
+    extra = [
+        *lifecycle_notes(support, day),
+        *(extra_notes or []),
+        *sizing_notes(design, assessment, request, catalog),
+    ]
     return DesignReport(
         architecture=design.architecture,
         title=design.spec.title,
@@ -232,4 +292,28 @@ def design_report(
         catalog=catalog_ref(catalog),
         servers=assessment.servers,
         copy_layout=copy_layout(assessment),
+        lifecycle=support,
+        exchange_version=request.platform.exchange_version,
     )
+
+
+def lifecycle_reports(request: Request, catalog: Catalog, day: str) -> tuple[LifecycleReport, ...]:
+    """The support of the request's Exchange and Windows versions on `day` (an ISO date)."""
+    p = request.platform
+    found = []
+    for key in (("exchange", p.exchange_version), ("windows", p.windows_version)):
+        entry = catalog.lifecycle.get(key)
+        if entry is not None:
+            found.append(LifecycleReport(entry.product, entry.end_of_support, entry.supported_on(day)))
+    return tuple(found)
+
+
+def lifecycle_notes(support: tuple[LifecycleReport, ...], day: str) -> list[str]:
+    """A warning, first among the notes, for each product out of support on `day`."""
+    return [
+        f"Out of support: {s.product} left extended support on {s.end_of_support}, so it gets no "
+        f"security updates as of {day}; plan the migration, or price a supported version "
+        "(rule lifecycle.support)."
+        for s in support
+        if not s.supported
+    ]

@@ -63,7 +63,8 @@ class ExchangeSchema(_Strict):
 
 
 class WindowsSchema(_Strict):
-    version = fields.String(load_default="2008R2", validate=validate.OneOf(WINDOWS_VERSIONS))
+    # Left out: 2008 R2 for Exchange 2010 and 2013, else the newest Windows the version runs on.
+    version = fields.String(load_default=None, validate=validate.OneOf(WINDOWS_VERSIONS))
     edition = fields.String(load_default="any", validate=validate.OneOf([*WINDOWS_EDITIONS, "any"]))
 
 
@@ -242,11 +243,17 @@ def load(schema: Schema, data: Any) -> dict[str, Any]:
     return loaded
 
 
+# The Windows version a request that names none gets, by Exchange version (DESIGN.md keeps 2008 R2
+# the default for 2010; a later Exchange gets the newest Windows it runs on).
+DEFAULT_WINDOWS = {"2010": "2008R2", "2013": "2012R2", "2016": "2016", "2019": "2025", "SE": "2025"}
+
+
 def _platform(data: dict[str, Any]) -> Platform:
+    exchange = data["exchange"]["version"]
     return Platform(
-        data["exchange"]["version"],
+        exchange,
         data["exchange"]["edition"],
-        data["windows"]["version"],
+        data["windows"]["version"] or DEFAULT_WINDOWS.get(exchange, "2008R2"),
         data["windows"]["edition"],
     )
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from advisor import architectures, reference
 from advisor.assess import assess
 from advisor.catalog.model import Catalog
-from advisor.design_check import complete_design
+from advisor.design_check import check_platform, complete_design
 from advisor.domain import (
     AnalysisRequest,
     DesignReport,
@@ -95,6 +95,7 @@ class Advisor:
     def recommend(self, request: Request, write_lp: Path | None = None) -> Recommendations:
         """The best designs for a request, every architecture's fate, and the least budget."""
         catalog = self.catalog_for(request)
+        check_platform(request, catalog)
         result = optimize(request, catalog, self.cache, self.highs, self.solver, write_lp, self.time_limit)
         recommendations = []
         for rank, architecture in enumerate(result.ranking[: request.alternatives], start=1):
@@ -125,12 +126,14 @@ class Advisor:
             weighed=weighed,
             minimum_budget=minimum,
             solver=result.stats.summary(),
+            exchange_version=request.platform.exchange_version,
         )
 
     def analyze(self, analysis: AnalysisRequest) -> DesignReport:
         """What one concrete design costs and survives, without optimising."""
         request = analysis.request
         catalog = self.catalog_for(request, analysis.budget_given)
+        check_platform(request, catalog)
         spec = architectures.spec(analysis.architecture, request.platform.exchange_version)
         design, warnings = complete_design(spec, analysis.design, request, catalog, analysis.copy_layout)
         assessment = assess(design, request, catalog, self.cache.simulator)

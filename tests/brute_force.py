@@ -121,7 +121,10 @@ def brute_force(
             cas_need = {mode: sizing.demand(mode, client_access=True) for mode in modes}
             mailbox: dict[bool, list[tuple[Cents, object]]] = {mode: [] for mode in modes}
             for model, win, ex, disk in itertools.product(
-                models, options.windows_editions, options.exchange_editions, catalog.disk_models()
+                models,
+                options.windows_editions,
+                options.exchange_editions,
+                catalog.disk_models(p.exchange_version),
             ):
                 group = Cents.of(
                     server_group_lines(

@@ -34,8 +34,10 @@ REQUEST_FIELDS: dict[str, dict[str, str]] = {
     "Request": {
         "budget": "What the planner may spend; required.",
         "horizon_years": "Years the total cost covers (support and Software Assurance each year). Default 3.",
-        "exchange": "The Exchange version and edition. Default 2010, any edition.",
-        "windows": "The Windows Server version and edition. Default 2008R2, any edition.",
+        "exchange": "The Exchange version (2010, 2013, 2016, 2019 or SE) and edition. Default 2010, "
+        "any edition.",
+        "windows": "The Windows Server version and edition. Default any edition on 2008R2 for Exchange 2010, "
+        "2012R2 for 2013, 2016 for 2016 and 2025 for 2019 and SE.",
         "mailboxes": "Mailboxes to carry. Default 300.",
         "databases": "Mailbox databases; the mailboxes are spread evenly over them. Default 4.",
         "mailbox_profile": "The users' mail profile: messages sent and received a day and mailbox size. "
@@ -58,8 +60,10 @@ REQUEST_FIELDS: dict[str, dict[str, str]] = {
         "goals": "Goals to report as met or missed. Default none.",
         "budget": "Optional: when given, the cost says whether it fits.",
         "horizon_years": "Years the total cost covers. Default 3.",
-        "exchange": "The Exchange version and edition. Default 2010, any edition.",
-        "windows": "The Windows Server version and edition. Default 2008R2, any edition.",
+        "exchange": "The Exchange version (2010, 2013, 2016, 2019 or SE) and edition. Default 2010, "
+        "any edition.",
+        "windows": "The Windows Server version and edition. Default any edition on 2008R2 for Exchange 2010, "
+        "2012R2 for 2013, 2016 for 2016 and 2025 for 2019 and SE.",
         "mailboxes": "Mailboxes to carry. Default 300.",
         "databases": "Mailbox databases; the mailboxes are spread evenly over them. Default 4.",
         "mailbox_profile": "The users' mail profile: messages sent and received a day and mailbox size. "
@@ -81,11 +85,13 @@ REQUEST_FIELDS: dict[str, dict[str, str]] = {
         "costs). Default upfront.",
     },
     "Exchange": {
-        "version": "Exchange Server version. Default 2010.",
+        "version": "Exchange Server version: 2010, 2013, 2016, 2019 or SE (Subscription Edition). "
+        "Default 2010.",
         "edition": f"`standard` or `enterprise`, {_EDITION_ANY}. Default any.",
     },
     "Windows": {
-        "version": "Windows Server version. Default 2008R2.",
+        "version": "Windows Server version: 2008, 2008R2, 2012, 2012R2, 2016, 2019, 2022 or 2025. "
+        "Default the newest the Exchange version runs on (2008R2 for 2010, 2012R2 for 2013).",
         "edition": f"`standard`, `enterprise` or `datacenter`, {_EDITION_ANY}. Default any.",
     },
     "Environment": {

@@ -19,6 +19,8 @@ from advisor.catalog.model import (
     DiskModel,
     ExchangeFacts,
     Item,
+    LicenceUnit,
+    Lifecycle,
     LoadBalancerModel,
     Rate,
     RoleSpec,
@@ -40,6 +42,7 @@ _LISTS = {
     ("licences.toml", "exchange_cal"): "sku",
     ("load_balancers.toml", "load_balancer"): "sku",
     ("rules.toml", "rule"): "id",
+    ("lifecycle.toml", "product"): "product",
 }
 
 
@@ -208,7 +211,13 @@ def _build(path: Path, data: dict[str, dict[str, Any]]) -> Catalog:
             for s in data["hardware.toml"]["server"]
         },
         disks={
-            d["sku"]: DiskModel(_item(d, "hardware", hw), d["size_gb"], d["random_iops"], d["iops_basis"])
+            d["sku"]: DiskModel(
+                _item(d, "hardware", hw),
+                d["size_gb"],
+                d["random_iops"],
+                d["iops_basis"],
+                tuple(d["exchange_versions"]),
+            )
             for d in data["hardware.toml"]["disk"]
         },
         sizing={version: _sizing(rules) for version, rules in data["sizing.toml"]["exchange"].items()},
@@ -240,8 +249,25 @@ def _build(path: Path, data: dict[str, dict[str, Any]]) -> Catalog:
                 windows_versions=tuple(x["windows_versions"]),
                 mounted_databases_rule=x["mounted_databases_rule"],
                 mounted_databases=dict(x["mounted_databases"]),
+                windows_minimum_update=dict(x["windows_minimum_update"]),
+                subscription=x["subscription"],
             )
             for version, x in facts["exchange"].items()
+        },
+        windows_units={
+            (w["version"], w["edition"]): LicenceUnit(
+                w["per"], w["pack_cores"], w["min_cores_per_processor"], w["min_cores_per_server"]
+            )
+            for w in licences["windows"]
+        },
+        lifecycle={
+            (p["kind"], p["version"]): Lifecycle(
+                p["product"],
+                p["end_of_support"].isoformat() if p["end_of_support"] else None,
+                p["policy"],
+                p["basis"],
+            )
+            for p in data["lifecycle.toml"]["product"]
         },
         dag_rule=facts["dag"]["rule"],
         dag_max_members=facts["dag"]["max_members"],
@@ -264,7 +290,7 @@ def _cross_check(catalog: Catalog, data: dict[str, dict[str, Any]]) -> list[Cata
     problems: list[CatalogProblem] = []
     seen: dict[str, str] = {}
     for (file, key), _ in _LISTS.items():
-        if key == "rule":
+        if key in ("rule", "product"):
             continue
         for index, entry in enumerate(data[file][key]):
             sku = entry["sku"]
@@ -343,6 +369,25 @@ def _cross_check(catalog: Catalog, data: dict[str, dict[str, Any]]) -> list[Cata
         if (version, "standard") not in catalog.exchange_cals:
             problems.append(
                 CatalogProblem("licences.toml", "exchange_cal", "", f"no Standard CAL for Exchange {version}")
+            )
+    for version, x in catalog.exchange.items():
+        if ("exchange", version) not in catalog.lifecycle:
+            problems.append(
+                CatalogProblem("lifecycle.toml", "", "product", f"no support dates for Exchange {version}")
+            )
+        for windows in x.windows_versions:
+            if ("windows", windows) not in catalog.lifecycle:
+                problems.append(
+                    CatalogProblem(
+                        "lifecycle.toml", "", "product", f"no support dates for Windows Server {windows}"
+                    )
+                )
+    for (kind, version), entry in catalog.lifecycle.items():
+        if entry.policy == "fixed" and entry.end_of_support is None:
+            problems.append(
+                CatalogProblem(
+                    "lifecycle.toml", f"{kind} {version}", "end_of_support", "a fixed policy needs a date"
+                )
             )
     if catalog.dag_max_copies < MOST_DATABASE_COPIES:
         problems.append(

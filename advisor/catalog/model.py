@@ -49,6 +49,7 @@ class DiskModel:
     size_gb: int
     iops: int
     iops_basis: str = ""
+    exchange_versions: tuple[str, ...] = ()  # empty: every version
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,45 @@ class ExchangeFacts:
     windows_versions: tuple[str, ...]
     mounted_databases_rule: str
     mounted_databases: dict[str, int]
+    # The cumulative update an Exchange version needs on a Windows version, where one is needed.
+    windows_minimum_update: dict[str, str] = field(default_factory=dict)
+    # Server licences and CALs need an active subscription or Software Assurance (SE).
+    subscription: bool = False
+
+
+@dataclass(frozen=True)
+class LicenceUnit:
+    """What one Windows Server licence covers: a server, two processors, or a pack of cores
+    (2016 and later: every physical core, at least `min_cores_per_processor` per processor and
+    `min_cores_per_server` per server)."""
+
+    per: str = "server"  # server, two_processors, core_pack
+    pack_cores: int = 2
+    min_cores_per_processor: int = 8
+    min_cores_per_server: int = 16
+
+    def units(self, model: ServerModel) -> int:
+        """Licences one server of the model needs."""
+        if self.per == "two_processors":
+            return math.ceil(model.sockets / 2)
+        if self.per == "core_pack":
+            per_socket = max(self.min_cores_per_processor, math.ceil(model.cores / model.sockets))
+            cores = max(self.min_cores_per_server, per_socket * model.sockets)
+            return math.ceil(cores / self.pack_cores)
+        return 1
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """A product version's support: the end of extended support, or a modern (rolling) policy."""
+
+    product: str  # "Exchange Server 2019", "Windows Server 2022"
+    end_of_support: str | None  # ISO date; None under the Modern Lifecycle Policy
+    policy: str  # fixed or modern
+    basis: str
+
+    def supported_on(self, day: str) -> bool:
+        return self.end_of_support is None or day <= self.end_of_support
 
 
 @dataclass(frozen=True)
@@ -164,6 +204,9 @@ class Catalog:
     dag_max_members: int
     dag_max_copies: int
     policy: DesignPolicy
+    # How each Windows licence counts (by version and edition), and each product's support.
+    windows_units: dict[tuple[str, str], LicenceUnit] = field(default_factory=dict)
+    lifecycle: dict[tuple[str, str], Lifecycle] = field(default_factory=dict)  # (exchange|windows, version)
     _items: dict[str, Item] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -178,6 +221,10 @@ class Catalog:
         for disk in self.disks.values():
             items[disk.item.sku] = disk.item
         self._items = items
+
+    def windows_licences(self, version: str, edition: str, model: ServerModel) -> int:
+        """Windows licences (servers, processor pairs or core packs) one server of `model` needs."""
+        return self.windows_units.get((version, edition), LicenceUnit()).units(model)
 
     def item(self, sku: str) -> Item:
         return self._items[sku]
@@ -195,9 +242,18 @@ class Catalog:
         ]
         return sorted(models, key=lambda s: (s.item.price_cents, s.item.sku))
 
-    def disk_models(self) -> list[DiskModel]:
-        """Database disks, cheapest first."""
-        return sorted(self.disks.values(), key=lambda d: (d.item.price_cents, d.item.sku))
+    def disk_models(self, exchange_version: str | None = None) -> list[DiskModel]:
+        """Database disks (offered for the Exchange version, when given), cheapest first."""
+        return sorted(
+            (
+                d
+                for d in self.disks.values()
+                if exchange_version is None
+                or not d.exchange_versions
+                or exchange_version in d.exchange_versions
+            ),
+            key=lambda d: (d.item.price_cents, d.item.sku),
+        )
 
     def windows_editions_for(self, version: str) -> tuple[str, ...]:
         """Editions the catalog can price for a Windows version, in the product's order."""

@@ -49,6 +49,11 @@ class ServerSchema(PricedSchema):
 
 
 class DiskSchema(PricedSchema):
+    exchange_versions = fields.List(
+        fields.String(validate=validate.OneOf(EXCHANGE_VERSIONS)),
+        load_default=lambda: list(EXCHANGE_VERSIONS),
+        validate=validate.Length(min=1),
+    )
     size_gb = StrictInteger(required=True, validate=validate.Range(min=1, max=1_000_000))
     random_iops = StrictInteger(required=True, validate=validate.Range(min=1, max=10_000_000))
     iops_basis = _text()
@@ -57,10 +62,17 @@ class DiskSchema(PricedSchema):
 class WindowsLicenceSchema(PricedSchema):
     version = fields.String(required=True, validate=validate.OneOf(WINDOWS_VERSIONS))
     edition = fields.String(required=True, validate=validate.OneOf(WINDOWS_EDITIONS))
+    # What one licence covers: a server, two processors, or a pack of cores (2016 and later).
+    per = fields.String(
+        load_default="server", validate=validate.OneOf(["server", "two_processors", "core_pack"])
+    )
+    pack_cores = StrictInteger(load_default=2, validate=validate.Range(min=1, max=64))
+    min_cores_per_processor = StrictInteger(load_default=8, validate=validate.Range(min=0, max=512))
+    min_cores_per_server = StrictInteger(load_default=16, validate=validate.Range(min=0, max=512))
 
 
 class ExchangeLicenceSchema(PricedSchema):
-    version = fields.String(required=True, validate=validate.Regexp(r"^\d{4}$"))
+    version = fields.String(required=True, validate=validate.OneOf(EXCHANGE_VERSIONS))
     edition = fields.String(required=True, validate=validate.OneOf(EXCHANGE_EDITIONS))
 
 
@@ -227,6 +239,12 @@ class ExchangeFactSchema(_Strict):
     editions = fields.List(fields.String(validate=validate.OneOf(EXCHANGE_EDITIONS)), required=True)
     windows_rule = fields.String(required=True)
     windows_versions = fields.List(fields.String(validate=validate.OneOf(WINDOWS_VERSIONS)), required=True)
+    windows_minimum_update = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(WINDOWS_VERSIONS)),
+        values=fields.String(validate=validate.Length(min=1, max=100)),
+        load_default=dict,
+    )
+    subscription = StrictBoolean(load_default=False)
     mounted_databases_rule = fields.String(required=True)
     mounted_databases = fields.Nested(MountedDatabasesSchema, required=True)
 
@@ -248,12 +266,25 @@ class FactsSchema(_Strict):
     windows_editions = fields.Nested(EditionFactSchema, required=True)
     windows_clustering = fields.Nested(EditionFactSchema, required=True)
     exchange = fields.Dict(
-        keys=fields.String(validate=validate.Regexp(r"^\d{4}$")),
+        keys=fields.String(validate=validate.OneOf(EXCHANGE_VERSIONS)),
         values=fields.Nested(ExchangeFactSchema),
         required=True,
     )
     dag = fields.Nested(DagFactSchema, required=True)
     design_policy = fields.Nested(DesignPolicySchema, required=True)
+
+
+class LifecycleEntrySchema(_Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(["exchange", "windows"]))
+    version = fields.String(required=True, validate=validate.Length(min=1, max=10))
+    product = _text()
+    end_of_support = fields.Date(load_default=None)
+    policy = fields.String(required=True, validate=validate.OneOf(["fixed", "modern"]))
+    basis = _text()
+
+
+class LifecycleSchema(_Strict):
+    product = fields.List(fields.Nested(LifecycleEntrySchema), required=True)
 
 
 FILES: dict[str, type[Schema]] = {
@@ -266,4 +297,5 @@ FILES: dict[str, type[Schema]] = {
     "support.toml": SupportSchema,
     "roles.toml": RolesSchema,
     "sizing.toml": SizingSchema,
+    "lifecycle.toml": LifecycleSchema,
 }

@@ -31,6 +31,7 @@ from advisor.domain import (
     Design,
     DesignReport,
     GoalReport,
+    LifecycleReport,
     Line,
     MinimumBudget,
     Recommendation,
@@ -166,16 +167,41 @@ class ConcreteDesignSchema(Result):
 
 
 def design_of(
-    architecture: str, fields_: dict[str, Any] | None, layout: list[DatabaseLayout] | None = None
+    architecture: str,
+    fields_: dict[str, Any] | None,
+    layout: list[DatabaseLayout] | tuple[DatabaseLayout, ...] | None = None,
+    exchange_version: str = "2010",
 ) -> Design | None:
-    """A stored design of an architecture (from `ConcreteDesignSchema`'s fields), as a Design,
-    with the copy layout its report gives."""
+    """A stored design of an architecture (from `ConcreteDesignSchema`'s fields) of an Exchange
+    version, as a Design, with the copy layout its report gives."""
     if fields_ is None:
         return None
     placed: tuple[tuple[int, ...], ...] = ()
     if layout:
         placed = tuple(tuple(int(c.server.removeprefix("ex-")) - 1 for c in d.copies) for d in layout)
-    return Design(spec=architectures.spec(architecture), **fields_, layout=placed)
+    return Design(spec=architectures.spec(architecture, exchange_version), **fields_, layout=placed)
+
+
+class LifecycleSchema(Result):
+    product = fields.String(
+        required=True, **doc("The product version: Exchange Server 2019, Windows Server 2022, ...")
+    )
+    end_of_support = fields.String(
+        required=True,
+        allow_none=True,
+        **doc("The end of its extended support (ISO date); null under the Modern Lifecycle Policy."),
+    )
+    supported = fields.Boolean(required=True, **doc("Whether it is supported on the answer's date."))
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> LifecycleReport:
+        return LifecycleReport(**data)
+
+
+_VERSION = {
+    "load_default": "2010",
+    **doc("The Exchange version the designs are of (the request's `exchange.version`)."),
+}
 
 
 class BillLineSchema(Result):
@@ -437,11 +463,16 @@ class DesignReportSchema(Result):
         load_default=list,
         **doc("Every database's copies by server and activation preference (round 2)."),
     )
+    lifecycle = fields.List(
+        fields.Nested(LifecycleSchema),
+        load_default=list,
+        **doc("The support of the design's Exchange and Windows versions on the answer's date (round 2)."),
+    )
 
     @post_load
     def _report(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        """The report's fields, typed; the catalog is the answer's (see the subclasses)."""
-        data["design"] = design_of(data["architecture"], data["design"], data["copy_layout"])
+        """The report's fields, typed but for the design, which the answer's Exchange version
+        types (see the responses' schemas); the catalog is the answer's."""
         for name in (
             "bill_of_materials",
             "goals",
@@ -450,17 +481,23 @@ class DesignReportSchema(Result):
             "notes",
             "servers",
             "copy_layout",
+            "lifecycle",
         ):
             data[name] = tuple(data[name])
         return data
 
 
 class AnalysisResponseSchema(DesignReportSchema):
+    exchange_version = fields.String(**_VERSION)
     catalog = fields.Nested(CatalogSummarySchema, required=True, **doc("The price book it was priced from."))
 
     @post_load
     def _report(self, data: dict[str, Any], **kwargs: Any) -> DesignReport:
-        return DesignReport(**super()._report(data))
+        data = super()._report(data)
+        data["design"] = design_of(
+            data["architecture"], data["design"], data["copy_layout"], data["exchange_version"]
+        )
+        return DesignReport(**data)
 
 
 class _RankSchema(Result):
@@ -487,11 +524,11 @@ class WeighedSchema(Result):
     )
 
     @post_load
-    def _typed(self, data: dict[str, Any], **kwargs: Any) -> WeighedArchitecture:
-        data["design"] = design_of(data["architecture"], data["design"])
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """The fields, typed but for the design (the response's Exchange version types it)."""
         data["reasons"] = tuple(data["reasons"])
         data["single_points_of_failure"] = tuple(data["single_points_of_failure"])
-        return WeighedArchitecture(**data)
+        return data
 
 
 class MinimumBudgetSchema(Result):
@@ -519,6 +556,7 @@ class SolverSummarySchema(Result):
 
 
 class RecommendationsResponseSchema(Result):
+    exchange_version = fields.String(**_VERSION)
     catalog = fields.Nested(
         CatalogSummarySchema, required=True, **doc("The price book every figure comes from.")
     )
@@ -541,12 +579,24 @@ class RecommendationsResponseSchema(Result):
     @post_load
     def _typed(self, data: dict[str, Any], **kwargs: Any) -> Recommendations:
         catalog = data["catalog"]
+        version = data["exchange_version"]
+        recommendations = []
+        for r in data["recommendations"]:
+            design = design_of(r["architecture"], r.pop("design"), r["copy_layout"], version)
+            recommendations.append(
+                Recommendation(**r, design=design, catalog=catalog, exchange_version=version)  # type: ignore[arg-type]
+            )
+        weighed = []
+        for w in data["weighed"]:
+            design = design_of(w["architecture"], w.pop("design"), None, version)
+            weighed.append(WeighedArchitecture(**w, design=design))
         return Recommendations(
             catalog=catalog,
-            recommendations=tuple(Recommendation(**r, catalog=catalog) for r in data["recommendations"]),
-            weighed=tuple(data["weighed"]),
+            recommendations=tuple(recommendations),
+            weighed=tuple(weighed),
             minimum_budget=data["minimum_budget"],
             solver=data["solver"],
+            exchange_version=version,
         )
 
 

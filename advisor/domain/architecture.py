@@ -46,6 +46,9 @@ class ArchitectureSpec:
     witness_when_bought: WitnessPlacement = WitnessPlacement.BOUGHT_SERVER
     baseline: bool = False  # the architecture others are compared with (one server)
     min_client_access_servers: int = 0
+    # 2013 and later: every client speaks HTTP to a namespace (no CAS array object, no
+    # RpcClientAccessServer); an HTTP client retries the next address DNS gave it.
+    http_clients: bool = False
 
     def __str__(self) -> str:
         return self.name

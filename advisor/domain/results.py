@@ -156,6 +156,15 @@ class ScenarioReport:
 
 
 @dataclass(frozen=True)
+class LifecycleReport:
+    """One product version of a design and its support on the answer's date."""
+
+    product: str
+    end_of_support: str | None  # ISO date; None: Modern Lifecycle Policy
+    supported: bool
+
+
+@dataclass(frozen=True)
 class DesignReport:
     """A design with its price, goals and failures: what `analyze` answers."""
 
@@ -171,6 +180,8 @@ class DesignReport:
     catalog: CatalogRef
     servers: tuple[ServerReport, ...] = ()
     copy_layout: tuple[DatabaseLayout, ...] = ()
+    lifecycle: tuple[LifecycleReport, ...] = ()
+    exchange_version: str = "2010"
 
 
 @dataclass(frozen=True)
@@ -220,6 +231,7 @@ class Recommendations:
     weighed: tuple[WeighedArchitecture, ...]
     minimum_budget: MinimumBudget | None
     solver: SolverSummary = field(default_factory=SolverSummary)
+    exchange_version: str = "2010"
 
     def weighed_by_name(self) -> dict[str, WeighedArchitecture]:
         return {w.architecture: w for w in self.weighed}

@@ -23,7 +23,7 @@ STATUSES: tuple[str, ...] = (
     "misses_required_goal",
     "not_allowed",
 )
-EXCHANGE_VERSIONS: tuple[str, ...] = ("2010",)
+EXCHANGE_VERSIONS: tuple[str, ...] = ("2010", "2013", "2016", "2019", "SE")
 WINDOWS_VERSIONS: tuple[str, ...] = (
     "2008",
     "2008R2",

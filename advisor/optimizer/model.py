@@ -424,7 +424,7 @@ def hardware(spec: ArchitectureSpec, request: Request, catalog: Catalog, options
         )
         if spec.dedicated_client_access
         else [],
-        disks=catalog.disk_models(),
+        disks=catalog.disk_models(request.platform.exchange_version),
         rules=catalog.sizing[request.platform.exchange_version],
         storage=request.storage,
         store=catalog.storage[request.storage],

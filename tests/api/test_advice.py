@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from advisor.architectures import NAMES as ARCHITECTURES
+from advisor.architectures import names
 from advisor.contract.responses import AnalysisResponseSchema, RecommendationsResponseSchema
 from advisor.service import Advisor
 from tests.conftest import load_example, make_request
+
+ARCHITECTURES = names("2010")
 
 PROBLEM = "application/problem+json"
 

@@ -9,11 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.architectures import NAMES as ARCHITECTURES
+from advisor.architectures import names
 from advisor.catalog import Catalog
 from advisor.optimizer import EngineCache, Highs, optimize
 from advisor.schemas import parse_request
 from tests.brute_force import brute_force, every_layout, searchable
+
+ARCHITECTURES = names("2010")
 
 HIGHS = Highs()
 
@@ -28,7 +30,7 @@ def small_catalog(base: Catalog, server_prices: list[int], disk_prices: list[int
         item = dataclasses.replace(servers[sku].item, price_cents=price * 100, annual_cents=price * 15)
         servers[sku] = dataclasses.replace(servers[sku], item=item)
     disks = dict(base.disks)
-    for sku, price in zip(sorted(disks), disk_prices, strict=False):
+    for sku, price in zip([d.item.sku for d in base.disk_models("2010")], disk_prices, strict=False):
         item = dataclasses.replace(disks[sku].item, price_cents=price * 100, annual_cents=price * 15)
         disks[sku] = dataclasses.replace(disks[sku], item=item)
     policy = dataclasses.replace(base.policy, max_dedicated_cas_servers=3)

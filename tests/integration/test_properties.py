@@ -10,8 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.architectures import NAMES as ARCHITECTURES
-from advisor.architectures import spec
+from advisor.architectures import names, spec
 from advisor.catalog import Catalog
 from advisor.domain import FAILURE_KINDS, SERVICES, Request
 from advisor.optimizer import EngineCache, Highs
@@ -31,6 +30,8 @@ from advisor.pricing import bill_of_materials
 from advisor.schemas import parse_request
 from advisor.topology import Shape
 from tests.conftest import make_request
+
+ARCHITECTURES = names("2010")
 
 HIGHS = Highs()
 

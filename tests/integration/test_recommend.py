@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 
-from advisor.architectures import NAMES as ARCHITECTURES
+from advisor.architectures import names
 from advisor.domain import FAILURE_KINDS, SERVICES
 from tests.conftest import make_request
+
+ARCHITECTURES = names("2010")
 
 DAG_ARCHITECTURES = [a for a in ARCHITECTURES if a != "single_server"]
 
@@ -210,10 +212,15 @@ def test_many_mailboxes_with_a_server_goal_size_the_survivors(advisor: Any) -> N
             assert worst["memory_gb"] <= server["capacity"]["memory_gb"]
 
 
-def test_exchange_2010_on_windows_2016_is_not_allowed_anywhere(advisor: Any) -> None:
-    response = advisor.recommend(make_request(windows={"version": "2016", "edition": "any"}))
-    assert {w["status"] for w in response["weighed"]} == {"not_allowed"}
-    assert response["recommendations"] == [] and response["minimum_budget"] is None
+def test_exchange_2010_on_windows_2016_is_refused_naming_both_fields_and_the_choices(advisor: Any) -> None:
+    from advisor.domain import InvalidInput
+
+    with pytest.raises(InvalidInput) as caught:
+        advisor.recommend(make_request(windows={"version": "2016", "edition": "any"}))
+    problems = {p.field: p.message for p in caught.value.problems}
+    assert set(problems) == {"windows.version", "exchange.version"}
+    assert "it runs on 2008, 2008 R2, 2012, 2012 R2" in problems["windows.version"]
+    assert "Windows Server 2016 runs Exchange 2016, not 2010" in problems["exchange.version"]
 
 
 def test_every_goal_pair_appears_once_in_each_recommendation(advisor: Any) -> None:

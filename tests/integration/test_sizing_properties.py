@@ -9,8 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.architectures import NAMES as ARCHITECTURES
-from advisor.architectures import spec
+from advisor.architectures import names, spec
 from advisor.catalog import Catalog
 from advisor.domain import Front
 from advisor.optimizer import EngineCache
@@ -18,6 +17,8 @@ from advisor.optimizer.model import columns, hardware
 from advisor.optimizer.variants import Forbidden, Scorer, allowed, structures
 from advisor.schemas import parse_request
 from tests.conftest import make_request
+
+ARCHITECTURES = names("2010")
 
 profiles = st.fixed_dictionaries(
     {

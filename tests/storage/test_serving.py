@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from advisor.architectures import NAMES as ARCHITECTURES
+from advisor.architectures import names
 from tests.conftest import make_request
 from tests.storage.served import Server, read_answer, served
+
+ARCHITECTURES = names("2010")
 
 pytestmark = pytest.mark.slow
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.architectures import NAMES as ARCHITECTURES
-from advisor.architectures import spec
+from advisor.architectures import names, spec
 from advisor.catalog import Catalog
 from advisor.optimizer.variants import Forbidden, Options, allowed
 from advisor.schemas import parse_request
 from tests.conftest import make_request
+
+ARCHITECTURES = names("2010")
 
 DAG_ARCHITECTURES = [a for a in ARCHITECTURES if a != "single_server"]
 

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 
-from advisor.architectures import NAMES as ARCHITECTURES
+from advisor.architectures import names
 from advisor.domain import Recommendation
 from advisor.schemas import parse_request
 from advisor.web.diagram import render_svg
 from advisor.web.present import scenario_rows
 from tests.conftest import make_request
+
+ARCHITECTURES = names("2010")
 
 SVG = "{http://www.w3.org/2000/svg}"
 
