@@ -32,9 +32,9 @@ from advisor.exports.servers import (
     is_mailbox,
     load_text,
     mailboxes_text,
-    past_sizing,
     past_text,
     roles_text,
+    survivor_lines,
     within,
     worst_when,
 )
@@ -311,26 +311,7 @@ def server_rows(report: DesignReport) -> list[ServerRow]:
 
 
 def _survivors(scenario: ScenarioReport, servers: Sequence[ServerReport]) -> tuple[str, ...]:
-    """A server failure's load on each survivor: 'ex-2 then carries 300 active mailboxes
-    (CPU 3.6% busy, 8 GB memory, 36 IOPS), within its sizing'."""
-    if not scenario.load:
-        return ()
-    by_name = {s.name: s for s in servers}
-    out = []
-    for name, load in scenario.load.items():
-        server = by_name.get(name)
-        if server is None or is_mailbox(server):
-            carries = f"{mailboxes_text(load.active_mailboxes)} ({load_text(load)})"
-        else:
-            carries = f"its Client Access load ({load_text(load, mailbox=False)})"
-        if load.within_sizing:
-            state = "within its sizing"
-        else:
-            state = "past its sizing: " + "; ".join(
-                past_sizing(load, server) if server else ["past its sizing"]
-            )
-        out.append(f"{name} then carries {carries}, {state}")
-    return tuple(out)
+    return tuple(survivor_lines(scenario.load, servers))
 
 
 def layout_grid(report: DesignReport) -> LayoutGrid:
