@@ -1,4 +1,5 @@
-"""The comparison as an XLSX workbook: Summary, one sheet per design, Scenarios and Assumptions.
+"""The comparison as an XLSX workbook: Summary, one sheet per design, Scenarios, Servers, Copy
+layout and Assumptions.
 
 Totals are formulas over the line items (line = quantity x unit price, design = SUM, total
 = upfront + Horizon_years x annual) and the Summary sheet points at the design sheets, so a
@@ -24,6 +25,7 @@ from advisor.domain import service_heading
 from advisor.exports.base import Options, Rendered, quote_filename
 from advisor.exports.model import Comparison, DesignColumn, GoalResult
 from advisor.exports.safety import neutralise_formula
+from advisor.exports.servers import LAYOUT_RULE, layout_grid, past_text, roles_text, survivor_lines, within
 from advisor.exports.summary import header_rows, plain, summary_rows
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +41,42 @@ BOM_HEADER = (
     "Price basis",
 )
 FIRST_LINE_ROW = 4
-OUTCOME_COLOURS = {"unaffected": "#D9EAD3", "failover": "#FCE8B2", "outage": "#F4C7C3"}
+OUTCOME_COLOURS = {
+    "unaffected": "#D9EAD3",
+    "failover": "#FCE8B2",
+    "degraded": "#F6B26B",
+    "outage": "#F4C7C3",
+}
+ACTIVE_COLOUR = "#D9EAD3"
+PAST_COLOUR = "#F6B26B"
+SHARED_SHEETS = ("Summary", "Scenarios", "Servers", "Copy layout", "Assumptions")
+SERVER_HEADER = (
+    "Design",
+    "Architecture",
+    "Server",
+    "Model",
+    "Roles",
+    "Capacity: mailboxes",
+    "Capacity: megacycles",
+    "CPU sized to",
+    "Memory (GB)",
+    "IOPS",
+    "Disk (GB)",
+    "Disk used (GB)",
+    "Database copies mounted",
+    "Database copies allowed",
+    "Normal: active mailboxes",
+    "Normal: CPU busy",
+    "Normal: memory (GB)",
+    "Normal: IOPS",
+    "Worst failure: server failed",
+    "Worst failure: active mailboxes",
+    "Worst failure: CPU busy",
+    "Worst failure: memory (GB)",
+    "Worst failure: IOPS",
+    "Within sizing",
+    "Past sizing",
+)
 
 
 def sheet_names(designs: Sequence[DesignColumn]) -> list[str]:
@@ -49,7 +86,7 @@ def sheet_names(designs: Sequence[DesignColumn]) -> list[str]:
         letter = d.label.removeprefix("Option ")
         base = re.sub(r"[\[\]:*?/\\']", "_", f"{letter} {d.architecture}")[:31]
         name, n = base, 2
-        while name.lower() in {x.lower() for x in [*names, "summary", "scenarios", "assumptions"]}:
+        while name.lower() in {x.lower() for x in [*names, *SHARED_SHEETS]}:
             name, n = f"{base[:27]} ({n})", n + 1
         names.append(name)
     return names
@@ -89,6 +126,22 @@ class _Styles:
         self.outcome = {
             k: add({"bg_color": v, "valign": "top", "border": 1}) for k, v in OUTCOME_COLOURS.items()
         }
+        self.whole = add({"num_format": "#,##0", "valign": "top"})
+        self.number = add({"num_format": "#,##0.0#", "valign": "top"})
+        self.share = add({"num_format": "0.0%", "valign": "top"})
+        self.preference = add({"num_format": "0", "align": "center", "valign": "top", "border": 1})
+        self.active = add(
+            {
+                "num_format": "0",
+                "align": "center",
+                "valign": "top",
+                "border": 1,
+                "bold": True,
+                "bg_color": ACTIVE_COLOUR,
+            }
+        )
+        self.no_copy = add({"valign": "top", "border": 1})
+        self.past = add({"text_wrap": True, "valign": "top", "bg_color": PAST_COLOUR})
 
 
 @dataclass
@@ -106,6 +159,11 @@ class _Sheet:
             self.ws.write_blank(row, col, None, fmt or self.s.money)
         else:
             self.ws.write_number(row, col, cents / 100, fmt or self.s.money)
+
+    def figure(self, row: int, col: int, value: float, fmt: Any = None) -> None:
+        """A number: whole ones without decimals, others with one or two; `fmt` to override."""
+        whole = float(value).is_integer()
+        self.ws.write_number(row, col, value, fmt or (self.s.whole if whole else self.s.number))
 
     def formula(self, row: int, col: int, formula: str, value: float | str, fmt: Any = None) -> None:
         self.ws.write_formula(row, col, formula, fmt or self.s.money, value)
@@ -291,6 +349,7 @@ def _scenarios_sheet(sheet: _Sheet, c: Comparison, paper: str) -> None:
         "Description",
         *(service_heading(x) for x in services),
         "Explanation",
+        "Load on the surviving servers",
     ]
     sheet.header(0, titles)
     row = 1
@@ -304,13 +363,100 @@ def _scenarios_sheet(sheet: _Sheet, c: Comparison, paper: str) -> None:
                 outcome = scenario.outcomes.get(service, "")
                 sheet.text(row, i, outcome, sheet.s.outcome.get(outcome, sheet.s.text))
             sheet.text(row, 5 + len(services), scenario.explanation)
+            survivors = survivor_lines(scenario.load, d.servers)
+            if survivors:
+                fits = all(load.within_sizing for load in (scenario.load or {}).values())
+                fmt = sheet.s.text if fits else sheet.s.past
+                sheet.text(row, 6 + len(services), "; ".join(survivors), fmt)
             row += 1
-    widths = (10, 24, 12, 16, 34, *(13 for _ in services), 90)
+    widths = (10, 24, 12, 16, 34, *(13 for _ in services), 90, 60)
     for col, width in enumerate(widths):
         sheet.ws.set_column(col, col, width)
     sheet.ws.freeze_panes(1, 3)
     sheet.ws.autofilter(0, 0, max(row - 1, 1), len(titles) - 1)
     sheet.print_setup(paper, 0)
+
+
+def _servers_sheet(sheet: _Sheet, c: Comparison, paper: str) -> None:
+    """One row per Exchange server of every design: its capacity, its load normally and after the
+    one server failure that loads it most, and whether that stays within its sizing."""
+    s, ws = sheet.s, sheet.ws
+    sheet.header(0, SERVER_HEADER)
+    row = 1
+    for d in c.designs:
+        for server in d.servers:
+            cap, normal, worst = server.capacity, server.normal, server.worst_failure
+            for col, text in enumerate((d.label, d.architecture, server.name, server.model)):
+                sheet.text(row, col, text)
+            sheet.text(row, 4, roles_text(server.roles))
+            figures: list[tuple[float, Any]] = [
+                (cap.mailboxes, None),
+                (cap.megacycles, None),
+                (cap.cpu_ceiling, s.share),
+                (cap.memory_gb, None),
+                (cap.iops, None),
+                (cap.disk_gb, None),
+                (server.disk_gb, None),
+                (server.database_copies, None),
+                (cap.database_copies, None),
+                (normal.active_mailboxes, None),
+                (normal.cpu_utilisation, s.share),
+                (normal.memory_gb, None),
+                (normal.iops, None),
+            ]
+            for col, (value, fmt) in enumerate(figures, start=5):
+                sheet.figure(row, col, value, fmt)
+            sheet.text(row, 18, worst.failed or "none")
+            for col, (value, fmt) in enumerate(
+                (
+                    (worst.active_mailboxes, None),
+                    (worst.cpu_utilisation, s.share),
+                    (worst.memory_gb, None),
+                    (worst.iops, None),
+                ),
+                start=19,
+            ):
+                sheet.figure(row, col, value, fmt)
+            fits = within(server)
+            sheet.text(row, 23, "yes" if fits else "no", s.text if fits else s.past)
+            sheet.text(row, 24, "; ".join(past_text(server)) if not fits else "", s.text if fits else s.past)
+            row += 1
+    widths = (10, 24, 9, 16, 34, *(12 for _ in range(13)), 14, *(12 for _ in range(4)), 10, 60)
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(1, 3)
+    ws.autofilter(0, 0, max(row - 1, 1), len(SERVER_HEADER) - 1)
+    sheet.print_setup(paper, 0)
+
+
+def _layout_sheet(sheet: _Sheet, c: Comparison, paper: str) -> None:
+    """Every design's database copy layout as the Exchange Role Requirements Calculator lays it
+    out: a row per database, a column per server, the activation preference in the cells."""
+    s, ws = sheet.s, sheet.ws
+    grids = [(d, layout_grid(d.servers, d.copy_layout)) for d in c.designs]
+    servers = list(dict.fromkeys(name for _, g in grids for name in g.servers))
+    sheet.text(0, 0, LAYOUT_RULE, s.bold)
+    sheet.header(2, ("Design", "Architecture", "Database", "Mailboxes", "Size (GB)", *servers))
+    row = 3
+    for d, grid in grids:
+        for entry in grid.rows:
+            for col, text in enumerate((d.label, d.architecture, entry.database)):
+                sheet.text(row, col, text)
+            sheet.figure(row, 3, entry.mailboxes)
+            sheet.figure(row, 4, entry.size_gb)
+            prefs = dict(zip(grid.servers, entry.preferences, strict=True))
+            for col, name in enumerate(servers, start=5):
+                pref = prefs.get(name)
+                if pref is None:
+                    ws.write_blank(row, col, None, s.no_copy)
+                else:
+                    ws.write_number(row, col, pref, s.active if pref == 1 else s.preference)
+            row += 1
+    for col, width in enumerate((10, 24, 12, 11, 11, *(9 for _ in servers))):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(3, 3)
+    ws.autofilter(2, 0, max(row - 1, 3), 4 + len(servers))
+    sheet.print_setup(paper, 2)
 
 
 def _assumptions_sheet(sheet: _Sheet, c: Comparison, paper: str) -> None:
@@ -357,6 +503,8 @@ def render_xlsx(comparison: Comparison, options: Options) -> Rendered:
     ]
     _summary_sheet(summary, book, comparison, totals, options.paper)
     _scenarios_sheet(_Sheet(book.add_worksheet("Scenarios"), styles), comparison, options.paper)
+    _servers_sheet(_Sheet(book.add_worksheet("Servers"), styles), comparison, options.paper)
+    _layout_sheet(_Sheet(book.add_worksheet("Copy layout"), styles), comparison, options.paper)
     _assumptions_sheet(_Sheet(book.add_worksheet("Assumptions"), styles), comparison, options.paper)
     book.set_properties({"title": "Exchange HA quote comparison", "comments": comparison.header.notice})
     book.close()
