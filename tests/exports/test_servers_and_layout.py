@@ -1,0 +1,197 @@
+"""Every export carries each design's servers and load, its database copy layout, and shows the
+degraded outcome in words and in a colour of its own."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from advisor.domain import OUTCOMES
+from advisor.exports import Comparison, DesignColumn, render
+from advisor.exports.to_pdf import OUTCOME_FILLS
+from advisor.exports.to_xlsx import OUTCOME_COLOURS
+
+
+def design(comparison: Comparison, architecture: str) -> DesignColumn:
+    return next(d for d in comparison.designs if d.architecture == architecture)
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def pdf_pages(comparison: Comparison) -> list[str]:
+    reader = PdfReader(io.BytesIO(render("pdf", comparison).content))
+    return [flat(page.extract_text()) for page in reader.pages]
+
+
+def design_text(pages: list[str], column: DesignColumn) -> str:
+    """The pages of one design's section, from its title to the next section's."""
+    title = f"{column.label}: {column.architecture} —"
+    start = next(i for i, page in enumerate(pages) if title in page)
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(pages))
+            if re.search(r"Option [A-Z]: \S+ —|Price basis and", pages[i])
+        ),
+        len(pages),
+    )
+    return " ".join(pages[start:end])
+
+
+def test_the_comparison_carries_the_responses_servers_and_copy_layout(
+    six: Comparison, six_response: dict[str, Any]
+) -> None:
+    for column, report in zip(six.designs, six_response["recommendations"], strict=True):
+        assert [s.name for s in column.servers] == [s["name"] for s in report["servers"]]
+        assert [s.worst_failure.active_mailboxes for s in column.servers] == [
+            s["worst_failure"]["active_mailboxes"] for s in report["servers"]
+        ]
+        assert [
+            (db.database, [(c.server, c.preference) for c in db.copies]) for db in column.copy_layout
+        ] == [
+            (db["database"], [(c["server"], c["preference"]) for c in db["copies"]])
+            for db in report["copy_layout"]
+        ]
+
+
+def test_the_json_export_names_servers_and_copies_as_the_response_does(
+    six: Comparison, six_response: dict[str, Any]
+) -> None:
+    data = json.loads(render("json", six).content)
+    for exported, report in zip(data["designs"], six_response["recommendations"], strict=True):
+        for server, expected in zip(exported["servers"], report["servers"], strict=True):
+            assert server["capacity"] == expected["capacity"]
+            assert server["worst_failure"]["failed"] == expected["worst_failure"].get("failed")
+        assert exported["copy_layout"] == report["copy_layout"]
+    scenarios = {s["component"]: s for s in data["designs"][1]["failure_scenarios"]}
+    assert scenarios["ex-1"]["load"]["ex-2"]["active_mailboxes"] == 300
+
+
+def test_each_pdf_design_section_has_its_servers_and_load_and_copy_layout(six: Comparison) -> None:
+    pages = pdf_pages(six)
+    assert sum(page.count("Servers and load") for page in pages) == len(six.designs)
+    assert sum(page.count("Database copy layout") for page in pages) == len(six.designs)
+    dag = design(six, "dag_only")
+    text = design_text(pages, dag)
+    assert "Server Model and roles Capacity Normal load After the worst failure Sizing" in text
+    ex1 = text.split("Sizing ex-1 ", 1)[1]
+    assert ex1.startswith("SRV-ENTRY-1S Mailbox, Client Access and Hub Transport")
+    assert "150 active mailboxes CPU" in ex1 and "300 active mailboxes CPU" in ex1
+    assert "when ex-2 fails within sizing" in ex1
+    assert "Preference 1 is the copy that is active in normal operation" in text
+    assert "For example, if ex-1 fails, db-1 and db-3 become active on ex-2." in text
+    assert "Database Mailboxes Size (GB) ex-1 ex-2 db-1 75 242 1 active 2 db-2 75 242 2 1 active" in text
+    assert "Total 300 968 4 copies, 2 active 4 copies, 2 active" in text
+
+
+def test_the_pdf_says_degraded_and_how_far_a_server_runs_past_its_sizing(degraded: Comparison) -> None:
+    pages = pdf_pages(degraded)
+    text = design_text(pages, design(degraded, "dag_cas_array_single_lb"))
+    assert "degraded: stays up but slow: a surviving server runs past its sizing" in text
+    assert re.search(
+        r"ex-2 Exchange server ex-2 \(Mailbox, Client Access and Hub Transport\) degraded degraded", text
+    )
+    assert "PAST SIZING memory at 104% of its sizing (33.3 of 32 GB) when ex-2 fails" in text
+
+
+def test_the_pdf_fills_a_degraded_cell_with_a_colour_of_its_own(degraded: Comparison) -> None:
+    assert set(OUTCOME_FILLS) == set(OUTCOMES)
+    assert len({fill.hexval() for fill in OUTCOME_FILLS.values()}) == len(OUTCOMES)
+    fill = OUTCOME_FILLS["degraded"]
+    operator = f"{fill.red:g} {fill.green:g} {fill.blue:g} rg".encode()
+    reader = PdfReader(io.BytesIO(render("pdf", degraded).content))
+    streams = b"".join(page.get_contents().get_data() for page in reader.pages)  # type: ignore[union-attr]
+    numbers = re.findall(rb"([\d.]+) ([\d.]+) ([\d.]+) rg", streams)
+    assert any(
+        all(
+            abs(float(got) - want) < 1e-3
+            for got, want in zip(found, (fill.red, fill.green, fill.blue), strict=True)
+        )
+        for found in numbers
+    ), operator
+
+
+@pytest.fixture(scope="module")
+def degraded_book(degraded: Comparison) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(render("xlsx", degraded).content))
+
+
+def test_the_servers_sheet_has_a_row_per_server_with_capacity_load_and_sizing(
+    degraded_book: openpyxl.Workbook, degraded: Comparison
+) -> None:
+    sheet = degraded_book["Servers"]
+    head = [c.value for c in sheet[1]]
+    rows = [dict(zip(head, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == sum(len(d.servers) for d in degraded.designs)
+    ex1 = next(r for r in rows if r["Architecture"] == "dag_cas_array_single_lb" and r["Server"] == "ex-1")
+    server = design(degraded, "dag_cas_array_single_lb").servers[0]
+    assert ex1["Capacity: mailboxes"] == server.capacity.mailboxes
+    assert ex1["Memory (GB)"] == server.capacity.memory_gb == 32
+    assert (ex1["Normal: active mailboxes"], ex1["Worst failure: active mailboxes"]) == (500, 1000)
+    assert ex1["Worst failure: server failed"] == "ex-2"
+    assert ex1["Worst failure: memory (GB)"] == pytest.approx(33.3)
+    assert ex1["Within sizing"] == "no"
+    assert ex1["Past sizing"] == "memory at 104% of its sizing (33.3 of 32 GB) when ex-2 fails"
+    assert sheet.freeze_panes == "D2" and sheet.auto_filter.ref
+
+
+def test_the_copy_layout_sheet_is_a_grid_of_activation_preferences(
+    degraded_book: openpyxl.Workbook, degraded: Comparison
+) -> None:
+    sheet = degraded_book["Copy layout"]
+    assert "Preference 1 is the copy that is active" in str(sheet["A1"].value)
+    head = [c.value for c in sheet[3]]
+    assert head == ["Design", "Architecture", "Database", "Mailboxes", "Size (GB)", "ex-1", "ex-2"]
+    rows = [dict(zip(head, r, strict=True)) for r in sheet.iter_rows(min_row=4, values_only=True)]
+    assert len(rows) == sum(len(d.copy_layout) for d in degraded.designs)
+    lb = {r["Database"]: r for r in rows if r["Architecture"] == "dag_cas_array_single_lb"}
+    assert (lb["db-1"]["ex-1"], lb["db-1"]["ex-2"]) == (1, 2)
+    assert (lb["db-2"]["ex-1"], lb["db-2"]["ex-2"]) == (2, 1)
+    assert lb["db-1"]["Mailboxes"] == 250
+    alone = [r for r in rows if r["Architecture"] == "single_server"]
+    assert all(r["ex-1"] == 1 and r["ex-2"] is None for r in alone)
+
+
+def test_a_degraded_scenario_cell_says_degraded_on_a_fill_of_its_own(
+    degraded_book: openpyxl.Workbook,
+) -> None:
+    assert set(OUTCOME_COLOURS) == set(OUTCOMES)
+    sheet = degraded_book["Scenarios"]
+    head = [c.value for c in sheet[1]]
+    outlook = head.index("Outlook")
+    row = next(
+        r
+        for r in sheet.iter_rows(min_row=2)
+        if (r[1].value, r[2].value) == ("dag_cas_array_single_lb", "ex-1")
+    )
+    assert row[outlook].value == "degraded"
+    assert row[outlook].fill.fgColor.rgb == "FF" + OUTCOME_COLOURS["degraded"].lstrip("#")
+    survivors = row[head.index("Load on the surviving servers")].value
+    assert survivors.startswith("ex-2 then carries 1,000 active mailboxes")
+    assert "past its sizing: memory at 104%" in survivors
+
+
+def test_the_csv_summary_has_each_designs_server_load(six: Comparison, degraded: Comparison) -> None:
+    rows = {
+        r[0]: r[1:] for r in csv.reader(io.StringIO(render("csv-summary", six).content.decode("utf-8-sig")))
+    }
+    dag = [d.architecture for d in six.designs].index("dag_only")
+    assert rows["server_load"][dag] == (
+        "ex-1: 150 active mailboxes normally, 300 when ex-2 fails (within sizing); "
+        "ex-2: 150 active mailboxes normally, 300 when ex-1 fails (within sizing)"
+    )
+    rows = {
+        r[0]: r[1:]
+        for r in csv.reader(io.StringIO(render("csv-summary", degraded).content.decode("utf-8-sig")))
+    }
+    lb = [d.architecture for d in degraded.designs].index("dag_cas_array_single_lb")
+    assert rows["server_load"][lb].count("(PAST SIZING)") == 2
