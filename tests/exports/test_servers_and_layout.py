@@ -195,3 +195,27 @@ def test_the_csv_summary_has_each_designs_server_load(six: Comparison, degraded:
     }
     lb = [d.architecture for d in degraded.designs].index("dag_cas_array_single_lb")
     assert rows["server_load"][lb].count("(PAST SIZING)") == 2
+
+
+def _drawn(column: DesignColumn) -> list[str]:
+    from reportlab.graphics.shapes import String
+
+    from advisor.exports.diagram import design_diagram
+    from advisor.exports.to_pdf import fonts
+
+    return [s.text for s in design_diagram(column, fonts()).contents if isinstance(s, String)]
+
+
+def test_the_pdf_diagram_draws_each_virtual_unit_on_its_host(six: Comparison) -> None:
+    pair = design(six, "dag_cas_array_lb_pair")
+    assert pair.design.load_balancer_model == "LB-VIRTUAL"
+    texts = _drawn(pair)
+    assert {"host hv-1", "host hv-2", "lb-1", "lb-2", "HA pair, one virtual IP"} <= set(texts)
+    assert texts.count("load balancer active") == 1 and texts.count("load balancer standby") == 1
+    assert "hv-1" not in texts  # a host is the frame around its unit, not a load balancer of its own
+
+
+def test_the_pdf_diagram_marks_a_lone_host_as_a_single_point_of_failure(six: Comparison) -> None:
+    single = design(six, "dag_cas_array_single_lb")
+    assert "hv-1" in {s.component for s in single.single_points_of_failure}
+    assert "host hv-1: SPOF" in _drawn(single)
