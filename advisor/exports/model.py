@@ -235,9 +235,19 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data; money in currency units rounded to cents, as in the response; each
-        design's fields as the response names them."""
+        design's fields as the response names them (a failure scenario's `load` and a load's
+        `failed` left out when there is none, as the response leaves them out)."""
         data: dict[str, Any] = _money_fields({f.name: _plain(getattr(self, f.name)) for f in fields(self)})
+        for design in data["designs"]:
+            for name in NOT_IN_JSON:
+                design.pop(name, None)
         return data | {"notice": self.header.notice}
+
+
+# What the comparison holds that the `json` export's document (the API's QuoteDesignSchema) does
+# not describe yet: every other format shows them.
+NOT_IN_JSON = ("servers", "copy_layout")
+_OMIT_NONE = frozenset({"load", "failed"})
 
 
 def _plain(value: Any) -> Any:
@@ -248,7 +258,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
     if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in fields(value)
+            if not (f.name in _OMIT_NONE and getattr(value, f.name) is None)
+        }
     return value
 
 

@@ -1,5 +1,5 @@
-"""The comparison as an XLSX workbook: Summary, one sheet per design, Scenarios, Servers, Copy
-layout and Assumptions.
+"""The comparison as an XLSX workbook: Summary, one sheet per design (its bill of materials,
+servers and load, and database copy layout), Scenarios and Assumptions.
 
 Totals are formulas over the line items (line = quantity x unit price, design = SUM, total
 = upfront + Horizon_years x annual) and the Summary sheet points at the design sheets, so a
@@ -21,11 +21,20 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from advisor.domain import service_heading
+from advisor.domain import ServerReport, service_heading
 from advisor.exports.base import Options, Rendered, quote_filename
 from advisor.exports.model import Comparison, DesignColumn, GoalResult
 from advisor.exports.safety import neutralise_formula
-from advisor.exports.servers import LAYOUT_RULE, layout_grid, past_text, roles_text, survivor_lines, within
+from advisor.exports.servers import (
+    LAYOUT_RULE,
+    failover_example,
+    is_mailbox,
+    layout_grid,
+    past_text,
+    roles_text,
+    survivor_lines,
+    within,
+)
 from advisor.exports.summary import header_rows, plain, summary_rows
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,33 +58,16 @@ OUTCOME_COLOURS = {
 }
 ACTIVE_COLOUR = "#D9EAD3"
 PAST_COLOUR = "#F6B26B"
-SHARED_SHEETS = ("Summary", "Scenarios", "Servers", "Copy layout", "Assumptions")
-SERVER_HEADER = (
-    "Design",
-    "Architecture",
+SHARED_SHEETS = ("Summary", "Scenarios", "Assumptions")
+SERVERS_HEADER = (
     "Server",
-    "Model",
-    "Roles",
-    "Capacity: mailboxes",
-    "Capacity: megacycles",
-    "CPU sized to",
-    "Memory (GB)",
-    "IOPS",
-    "Disk (GB)",
-    "Disk used (GB)",
-    "Database copies mounted",
-    "Database copies allowed",
-    "Normal: active mailboxes",
-    "Normal: CPU busy",
-    "Normal: memory (GB)",
-    "Normal: IOPS",
-    "Worst failure: server failed",
-    "Worst failure: active mailboxes",
-    "Worst failure: CPU busy",
-    "Worst failure: memory (GB)",
-    "Worst failure: IOPS",
-    "Within sizing",
-    "Past sizing",
+    "Measure",
+    "Capacity",
+    "Normal",
+    "After the worst failure",
+    "Server failed",
+    "Within capacity",
+    "Notes",
 )
 
 
@@ -142,6 +134,8 @@ class _Styles:
         )
         self.no_copy = add({"valign": "top", "border": 1})
         self.past = add({"text_wrap": True, "valign": "top", "bg_color": PAST_COLOUR})
+        self.past_figure = add({"num_format": "#,##0.0#", "valign": "top", "bg_color": PAST_COLOUR})
+        self.past_share = add({"num_format": "0.0%", "valign": "top", "bg_color": PAST_COLOUR})
 
 
 @dataclass
@@ -245,6 +239,8 @@ def _design_sheet(sheet: _Sheet, name: str, d: DesignColumn, c: Comparison, pape
         budget_left = _ref(name, left_row, 5)
     row = left_row + 3
     row = _facts(sheet, row, "Design", [(k, plain(v)) for k, v in d.design.facts().items() if v is not None])
+    row = _servers_block(sheet, row, d)
+    row = _layout_block(sheet, row, d)
     row = _facts(sheet, row, "Goals", [(g.name, _goal_text(g)) for g in d.goals] or [("none", "")])
     spofs = [(p.component, p.explanation) for p in d.single_points_of_failure]
     row = _facts(sheet, row, "Single points of failure", spofs or [("none", "")])
@@ -256,6 +252,94 @@ def _design_sheet(sheet: _Sheet, name: str, d: DesignColumn, c: Comparison, pape
     ws.freeze_panes(FIRST_LINE_ROW, 0)
     sheet.print_setup(paper, FIRST_LINE_ROW - 1)
     return _Totals(_ref(name, sums, 5), _ref(name, sums, 6), _ref(name, total_row, 5), budget_left)
+
+
+def _measures(server: ServerReport) -> list[tuple[str, float, float, float, bool]]:
+    """(measure, capacity, normal, worst failure, percent?) for each of a server's limits."""
+    cap, normal, worst = server.capacity, server.normal, server.worst_failure
+    copies = server.database_copies
+    rows = [
+        ("Active mailboxes", cap.mailboxes, normal.active_mailboxes, worst.active_mailboxes, False),
+        (
+            "CPU busy (capacity: what sizing allows)",
+            cap.cpu_ceiling,
+            normal.cpu_utilisation,
+            worst.cpu_utilisation,
+            True,
+        ),
+        ("Memory (GB)", cap.memory_gb, normal.memory_gb, worst.memory_gb, False),
+        ("Disk IOPS", cap.iops, normal.iops, worst.iops, False),
+        ("Disk space (GB)", cap.disk_gb, server.disk_gb, server.disk_gb, False),
+        ("Database copies mounted", cap.database_copies, copies, copies, False),
+    ]
+    return rows if is_mailbox(server) else [rows[1], rows[2]]
+
+
+def _servers_block(sheet: _Sheet, row: int, d: DesignColumn) -> int:
+    """Each server's limits: its capacity, its load normally and after the one server failure
+    that loads it most, marked where the load runs past the capacity; returns the row after it."""
+    if not d.servers:
+        return row
+    s = sheet.s
+    sheet.text(row, 0, "Servers and load", s.bold)
+    sheet.header(row + 1, SERVERS_HEADER)
+    row += 2
+    for server in d.servers:
+        fits = within(server)
+        notes = f"{server.model}: {roles_text(server.roles)}"
+        if not fits:
+            notes += ". PAST SIZING: " + "; ".join(past_text(server))
+        for i, (measure, capacity, normal, worst, share) in enumerate(_measures(server)):
+            sheet.text(row, 0, server.name, s.bold if i == 0 else s.text)
+            sheet.text(row, 1, measure)
+            sheet.figure(row, 2, capacity, s.share if share else None)
+            held = True
+            for col, value in ((3, normal), (4, worst)):
+                past = bool(capacity) and value > capacity + 1e-9
+                held = held and not past
+                fmt = (s.past_share if share else s.past_figure) if past else (s.share if share else None)
+                sheet.figure(row, col, value, fmt)
+            sheet.text(row, 5, server.worst_failure.failed or "none")
+            sheet.text(row, 6, "yes" if held else "no", s.text if held else s.past)
+            sheet.text(row, 7, notes if i == 0 else "", s.text if fits or i else s.past)
+            row += 1
+    return row + 1
+
+
+def _layout_block(sheet: _Sheet, row: int, d: DesignColumn) -> int:
+    """The database copy layout as the Exchange Role Requirements Calculator lays it out: a row
+    per database, a column per server, the activation preference in the cells."""
+    grid = layout_grid(d.servers, d.copy_layout)
+    if not grid.rows:
+        return row
+    s, ws = sheet.s, sheet.ws
+    sheet.text(row, 0, "Database copy layout", s.bold)
+    sheet.text(row + 1, 1, f"{LAYOUT_RULE} {failover_example(d.copy_layout)}", s.italic)
+    titles = ("Database", "Copies by activation preference", "Mailboxes", "Size (GB)", *grid.servers)
+    sheet.header(row + 2, titles)
+    row += 3
+    for entry in grid.rows:
+        placed = sorted(
+            (p, name) for name, p in zip(grid.servers, entry.preferences, strict=True) if p is not None
+        )
+        words = ", ".join(f"{name} ({p}{', active' if p == 1 else ''})" for p, name in placed)
+        sheet.text(row, 0, entry.database, s.bold)
+        sheet.text(row, 1, words)
+        sheet.figure(row, 2, entry.mailboxes)
+        sheet.figure(row, 3, entry.size_gb)
+        for col, pref in enumerate(entry.preferences, start=4):
+            if pref is None:
+                ws.write_blank(row, col, None, s.no_copy)
+            else:
+                ws.write_number(row, col, pref, s.active if pref == 1 else s.preference)
+        row += 1
+    sheet.text(row, 0, "Total", s.bold)
+    sheet.figure(row, 2, grid.mailboxes)
+    sheet.figure(row, 3, grid.size_gb)
+    for col in range(len(grid.servers)):
+        copies, active = grid.copies_on(col)
+        sheet.text(row, 4 + col, f"{copies} copies, {active} active", s.bold)
+    return row + 2
 
 
 def _goal_text(g: GoalResult) -> str:
@@ -377,88 +461,6 @@ def _scenarios_sheet(sheet: _Sheet, c: Comparison, paper: str) -> None:
     sheet.print_setup(paper, 0)
 
 
-def _servers_sheet(sheet: _Sheet, c: Comparison, paper: str) -> None:
-    """One row per Exchange server of every design: its capacity, its load normally and after the
-    one server failure that loads it most, and whether that stays within its sizing."""
-    s, ws = sheet.s, sheet.ws
-    sheet.header(0, SERVER_HEADER)
-    row = 1
-    for d in c.designs:
-        for server in d.servers:
-            cap, normal, worst = server.capacity, server.normal, server.worst_failure
-            for col, text in enumerate((d.label, d.architecture, server.name, server.model)):
-                sheet.text(row, col, text)
-            sheet.text(row, 4, roles_text(server.roles))
-            figures: list[tuple[float, Any]] = [
-                (cap.mailboxes, None),
-                (cap.megacycles, None),
-                (cap.cpu_ceiling, s.share),
-                (cap.memory_gb, None),
-                (cap.iops, None),
-                (cap.disk_gb, None),
-                (server.disk_gb, None),
-                (server.database_copies, None),
-                (cap.database_copies, None),
-                (normal.active_mailboxes, None),
-                (normal.cpu_utilisation, s.share),
-                (normal.memory_gb, None),
-                (normal.iops, None),
-            ]
-            for col, (value, fmt) in enumerate(figures, start=5):
-                sheet.figure(row, col, value, fmt)
-            sheet.text(row, 18, worst.failed or "none")
-            for col, (value, fmt) in enumerate(
-                (
-                    (worst.active_mailboxes, None),
-                    (worst.cpu_utilisation, s.share),
-                    (worst.memory_gb, None),
-                    (worst.iops, None),
-                ),
-                start=19,
-            ):
-                sheet.figure(row, col, value, fmt)
-            fits = within(server)
-            sheet.text(row, 23, "yes" if fits else "no", s.text if fits else s.past)
-            sheet.text(row, 24, "; ".join(past_text(server)) if not fits else "", s.text if fits else s.past)
-            row += 1
-    widths = (10, 24, 9, 16, 34, *(12 for _ in range(13)), 14, *(12 for _ in range(4)), 10, 60)
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
-    ws.freeze_panes(1, 3)
-    ws.autofilter(0, 0, max(row - 1, 1), len(SERVER_HEADER) - 1)
-    sheet.print_setup(paper, 0)
-
-
-def _layout_sheet(sheet: _Sheet, c: Comparison, paper: str) -> None:
-    """Every design's database copy layout as the Exchange Role Requirements Calculator lays it
-    out: a row per database, a column per server, the activation preference in the cells."""
-    s, ws = sheet.s, sheet.ws
-    grids = [(d, layout_grid(d.servers, d.copy_layout)) for d in c.designs]
-    servers = list(dict.fromkeys(name for _, g in grids for name in g.servers))
-    sheet.text(0, 0, LAYOUT_RULE, s.bold)
-    sheet.header(2, ("Design", "Architecture", "Database", "Mailboxes", "Size (GB)", *servers))
-    row = 3
-    for d, grid in grids:
-        for entry in grid.rows:
-            for col, text in enumerate((d.label, d.architecture, entry.database)):
-                sheet.text(row, col, text)
-            sheet.figure(row, 3, entry.mailboxes)
-            sheet.figure(row, 4, entry.size_gb)
-            prefs = dict(zip(grid.servers, entry.preferences, strict=True))
-            for col, name in enumerate(servers, start=5):
-                pref = prefs.get(name)
-                if pref is None:
-                    ws.write_blank(row, col, None, s.no_copy)
-                else:
-                    ws.write_number(row, col, pref, s.active if pref == 1 else s.preference)
-            row += 1
-    for col, width in enumerate((10, 24, 12, 11, 11, *(9 for _ in servers))):
-        ws.set_column(col, col, width)
-    ws.freeze_panes(3, 3)
-    ws.autofilter(2, 0, max(row - 1, 3), 4 + len(servers))
-    sheet.print_setup(paper, 2)
-
-
 def _assumptions_sheet(sheet: _Sheet, c: Comparison, paper: str) -> None:
     s = sheet.s
     sheet.text(0, 0, c.header.notice, s.bold)
@@ -503,8 +505,6 @@ def render_xlsx(comparison: Comparison, options: Options) -> Rendered:
     ]
     _summary_sheet(summary, book, comparison, totals, options.paper)
     _scenarios_sheet(_Sheet(book.add_worksheet("Scenarios"), styles), comparison, options.paper)
-    _servers_sheet(_Sheet(book.add_worksheet("Servers"), styles), comparison, options.paper)
-    _layout_sheet(_Sheet(book.add_worksheet("Copy layout"), styles), comparison, options.paper)
     _assumptions_sheet(_Sheet(book.add_worksheet("Assumptions"), styles), comparison, options.paper)
     book.set_properties({"title": "Exchange HA quote comparison", "comments": comparison.header.notice})
     book.close()

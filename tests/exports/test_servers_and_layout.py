@@ -63,17 +63,17 @@ def test_the_comparison_carries_the_responses_servers_and_copy_layout(
         ]
 
 
-def test_the_json_export_names_servers_and_copies_as_the_response_does(
+def test_the_json_export_gives_each_server_failures_load_as_the_response_does(
     six: Comparison, six_response: dict[str, Any]
 ) -> None:
     data = json.loads(render("json", six).content)
     for exported, report in zip(data["designs"], six_response["recommendations"], strict=True):
-        for server, expected in zip(exported["servers"], report["servers"], strict=True):
-            assert server["capacity"] == expected["capacity"]
-            assert server["worst_failure"]["failed"] == expected["worst_failure"].get("failed")
-        assert exported["copy_layout"] == report["copy_layout"]
+        assert [s.get("load") for s in exported["failure_scenarios"]] == [
+            s.get("load") for s in report["failure_scenarios"]
+        ]
     scenarios = {s["component"]: s for s in data["designs"][1]["failure_scenarios"]}
     assert scenarios["ex-1"]["load"]["ex-2"]["active_mailboxes"] == 300
+    assert "load" not in scenarios["witness"]
 
 
 def test_each_pdf_design_section_has_its_servers_and_load_and_copy_layout(six: Comparison) -> None:
@@ -125,40 +125,85 @@ def degraded_book(degraded: Comparison) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(render("xlsx", degraded).content))
 
 
-def test_the_servers_sheet_has_a_row_per_server_with_capacity_load_and_sizing(
-    degraded_book: openpyxl.Workbook, degraded: Comparison
-) -> None:
-    sheet = degraded_book["Servers"]
-    head = [c.value for c in sheet[1]]
-    rows = [dict(zip(head, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
-    assert len(rows) == sum(len(d.servers) for d in degraded.designs)
-    ex1 = next(r for r in rows if r["Architecture"] == "dag_cas_array_single_lb" and r["Server"] == "ex-1")
-    server = design(degraded, "dag_cas_array_single_lb").servers[0]
-    assert ex1["Capacity: mailboxes"] == server.capacity.mailboxes
-    assert ex1["Memory (GB)"] == server.capacity.memory_gb == 32
-    assert (ex1["Normal: active mailboxes"], ex1["Worst failure: active mailboxes"]) == (500, 1000)
-    assert ex1["Worst failure: server failed"] == "ex-2"
-    assert ex1["Worst failure: memory (GB)"] == pytest.approx(33.3)
-    assert ex1["Within sizing"] == "no"
-    assert ex1["Past sizing"] == "memory at 104% of its sizing (33.3 of 32 GB) when ex-2 fails"
-    assert sheet.freeze_panes == "D2" and sheet.auto_filter.ref
+def sheet_of(column: DesignColumn) -> str:
+    return f"{column.label.removeprefix('Option ')} {column.architecture}"
 
 
-def test_the_copy_layout_sheet_is_a_grid_of_activation_preferences(
+def block(
+    book: openpyxl.Workbook, column: DesignColumn, title: str
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """A titled table of a design sheet: its header and its rows, up to the blank row after it."""
+    sheet = book[sheet_of(column)]
+    rows = list(sheet.iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r[0] == title)
+    header = next(i for i in range(at + 1, len(rows)) if rows[i][0] in ("Server", "Database"))
+    end = next((i for i in range(header + 1, len(rows)) if not any(rows[i])), len(rows))
+    width = len([v for v in rows[header] if v is not None])
+    return [str(v) for v in rows[header][:width]], [r[:width] for r in rows[header + 1 : end]]
+
+
+def test_each_design_sheet_has_its_servers_capacity_and_load_marked_past_sizing(
     degraded_book: openpyxl.Workbook, degraded: Comparison
 ) -> None:
-    sheet = degraded_book["Copy layout"]
-    assert "Preference 1 is the copy that is active" in str(sheet["A1"].value)
-    head = [c.value for c in sheet[3]]
-    assert head == ["Design", "Architecture", "Database", "Mailboxes", "Size (GB)", "ex-1", "ex-2"]
-    rows = [dict(zip(head, r, strict=True)) for r in sheet.iter_rows(min_row=4, values_only=True)]
-    assert len(rows) == sum(len(d.copy_layout) for d in degraded.designs)
-    lb = {r["Database"]: r for r in rows if r["Architecture"] == "dag_cas_array_single_lb"}
-    assert (lb["db-1"]["ex-1"], lb["db-1"]["ex-2"]) == (1, 2)
-    assert (lb["db-2"]["ex-1"], lb["db-2"]["ex-2"]) == (2, 1)
-    assert lb["db-1"]["Mailboxes"] == 250
-    alone = [r for r in rows if r["Architecture"] == "single_server"]
-    assert all(r["ex-1"] == 1 and r["ex-2"] is None for r in alone)
+    column = design(degraded, "dag_cas_array_single_lb")
+    head, rows = block(degraded_book, column, "Servers and load")
+    assert head == [
+        "Server",
+        "Measure",
+        "Capacity",
+        "Normal",
+        "After the worst failure",
+        "Server failed",
+        "Within capacity",
+        "Notes",
+    ]
+    ex1 = {r[1]: dict(zip(head, r, strict=True)) for r in rows if r[0] == "ex-1"}
+    server = column.servers[0]
+    assert ex1["Active mailboxes"]["Capacity"] == server.capacity.mailboxes
+    assert (ex1["Active mailboxes"]["Normal"], ex1["Active mailboxes"]["After the worst failure"]) == (
+        500,
+        1000,
+    )
+    assert ex1["Memory (GB)"]["Capacity"] == 32
+    assert ex1["Memory (GB)"]["After the worst failure"] == pytest.approx(33.3)
+    assert ex1["Memory (GB)"]["Within capacity"] == "no" and ex1["Disk IOPS"]["Within capacity"] == "yes"
+    assert {r["Server failed"] for r in ex1.values()} == {"ex-2"}
+    assert ex1["Active mailboxes"]["Notes"] == (
+        "SRV-ENTRY-1S: Mailbox, Client Access and Hub Transport. "
+        "PAST SIZING: memory at 104% of its sizing (33.3 of 32 GB) when ex-2 fails"
+    )
+    assert len(rows) == 6 * len(column.servers)
+
+
+def test_the_seed_sized_servers_are_within_their_capacity(six: Comparison) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(render("xlsx", six).content))
+    column = design(six, "dag_only")
+    head, rows = block(book, column, "Servers and load")
+    mailboxes = {r[0]: dict(zip(head, r, strict=True)) for r in rows if r[1] == "Active mailboxes"}
+    assert {name: (r["Normal"], r["After the worst failure"]) for name, r in mailboxes.items()} == {
+        "ex-1": (150, 300),
+        "ex-2": (150, 300),
+    }
+    assert mailboxes["ex-1"]["Server failed"] == "ex-2"
+    assert all(r[6] == "yes" for r in rows)
+
+
+def test_each_design_sheet_has_its_copy_layout_grid(
+    degraded_book: openpyxl.Workbook, degraded: Comparison, six: Comparison
+) -> None:
+    column = design(degraded, "dag_cas_array_single_lb")
+    head, rows = block(degraded_book, column, "Database copy layout")
+    assert head == ["Database", "Copies by activation preference", "Mailboxes", "Size (GB)", "ex-1", "ex-2"]
+    grid = {r[0]: r for r in rows}
+    assert grid["db-1"] == ("db-1", "ex-1 (1, active), ex-2 (2)", 250, 172.2, 1, 2)
+    assert grid["db-2"][4:] == (2, 1)
+    assert grid["Total"][2:] == (1000, 688.8, "4 copies, 2 active", "4 copies, 2 active")
+    sheet = degraded_book[sheet_of(column)]
+    texts = [c for r in sheet.iter_rows(values_only=True) for c in r if isinstance(c, str)]
+    assert any("Preference 1 is the copy that is active in normal operation" in t for t in texts)
+    book = openpyxl.load_workbook(io.BytesIO(render("xlsx", six).content))
+    head, rows = block(book, design(six, "single_server"), "Database copy layout")
+    assert head[4:] == ["ex-1"] and [r[4] for r in rows[:-1]] == [1, 1, 1, 1]
 
 
 def test_a_degraded_scenario_cell_says_degraded_on_a_fill_of_its_own(

@@ -36,9 +36,7 @@ def summary_row(book: Workbook, label: str) -> int:
     raise AssertionError(f"no {label} row")
 
 
-def test_the_workbook_has_a_summary_a_sheet_per_design_scenarios_servers_layout_and_assumptions(
-    values: Workbook,
-) -> None:
+def test_the_workbook_has_a_summary_a_sheet_per_design_scenarios_and_assumptions(values: Workbook) -> None:
     assert values.sheetnames == [
         "Summary",
         "A single_server",
@@ -48,8 +46,6 @@ def test_the_workbook_has_a_summary_a_sheet_per_design_scenarios_servers_layout_
         "E dag_cas_array_lb_pair",
         "F dedicated_cas_wnlb",
         "Scenarios",
-        "Servers",
-        "Copy layout",
         "Assumptions",
     ]
 
