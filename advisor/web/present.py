@@ -24,7 +24,7 @@ from advisor.domain import (
     money_to_cents,
     windows_name,
 )
-from advisor.exports import servers
+from advisor.exports import servers as shared
 from advisor.exports.servers import LAYOUT_RULE as LAYOUT_RULE
 from advisor.exports.servers import (
     LayoutGrid,
@@ -316,4 +316,4 @@ def _survivors(scenario: ScenarioReport, servers: Sequence[ServerReport]) -> tup
 
 def layout_grid(report: DesignReport) -> LayoutGrid:
     """The design's copy layout as a grid: databases down, servers across."""
-    return servers.layout_grid(report.servers, report.copy_layout)
+    return shared.layout_grid(report.servers, report.copy_layout)
