@@ -103,11 +103,20 @@ def _column(
             for s in report.single_points_of_failure
         ),
         failure_scenarios=tuple(
-            Scenario(s.component, s.kind, s.description, dict(s.outcomes), s.explanation)
+            Scenario(
+                s.component,
+                s.kind,
+                s.description,
+                dict(s.outcomes),
+                s.explanation,
+                dict(s.load) if s.load is not None else None,
+            )
             for s in report.failure_scenarios
         ),
         notes=report.notes,
         reasons=tuple(reasons),
+        servers=report.servers,
+        copy_layout=report.copy_layout,
     )
 
 

@@ -15,6 +15,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from advisor.domain import Front
+from advisor.exports.components import load_balancer_hosts
 from advisor.exports.model import DesignColumn
 
 SPOF_RED = colors.HexColor("#C0392B")
@@ -172,19 +173,23 @@ class _Parts:
 
     by_kind: dict[str, list[str]]
     copies: dict[str, list[str]]
+    hosts: dict[str, tuple[str, ...]]  # hypervisor host -> the virtual load balancers it runs
 
     @classmethod
     def of(cls, d: DesignColumn) -> _Parts:
         by_kind: dict[str, list[str]] = {}
         copies: dict[str, list[str]] = {}
+        hosts = load_balancer_hosts(d.failure_scenarios)
         for scenario in d.failure_scenarios:
+            if scenario.component in hosts:
+                continue  # drawn as the frame around the units it runs
             if scenario.kind == "database":
                 database, _, server = scenario.component.partition("@")
                 star = "*" if scenario.description.startswith("active") else ""
                 copies.setdefault(server, []).append(database + star)
             else:
                 by_kind.setdefault(scenario.kind, []).append(scenario.component)
-        return cls(by_kind, copies)
+        return cls(by_kind, copies, hosts)
 
     def servers(self, cas: bool) -> list[str]:
         return [s for s in self.by_kind.get("server", []) if s.startswith("cas-") == cas]
@@ -224,12 +229,26 @@ def _front(
     kind = front_kind(d)
     if kind == "lb":
         units = parts.by_kind.get("load_balancer", [])
-        for box, unit in zip(_row(units, 30, right - 20, y, 26, 80), units, strict=False):
+        boxes = dict(zip(units, _row(units, 30, right - 20, y, 26, 80), strict=False))
+        for unit, box in boxes.items():
             role = "" if len(units) == 1 else ("active" if unit.endswith("-1") else "standby")
             c.box(box, unit, [f"load balancer {role}".strip()], "load_balancer", unit)
             c.link(clients.bottom, box.top)
             for target in pool:
                 c.link(box.bottom, target.top)
+        for host, carried in parts.hosts.items():
+            held = [boxes[u] for u in carried if u in boxes]
+            if not held:
+                continue
+            left, top = min(b.x for b in held) - 3, max(b.y + b.h for b in held) + 10
+            width = max(b.x + b.w for b in held) + 3 - left
+            red = host in c.spofs
+            c.frame(Box(left, y - 3, width, top - y + 3), f"host {host}" + (": SPOF" if red else ""), red)
+        if len(units) == 2:
+            words = "HA pair, one virtual IP"
+            if len(parts.hosts) == 1:
+                words += ", both on one host"
+            c.text((right - 20 + 30) / 2, y + 40, words, 5.5, anchor="middle")
     elif kind in ("dns", "nlb"):
         label = "CAS array name, DNS round robin" if kind == "dns" else "Windows NLB virtual IP"
         box = Box(30, y + 4, right - 50, 20)

@@ -7,7 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
-from advisor.domain import SERVICES, Design, cents_to_money, format_money, service_heading
+from advisor.domain import (
+    SERVICES,
+    DatabaseLayout,
+    Design,
+    ServerLoad,
+    ServerReport,
+    cents_to_money,
+    format_money,
+    service_heading,
+)
 
 
 class PricedItem(Protocol):
@@ -132,6 +141,7 @@ class Scenario:
     description: str
     outcomes: Mapping[str, str]
     explanation: str
+    load: Mapping[str, ServerLoad] | None = None  # a server's failure: what each survivor carries
 
 
 @dataclass(frozen=True)
@@ -158,6 +168,17 @@ class DesignColumn:
     # The budget the design was priced against (a comparison across saved scenarios mixes them).
     budget_cents: int | None = None
     budget_applies_to: str | None = None
+    # Each Exchange server's capacity and load, and where each database's copies are (the
+    # response's `servers` and `copy_layout`, field for field).
+    servers: tuple[ServerReport, ...] = ()
+    copy_layout: tuple[DatabaseLayout, ...] = ()
+
+    @property
+    def past_sizing(self) -> tuple[ServerReport, ...]:
+        """The servers that run past their sizing, normally or after one server fails."""
+        return tuple(
+            s for s in self.servers if not (s.normal.within_sizing and s.worst_failure.within_sizing)
+        )
 
     def own_terms(self, header: Header) -> bool:
         """Whether the design was priced under another horizon or budget than the header's."""
@@ -214,9 +235,19 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data; money in currency units rounded to cents, as in the response; each
-        design's fields as the response names them."""
+        design's fields as the response names them (a failure scenario's `load` and a load's
+        `failed` left out when there is none, as the response leaves them out)."""
         data: dict[str, Any] = _money_fields({f.name: _plain(getattr(self, f.name)) for f in fields(self)})
+        for design in data["designs"]:
+            for name in NOT_IN_JSON:
+                design.pop(name, None)
         return data | {"notice": self.header.notice}
+
+
+# What the comparison holds that the `json` export's document (the API's QuoteDesignSchema) does
+# not describe yet: every other format shows them.
+NOT_IN_JSON = ("servers", "copy_layout")
+_OMIT_NONE = frozenset({"load", "failed"})
 
 
 def _plain(value: Any) -> Any:
@@ -224,8 +255,14 @@ def _plain(value: Any) -> Any:
         return value.facts()
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
     if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in fields(value)
+            if not (f.name in _OMIT_NONE and getattr(value, f.name) is None)
+        }
     return value
 
 

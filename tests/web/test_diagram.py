@@ -75,3 +75,53 @@ def test_database_copies_that_fare_alike_share_a_grid_row(every_design: dict[str
         "Any passive database copy",
     ]
     assert sum(len(r.components) for r in databases) == 8
+
+
+def _analysed(advisor: Any, **request: Any) -> Any:
+    from advisor.schemas import parse_analysis
+
+    return advisor.service.analyze(
+        parse_analysis({"architecture": "dag_cas_array_lb_pair", "goals": [], **request})
+    )
+
+
+def _groups(svg: str) -> dict[str, ET.Element]:
+    """Each drawn part's <g> by the first line of its <title>."""
+    root = ET.fromstring(svg)
+    found = {}
+    for group in root.iter(f"{SVG}g"):
+        title = group.find(f"{SVG}title")
+        if title is not None and title.text:
+            found[title.text.split(":")[0].split(".")[0]] = group
+    return found
+
+
+def test_a_virtual_pair_on_two_hosts_draws_each_unit_inside_its_own_host(advisor: Any) -> None:
+    report = _analysed(advisor)
+    assert report.design.load_balancer_model == "LB-VIRTUAL"
+    svg = str(render_svg(report, "v2"))
+    assert "HA pair sharing one virtual IP, lb-1 on hv-1 and lb-2 on hv-2" in svg
+    groups = _groups(svg)
+    for host in ("hv-1", "hv-2"):
+        frame = groups[f"Hypervisor host {host}"]
+        assert "⚠ SPOF" not in "".join(frame.itertext())
+    assert "Load balancers: lb-1 (on hv-1), lb-2 (on hv-2). Hypervisor hosts running them: hv-1, hv-2" in svg
+
+
+def test_a_virtual_pair_on_one_host_marks_the_host_as_the_single_point_of_failure(advisor: Any) -> None:
+    report = _analysed(
+        advisor, environment={"hypervisor_hosts": 1}, design={"load_balancer_model": "LB-VIRTUAL"}
+    )
+    assert "hv-1" in {s.component for s in report.single_points_of_failure}
+    svg = str(render_svg(report, "v1"))
+    assert "HA pair sharing one virtual IP, both units on host hv-1: the host fails with both" in svg
+    host = _groups(svg)["Hypervisor host hv-1"]
+    assert "⚠ SPOF" in "".join(host.itertext())
+    title = host.find(f"{SVG}title")
+    assert title is not None and "Single point of failure: Losing the hypervisor host hv-1" in str(title.text)
+
+
+def test_a_hardware_pair_runs_on_no_host(advisor: Any) -> None:
+    svg = str(render_svg(_analysed(advisor, design={"load_balancer_model": "LB-ENTRY-HW"}), "hw"))
+    assert "HA pair sharing one virtual IP</text>" in svg
+    assert "Hypervisor host" not in svg
