@@ -18,10 +18,12 @@ from advisor.contract.responses import (
     CatalogSummarySchema,
     ConcreteDesignSchema,
     CostSchema,
+    DatabaseLayoutSchema,
     FailureScenarioSchema,
     MinimumBudgetSchema,
     RecommendationsResponseSchema,
     Result,
+    ServerSchema,
     SinglePointOfFailureSchema,
     choice,
     doc,
@@ -201,6 +203,16 @@ class QuoteDesignSchema(Schema):
     notes = fields.List(fields.String(), required=True, **doc("What a planner must also do or know."))
     reasons = fields.List(
         fields.String(), required=True, **doc("For a picked design: why it was not recommended.")
+    )
+    servers = fields.List(
+        fields.Nested(ServerSchema),
+        required=True,
+        **doc("Each Exchange server with its capacity and its load, normally and in its worst failure."),
+    )
+    copy_layout = fields.List(
+        fields.Nested(DatabaseLayoutSchema),
+        required=True,
+        **doc("Every database's copies by server and activation preference."),
     )
 
 

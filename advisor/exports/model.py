@@ -238,15 +238,9 @@ class Comparison:
         design's fields as the response names them (a failure scenario's `load` and a load's
         `failed` left out when there is none, as the response leaves them out)."""
         data: dict[str, Any] = _money_fields({f.name: _plain(getattr(self, f.name)) for f in fields(self)})
-        for design in data["designs"]:
-            for name in NOT_IN_JSON:
-                design.pop(name, None)
         return data | {"notice": self.header.notice}
 
 
-# What the comparison holds that the `json` export's document (the API's QuoteDesignSchema) does
-# not describe yet: every other format shows them.
-NOT_IN_JSON = ("servers", "copy_layout")
 _OMIT_NONE = frozenset({"load", "failed"})
 
 

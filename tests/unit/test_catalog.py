@@ -120,7 +120,8 @@ def test_an_unknown_catalog_id_lists_the_known_ones(registry: CatalogRegistry) -
 
 def test_a_role_bought_with_an_unpriced_windows_edition_is_a_problem(catalog_copy: Path) -> None:
     block = (
-        '[[windows]]\nversion = "2012R2"\nedition = "standard"\nsku = "WS2012R2-STD"\nper = "two_processors"\n'
+        '[[windows]]\nversion = "2012R2"\nedition = "standard"\nsku = "WS2012R2-STD"\n'
+        'per = "two_processors"\n'
         'description = "Windows Server 2012 R2 Standard, two processors"\nprice = 882.00\n'
         'basis = "Microsoft list price, 2012"\n'
     )
