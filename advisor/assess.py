@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from advisor.catalog.model import Catalog
 from advisor.domain import Design, MailboxProfile, Request, ServerCapacity, ServerLoad, ServerReport
-from advisor.failures import Analysis, Overload, Simulator, sized
+from advisor.failures import Analysis, DoubleFailure, Overload, Simulator, sized
 from advisor.layout import Layout, best_layout
 from advisor.sizing import Capacity, Load, Sizing, capacity, mailboxes_within
 from advisor.topology import Shape
@@ -21,6 +21,7 @@ class Assessment:
     servers: tuple[ServerReport, ...]
     sizing: Sizing
     overloads: dict[str | None, list[Overload]]
+    doubles: tuple[DoubleFailure, ...] = ()  # the double failures that matter (advisor.availability)
 
     @property
     def undersized(self) -> list[Overload]:
@@ -102,7 +103,7 @@ def assess(design: Design, request: Request, catalog: Catalog, simulator: Simula
         _report(name, design, sizing, caps[name], request.mailbox_profile, layout.copies)
         for name in (*sizing.mailbox_servers, *sizing.client_access_servers)
     )
-    return Assessment(analysis, servers, sizing, overloads)
+    return Assessment(analysis, servers, sizing, overloads, simulator.doubles(shape))
 
 
 def _past(name: str, load: Load, cap: Capacity, sizing: Sizing, mailbox: bool) -> list[Overload]:

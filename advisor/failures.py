@@ -385,6 +385,51 @@ def simulate(topology: Topology) -> Analysis:
     return _collect(topology, scenarios)
 
 
+@dataclass(frozen=True)
+class DoubleFailure:
+    """Two components down together that take a service down where neither alone does."""
+
+    first: str
+    second: str
+    effects: dict[str, Effect]  # only the services that go down together
+    lost_share: float  # the share of mailboxes cut off: every one, or the databases left without a copy
+
+
+# The kinds whose pairs the expected-downtime estimate counts (database copies and the site aside).
+DOUBLE_KINDS = frozenset({"server", "witness", "domain_controller", "load_balancer"})
+
+
+def double_failures(topology: Topology, singles: Sequence[Scenario]) -> tuple[DoubleFailure, ...]:
+    """Every pair of servers, witness, domain controllers and load-balancer units (or their
+    hosts) whose failure together gives an outage that neither gives alone: a DAG member with
+    the witness, both units of a pair, both domain controllers, two servers holding every copy
+    of a database."""
+    evaluator = _Evaluator(topology)
+    alone = {s.component: s.effects for s in singles}
+    candidates = [c.id for c in topology.components.values() if c.kind in DOUBLE_KINDS]
+    databases = max(1, len(topology.copies))
+    found = []
+    for i, first in enumerate(candidates):
+        for second in candidates[i + 1 :]:
+            effects = evaluator.evaluate(topology.failed_by(first) | topology.failed_by(second))
+            new = {
+                service: effect
+                for service, effect in effects.items()
+                if effect.outcome == "outage"
+                and alone[first][service].outcome != "outage"
+                and alone[second][service].outcome != "outage"
+            }
+            if not new:
+                continue
+            share = 1.0
+            if all(e.rule == "dag.database_copy_failover" for e in new.values()):
+                down = topology.failed_by(first) | topology.failed_by(second)
+                lost = [d for d, servers in topology.copies.items() if all(s in down for s in servers)]
+                share = len(lost) / databases if lost else 1.0
+            found.append(DoubleFailure(first, second, new, share))
+    return tuple(found)
+
+
 def _collect(topology: Topology, scenarios: list[Scenario]) -> Analysis:
     coverage: dict[tuple[str, str], tuple[str, str | None]] = {
         (kind, service): ("unaffected", None) for kind in FAILURE_KINDS for service in SERVICES
@@ -474,6 +519,7 @@ class Simulator:
         self._analyses: OrderedDict[Shape, Analysis] = OrderedDict()
         self._outage_limit = outage_sets
         self._outages: OrderedDict[Shape, frozenset[tuple[str, str]]] = OrderedDict()
+        self._doubles: OrderedDict[Shape, tuple[DoubleFailure, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
     def analysis(self, shape: Shape) -> Analysis:
@@ -514,6 +560,20 @@ class Simulator:
             while self._held > self._budget and len(self._analyses) > 1:
                 _, dropped = self._analyses.popitem(last=False)
                 self._held -= len(dropped.scenarios)
+
+    def doubles(self, shape: Shape) -> tuple[DoubleFailure, ...]:
+        """The double failures of a shape that matter (see `double_failures`), kept per shape."""
+        with self._lock:
+            found = self._doubles.get(shape)
+            if found is not None:
+                return found
+        analysis = self.analysis(shape)
+        found = double_failures(analysis.topology, analysis.scenarios)
+        with self._lock:
+            self._doubles[shape] = found
+            while len(self._doubles) > self._outage_limit:
+                self._doubles.popitem(last=False)
+        return found
 
     def __len__(self) -> int:
         """How many full analyses are held."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from advisor.assess import Assessment
+from advisor.availability import estimate
 from advisor.catalog.model import Catalog
 from advisor.domain import (
     Budget,
@@ -294,6 +295,7 @@ def design_report(
         copy_layout=copy_layout(assessment),
         lifecycle=support,
         exchange_version=request.platform.exchange_version,
+        availability=estimate(analysis, assessment.doubles, design, request, catalog),
     )
 
 

@@ -20,6 +20,7 @@ from advisor.domain import (
     FAILURE_KINDS,
     FEWEST_DATABASE_COPIES,
     MOST_DATABASE_COPIES,
+    OBJECTIVES,
     SERVICES,
     STORAGES,
     WINDOWS_EDITIONS,
@@ -153,7 +154,7 @@ class RequestSchema(_PlatformFields):
         required=True,
         validate=validate.Length(max=len(FAILURE_KINDS) * len(SERVICES)),
     )
-    objective = fields.String(load_default="min_cost", validate=validate.OneOf(["min_cost", "max_goals"]))
+    objective = fields.String(load_default="min_cost", validate=validate.OneOf(OBJECTIVES))
     alternatives = StrictInteger(load_default=3, validate=validate.Range(min=1, max=len(architectures.NAMES)))
 
 

@@ -3,29 +3,35 @@ reference views of price books and architectures. Domain values in, typed result
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor import architectures, reference
-from advisor.assess import assess
+from advisor.assess import Assessment, assess
+from advisor.availability import estimate
 from advisor.catalog.model import Catalog
 from advisor.design_check import check_platform, complete_design
 from advisor.domain import (
     AnalysisRequest,
+    Design,
     DesignReport,
     FieldProblem,
     InvalidInput,
     MinimumBudget,
+    Quote,
     Recommendation,
     Recommendations,
     Request,
     WeighedArchitecture,
 )
-from advisor.optimizer import EngineCache, Highs, optimize
+from advisor.failures import Simulator
+from advisor.optimizer import EngineCache, Highs, Optimization, optimize
 from advisor.optimizer.solve import time_budget as time_budget  # the edges bound a request with it
 from advisor.pricing import bill_of_materials
 from advisor.reference import ArchitectureProfiles, CatalogDetail, CatalogEntry
 from advisor.report import catalog_ref, cost_report, design_report, spof_reports
+from advisor.tradeoffs import Candidate, budget_step, frontier, versus_first
 
 if TYPE_CHECKING:
     from advisor.catalog.registry import CatalogRegistry
@@ -97,13 +103,21 @@ class Advisor:
         catalog = self.catalog_for(request)
         check_platform(request, catalog)
         result = optimize(request, catalog, self.cache, self.highs, self.solver, write_lp, self.time_limit)
+        candidates = _candidates(result, request, catalog, self.cache.simulator)
+        first = candidates.get(result.ranking[0]) if result.ranking else None
+        measure = request.budget.applies_to
         recommendations = []
         for rank, architecture in enumerate(result.ranking[: request.alternatives], start=1):
             chosen = result.results[architecture]
             if not (chosen.design and chosen.quote and chosen.assessment):
                 raise RuntimeError(f"{architecture} was ranked without a priced, assessed design")
             report = design_report(chosen.design, chosen.quote, chosen.assessment, request, catalog)
-            recommendations.append(Recommendation(**vars(report), rank=rank))
+            versus = (
+                versus_first(first, candidates[architecture], catalog.currency, measure)
+                if first is not None and rank > 1
+                else None
+            )
+            recommendations.append(Recommendation(**vars(report), rank=rank, compared_with_first=versus))
         weighed = tuple(
             WeighedArchitecture(
                 architecture=r.spec.name,
@@ -120,6 +134,7 @@ class Advisor:
         minimum = None
         if cheapest is not None:
             minimum = MinimumBudget(cheapest[0], catalog.currency, cheapest[1], request.budget.applies_to)
+        pool = list(candidates.values())
         return Recommendations(
             catalog=catalog_ref(catalog),
             recommendations=tuple(recommendations),
@@ -127,6 +142,10 @@ class Advisor:
             minimum_budget=minimum,
             solver=result.stats.summary(),
             exchange_version=request.platform.exchange_version,
+            frontier=frontier(pool, catalog.currency, measure),
+            budget_sensitivity=budget_step(
+                pool, first, catalog.currency, measure, request.budget.amount_cents
+            ),
         )
 
     def analyze(self, analysis: AnalysisRequest) -> DesignReport:
@@ -139,3 +158,59 @@ class Advisor:
         assessment = assess(design, request, catalog, self.cache.simulator)
         quote = bill_of_materials(design, request, catalog)
         return design_report(design, quote, assessment, request, catalog, analysis.budget_given, warnings)
+
+
+def _candidates(
+    result: Optimization, request: Request, catalog: Catalog, simulator: Simulator
+) -> dict[str, Candidate]:
+    """Every weighed architecture's design that meets every required goal, with its cost by the
+    budget's measure and its expected downtime, and, where it has load balancers, the same design
+    with the cheapest load balancer of the other kind (a hardware unit fails less often than a
+    virtual one and its host): what the frontier is drawn from. Keyed by architecture, and by
+    architecture and load-balancer model for the variants."""
+    found = {}
+    for name, r in result.results.items():
+        if r.status not in ("recommended", "feasible", "over_budget"):
+            continue
+        if not (r.design and r.quote and r.assessment):
+            continue
+        found[name] = _candidate(r.spec.title, r.design, r.quote, r.assessment, request, catalog)
+        model = catalog.load_balancers.get(r.design.load_balancer_model or "")
+        if model is None:
+            continue
+        hosts = request.environment.hypervisor_hosts
+        others = sorted(
+            (
+                lb
+                for lb in catalog.load_balancers.values()
+                if lb.kind != model.kind
+                and (not r.spec.ha_pair or lb.ha_pair)
+                and (lb.kind != "virtual" or hosts >= r.spec.load_balancer_units)
+            ),
+            key=lambda lb: (lb.item.price_cents, lb.item.sku),
+        )
+        if others:
+            variant = dataclasses.replace(r.design, load_balancer_model=others[0].item.sku)
+            quote = bill_of_materials(variant, request, catalog)
+            assessment = assess(variant, request, catalog, simulator)
+            found[f"{name}:{others[0].item.sku}"] = _candidate(
+                r.spec.title, variant, quote, assessment, request, catalog
+            )
+    return found
+
+
+def _candidate(
+    title: str, design: Design, quote: Quote, assessment: Assessment, request: Request, catalog: Catalog
+) -> Candidate:
+    report = estimate(assessment.analysis, assessment.doubles, design, request, catalog)
+    measure = quote.cost.measure(request.budget.applies_to)
+    return Candidate(
+        design.architecture,
+        title,
+        design,
+        cost_report(quote, catalog, request.budget),
+        measure,
+        {svc: a.expected_outage_minutes_per_year for svc, a in report.services.items()},
+        measure <= request.budget.amount_cents,
+        lb.kind if (lb := catalog.load_balancers.get(design.load_balancer_model or "")) else None,
+    )

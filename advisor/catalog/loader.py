@@ -14,7 +14,9 @@ from typing import Any
 from marshmallow import ValidationError
 
 from advisor.catalog.model import (
+    AvailabilityFigures,
     Catalog,
+    Cause,
     DesignPolicy,
     DiskModel,
     ExchangeFacts,
@@ -177,6 +179,32 @@ def _item(entry: dict[str, Any], category: str, rate: float) -> Item:
     return Item(entry["sku"], entry["description"], price, annual, entry["basis"], category)
 
 
+def _availability(raw: dict[str, Any]) -> AvailabilityFigures:
+    interruption = {k: float(v) for k, v in raw["interruption"].items() if k != "basis"}
+    return AvailabilityFigures(
+        causes=tuple(
+            Cause(
+                c["kind"],
+                c["name"],
+                c["failures_per_year"],
+                c["repair_hours"],
+                c["basis"],
+                c["appliance"],
+                c["storage"],
+            )
+            for c in raw["cause"]
+        ),
+        interruption_seconds=interruption,
+        interruption_basis=raw["interruption"]["basis"],
+        workaround_rules=frozenset(raw["workaround"]["rules"]),
+        workaround_hours=raw["workaround"]["hours"],
+        workaround_basis=raw["workaround"]["basis"],
+        maintenance_windows=raw["maintenance"]["windows_per_year"],
+        maintenance_hours=raw["maintenance"]["hours"],
+        maintenance_basis=raw["maintenance"]["basis"],
+    )
+
+
 def _build(path: Path, data: dict[str, dict[str, Any]]) -> Catalog:
     head = data["catalog.toml"]
     support = data["support.toml"]
@@ -260,6 +288,7 @@ def _build(path: Path, data: dict[str, dict[str, Any]]) -> Catalog:
             )
             for w in licences["windows"]
         },
+        availability=_availability(data["availability.toml"]),
         lifecycle={
             (p["kind"], p["version"]): Lifecycle(
                 p["product"],

@@ -145,6 +145,37 @@ class LicenceUnit:
 
 
 @dataclass(frozen=True)
+class Cause:
+    """One way a kind of component fails: how often, how long to repair, and the source."""
+
+    kind: str  # server, witness, domain_controller, load_balancer, hypervisor_host, database
+    name: str
+    failures_per_year: float
+    repair_hours: float
+    basis: str
+    appliance: str | None = None  # load balancers: only for hardware or virtual appliances
+    storage: str | None = None  # databases: only with raid or jbod
+
+
+@dataclass(frozen=True)
+class AvailabilityFigures:
+    """The catalog's figures for expected downtime (availability.toml)."""
+
+    causes: tuple[Cause, ...]
+    interruption_seconds: dict[str, float]  # by rule id, and "default"
+    interruption_basis: str
+    workaround_rules: frozenset[str]
+    workaround_hours: float
+    workaround_basis: str
+    maintenance_windows: float
+    maintenance_hours: float
+    maintenance_basis: str
+
+    def interruption(self, rule: str) -> float:
+        return self.interruption_seconds.get(rule, self.interruption_seconds["default"])
+
+
+@dataclass(frozen=True)
 class Lifecycle:
     """A product version's support: the end of extended support, or a modern (rolling) policy."""
 
@@ -207,6 +238,7 @@ class Catalog:
     # How each Windows licence counts (by version and edition), and each product's support.
     windows_units: dict[tuple[str, str], LicenceUnit] = field(default_factory=dict)
     lifecycle: dict[tuple[str, str], Lifecycle] = field(default_factory=dict)  # (exchange|windows, version)
+    availability: AvailabilityFigures | None = None
     _items: dict[str, Item] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from advisor.domain import EXCHANGE_EDITIONS, EXCHANGE_VERSIONS, WINDOWS_EDITIONS, WINDOWS_VERSIONS
 from advisor.fields import StrictBoolean, StrictInteger, StrictNumber
@@ -287,6 +287,59 @@ class LifecycleSchema(_Strict):
     product = fields.List(fields.Nested(LifecycleEntrySchema), required=True)
 
 
+class CauseSchema(_Strict):
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [
+                "server",
+                "client_access_service",
+                "witness",
+                "domain_controller",
+                "load_balancer",
+                "hypervisor_host",
+                "database",
+            ]
+        ),
+    )
+    name = _text()
+    failures_per_year = StrictNumber(required=True, validate=validate.Range(min=0, max=1000))
+    repair_hours = StrictNumber(required=True, validate=validate.Range(min=0, max=10_000))
+    appliance = fields.String(load_default=None, validate=validate.OneOf(["hardware", "virtual"]))
+    storage = fields.String(load_default=None, validate=validate.OneOf(["raid", "jbod"]))
+    basis = _text()
+
+
+class WorkaroundSchema(_Strict):
+    rules = fields.List(fields.String(), required=True)
+    hours = StrictNumber(required=True, validate=validate.Range(min=0, max=10_000))
+    basis = _text()
+
+
+class MaintenanceSchema(_Strict):
+    windows_per_year = StrictNumber(required=True, validate=validate.Range(min=0, max=365))
+    hours = StrictNumber(required=True, validate=validate.Range(min=0, max=1000))
+    basis = _text()
+
+
+class AvailabilitySchema(_Strict):
+    cause = fields.List(fields.Nested(CauseSchema), required=True, validate=validate.Length(min=1))
+    interruption = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+    workaround = fields.Nested(WorkaroundSchema, required=True)
+    maintenance = fields.Nested(MaintenanceSchema, required=True)
+
+    @validates_schema
+    def _seconds(self, data: dict[str, object], **kwargs: object) -> None:
+        for rule, value in data.get("interruption", {}).items():  # type: ignore[attr-defined]
+            if rule == "basis":
+                if not isinstance(value, str) or not value:
+                    raise ValidationError("must say where the figures come from", "interruption.basis")
+            elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 86_400:
+                raise ValidationError("must be seconds from 0 to 86,400", f"interruption.{rule}")
+        if "default" not in data.get("interruption", {}) or "basis" not in data.get("interruption", {}):  # type: ignore[operator]
+            raise ValidationError("needs a `default` and a `basis`", "interruption")
+
+
 FILES: dict[str, type[Schema]] = {
     "catalog.toml": CatalogHeaderSchema,
     "rules.toml": RulesSchema,
@@ -298,4 +351,5 @@ FILES: dict[str, type[Schema]] = {
     "roles.toml": RolesSchema,
     "sizing.toml": SizingSchema,
     "lifecycle.toml": LifecycleSchema,
+    "availability.toml": AvailabilitySchema,
 }

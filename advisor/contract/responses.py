@@ -23,13 +23,16 @@ from advisor.domain import (
     STATUSES,
     WINDOWS_EDITIONS,
     WITNESS_PLACES,
+    AvailabilityReport,
     Budget,
+    BudgetStep,
     CatalogRef,
     CopyReport,
     CostReport,
     DatabaseLayout,
     Design,
     DesignReport,
+    FrontierPoint,
     GoalReport,
     LifecycleReport,
     Line,
@@ -40,6 +43,7 @@ from advisor.domain import (
     ServerCapacity,
     ServerLoad,
     ServerReport,
+    ServiceAvailability,
     SolverSummary,
     SpofReport,
     WeighedArchitecture,
@@ -196,6 +200,44 @@ class LifecycleSchema(Result):
     @post_load
     def _typed(self, data: dict[str, Any], **kwargs: Any) -> LifecycleReport:
         return LifecycleReport(**data)
+
+
+class ServiceAvailabilitySchema(Result):
+    expected_outage_minutes_per_year = fields.Float(
+        required=True,
+        **doc(
+            "Unplanned minutes a year the service is down: outages and automatic failovers' interruptions."
+        ),
+    )
+    availability = fields.Float(required=True, **doc("1 - expected minutes / 525,600."))
+    failover_minutes_per_year = fields.Float(
+        load_default=0.0, **doc("Of the expected minutes, those automatic failovers take.")
+    )
+    degraded_minutes_per_year = fields.Float(
+        load_default=0.0,
+        **doc("Minutes a year it runs slowed: a survivor past its sizing (not in the outage)."),
+    )
+    planned_minutes_per_year = fields.Float(
+        load_default=0.0, **doc("Minutes a year planned patching takes it down (not in the outage).")
+    )
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> ServiceAvailability:
+        return ServiceAvailability(**data)
+
+
+class AvailabilitySchema(Result):
+    method = fields.String(required=True, **doc("How the figures are worked out, and what they leave out."))
+    services = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(SERVICES)),
+        values=fields.Nested(ServiceAvailabilitySchema),
+        required=True,
+        **doc("Each service's expected downtime."),
+    )
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> AvailabilityReport:
+        return AvailabilityReport(**data)
 
 
 _VERSION = {
@@ -463,6 +505,11 @@ class DesignReportSchema(Result):
         load_default=list,
         **doc("Every database's copies by server and activation preference (round 2)."),
     )
+    availability = fields.Nested(
+        AvailabilitySchema,
+        load_default=None,
+        **doc("Expected downtime a year and availability per service (round 2).", omit_none=True),
+    )
     lifecycle = fields.List(
         fields.Nested(LifecycleSchema),
         load_default=list,
@@ -502,6 +549,13 @@ class AnalysisResponseSchema(DesignReportSchema):
 
 class _RankSchema(Result):
     rank = fields.Integer(required=True, **doc("1 is best by the request's objective."))
+    compared_with_first = fields.String(
+        load_default=None,
+        **doc(
+            "For #2 and later: what it gives up or gains against #1, in money and expected downtime.",
+            omit_none=True,
+        ),
+    )
 
 
 class RecommendationSchema(DesignReportSchema, _RankSchema):
@@ -555,6 +609,49 @@ class SolverSummarySchema(Result):
         return SolverSummary(**data)
 
 
+class FrontierPointSchema(Result):
+    architecture = choice(architectures.NAMES, "The design's architecture.", required=True)
+    title = fields.String(required=True, **doc("The architecture's title."))
+    cost = fields.Nested(CostSchema, required=True, **doc("The design's cost."))
+    expected_outage_minutes_per_year = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(SERVICES)),
+        values=fields.Float(),
+        required=True,
+        **doc("Each service's expected unplanned minutes down a year (see `availability`)."),
+    )
+    adds = fields.String(
+        required=True, **doc("What it adds over the previous point, and what that costs and buys.")
+    )
+    within_budget = fields.Boolean(required=True, **doc("Whether the budget covers it."))
+    design = fields.Nested(ConcreteDesignSchema, required=True, **doc("The design: what to buy."))
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """Typed but for the design, which the response's Exchange version types."""
+        return data
+
+
+class BudgetStepSchema(Result):
+    architecture = choice(architectures.NAMES, "The next design's architecture.", required=True)
+    cost = fields.Nested(CostSchema, required=True, **doc("What it costs."))
+    over_budget_by = money(
+        "How much more than the budget it costs, by the budget's measure.",
+        required=True,
+        attribute="over_budget_by_cents",
+    )
+    expected_outage_minutes_per_year = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(SERVICES)),
+        values=fields.Float(),
+        required=True,
+        **doc("Each service's expected unplanned minutes down a year with it."),
+    )
+    sentence = fields.String(required=True, **doc("What the extra money buys, in one sentence."))
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **kwargs: Any) -> BudgetStep:
+        return BudgetStep(**data)
+
+
 class RecommendationsResponseSchema(Result):
     exchange_version = fields.String(**_VERSION)
     catalog = fields.Nested(
@@ -575,6 +672,24 @@ class RecommendationsResponseSchema(Result):
         **doc("The cheapest design that meets every required goal; null when none can."),
     )
     solver = fields.Nested(SolverSummarySchema, required=True, **doc("How the answer was solved."))
+    frontier = fields.List(
+        fields.Nested(FrontierPointSchema),
+        load_default=list,
+        **doc(
+            "The designs of every architecture weighed (that meet every required goal) that no other "
+            "beats on both cost, by the budget's measure, and expected Outlook downtime, cheapest first "
+            "(round 2)."
+        ),
+    )
+    budget_sensitivity = fields.Nested(
+        BudgetStepSchema,
+        load_default=None,
+        allow_none=True,
+        **doc(
+            "When the budget binds: the cheapest design over it that is down less than the best within "
+            "it, and what it buys; null when the budget does not stand in the way (round 2)."
+        ),
+    )
 
     @post_load
     def _typed(self, data: dict[str, Any], **kwargs: Any) -> Recommendations:
@@ -597,6 +712,11 @@ class RecommendationsResponseSchema(Result):
             minimum_budget=data["minimum_budget"],
             solver=data["solver"],
             exchange_version=version,
+            frontier=tuple(
+                FrontierPoint(**{**f, "design": design_of(f["architecture"], f["design"], None, version)})
+                for f in data["frontier"]
+            ),
+            budget_sensitivity=data["budget_sensitivity"],
         )
 
 

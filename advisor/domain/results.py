@@ -156,6 +156,23 @@ class ScenarioReport:
 
 
 @dataclass(frozen=True)
+class ServiceAvailability:
+    """One service's expected downtime a year for a design (advisor.availability)."""
+
+    expected_outage_minutes_per_year: float  # unplanned: outages and automatic failovers
+    availability: float
+    failover_minutes_per_year: float = 0.0  # of which automatic failovers' interruptions
+    degraded_minutes_per_year: float = 0.0  # up but slowed: a survivor past its sizing
+    planned_minutes_per_year: float = 0.0  # patching, one server at a time
+
+
+@dataclass(frozen=True)
+class AvailabilityReport:
+    method: str
+    services: Mapping[str, ServiceAvailability]
+
+
+@dataclass(frozen=True)
 class LifecycleReport:
     """One product version of a design and its support on the answer's date."""
 
@@ -182,6 +199,7 @@ class DesignReport:
     copy_layout: tuple[DatabaseLayout, ...] = ()
     lifecycle: tuple[LifecycleReport, ...] = ()
     exchange_version: str = "2010"
+    availability: AvailabilityReport | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +207,33 @@ class Recommendation(DesignReport):
     """A recommended design: its rank by the request's objective (1 is best) and its report."""
 
     rank: int = 0
+    # For #2 and later: what it gives up or gains against #1, in money and downtime.
+    compared_with_first: str | None = None
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    """A design no other weighed design beats on both cost and expected Outlook downtime."""
+
+    architecture: str
+    title: str
+    cost: CostReport
+    expected_outage_minutes_per_year: Mapping[str, float]
+    adds: str  # what it adds over the previous point and what that costs
+    within_budget: bool
+    design: Design | None = None
+
+
+@dataclass(frozen=True)
+class BudgetStep:
+    """When the budget binds: the next design up the frontier, what it costs beyond the budget
+    and what it buys."""
+
+    architecture: str
+    cost: CostReport
+    over_budget_by_cents: int
+    expected_outage_minutes_per_year: Mapping[str, float]
+    sentence: str
 
 
 @dataclass(frozen=True)
@@ -232,6 +277,8 @@ class Recommendations:
     minimum_budget: MinimumBudget | None
     solver: SolverSummary = field(default_factory=SolverSummary)
     exchange_version: str = "2010"
+    frontier: tuple[FrontierPoint, ...] = ()
+    budget_sensitivity: BudgetStep | None = None
 
     def weighed_by_name(self) -> dict[str, WeighedArchitecture]:
         return {w.architecture: w for w in self.weighed}

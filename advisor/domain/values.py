@@ -38,7 +38,7 @@ WINDOWS_EDITIONS: tuple[str, ...] = ("standard", "enterprise", "datacenter")
 EXCHANGE_EDITIONS: tuple[str, ...] = ("standard", "enterprise")
 BUDGET_MEASURES: tuple[str, ...] = ("upfront", "total")
 PRIORITIES: tuple[str, ...] = ("required", "preferred")
-OBJECTIVES: tuple[str, ...] = ("min_cost", "max_goals")
+OBJECTIVES: tuple[str, ...] = ("min_cost", "max_goals", "min_downtime")
 WITNESS_HOSTS: tuple[str, ...] = ("existing", "buy")
 # Where a design's witness lives: an existing server, one bought for it, a Client Access server
 # outside the DAG (2010's default), or nowhere (no DAG, or an odd number of members).
@@ -165,7 +165,7 @@ class Request:
     mailboxes: int = 300
     databases: int = 4
     environment: Environment = field(default_factory=Environment)
-    objective: Literal["min_cost", "max_goals"] = "min_cost"
+    objective: Literal["min_cost", "max_goals", "min_downtime"] = "min_cost"
     alternatives: int = 3
     catalog: str = "default"
     project: Project | None = None

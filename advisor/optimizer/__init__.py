@@ -10,6 +10,7 @@ import pulp
 
 from advisor import architectures
 from advisor.assess import Assessment, assess
+from advisor.availability import downtime
 from advisor.catalog.model import Catalog
 from advisor.domain import (
     FAILURE_WORDS,
@@ -24,6 +25,7 @@ from advisor.domain import (
 from advisor.failures import Analysis
 from advisor.optimizer.cache import EngineCache
 from advisor.optimizer.model import (
+    Column,
     Hardware,
     Model,
     Unsizable,
@@ -54,6 +56,7 @@ class ArchitectureResult:
     # budget's measure (it need not be the design reported, which is chosen by the objective).
     least_cents: int | None = None
     assessment: Assessment | None = None
+    downtime: float = 0.0  # expected Outlook minutes a year down or slowed (min_downtime ranks by it)
 
 
 @dataclass
@@ -122,18 +125,24 @@ def optimize(
     }
     over = {a for a, cents in least.items() if cents > request.budget.amount_cents}
     open_ = {a: m for a, m in models.items() if m.meets_required and a not in over}
-    again = {a: m for a, m in open_.items() if request.objective == "max_goals" or not by_total}
+    again = {a: m for a, m in open_.items() if request.objective != "min_cost" or not by_total}
     for model in again.values():
         model.enforce_budget()
         if request.objective == "min_cost":
             _objective(model, model.total - eps * model.weight + eps * 1e-3 * model.evenness)
+        elif request.objective == "min_downtime" and model.downtime is not None:
+            _objective(model, model.downtime)
         else:
             _objective(model, -model.weight + 1e-6 * eps * model.evenness)
     _solve_stage(again, stats, highs, solver, time_limit)
-    if request.objective == "max_goals" and again:
+    if request.objective in ("max_goals", "min_downtime") and again:
         for model in again.values():
-            best = pulp.value(model.weight) or 0.0
-            model.problem.addConstraint(model.weight >= best - 1e-6, "keep_best_preferred_weight")
+            if request.objective == "max_goals" or model.downtime is None:
+                best = pulp.value(model.weight) or 0.0
+                model.problem.addConstraint(model.weight >= best - 1e-6, "keep_best_preferred_weight")
+            else:
+                fewest = pulp.value(model.downtime) or 0.0
+                model.problem.addConstraint(model.downtime <= fewest + 1e-6, "keep_least_downtime")
             _objective(model, model.total + eps * 1e-3 * model.evenness)
         _solve_stage(again, stats, highs, solver, time_limit)
 
@@ -154,6 +163,14 @@ def optimize(
             result.design, result.quote = design, quote
         result.analysis, result.assessment = assessment.analysis, assessment
         result.weight = column.variant.weight
+        if request.objective == "min_downtime":
+            result.downtime = downtime(
+                assessment.analysis,
+                assessment.doubles,
+                request,
+                catalog,
+                sized_for_failures=not assessment.degraded_by(),
+            )
         result.least_cents = least.get(architecture)
         results[architecture] = result
 
@@ -169,6 +186,8 @@ def optimize(
         index = position[r.spec.name]
         if request.objective == "max_goals":
             return (-r.weight, total, index)
+        if request.objective == "min_downtime":
+            return (round(r.downtime, 6), total, index)
         return (total, -r.weight, index)
 
     feasible = [r for r in results.values() if r.status == "feasible" and r.quote is not None]
@@ -196,13 +215,51 @@ def _build(
     if not found:
         return ArchitectureResult(spec, "not_allowed", [_too_few(spec, request, catalog)])
     kit = hardware(spec, request, catalog, options)
+    found_columns = columns(spec, request, catalog, found, score, cache)
+    lb_downtime: dict[str, float] = {}
+    if request.objective == "min_downtime":
+        found_columns, lb_downtime = _with_downtime(spec, request, catalog, options, found_columns, cache)
     try:
-        selection = select_columns(
-            spec, request, catalog, columns(spec, request, catalog, found, score, cache), kit
-        )
+        selection = select_columns(spec, request, catalog, found_columns, kit)
     except Unsizable as err:
         return ArchitectureResult(spec, "not_allowed", [_unsizable(spec, request, catalog, kit, err.limit)])
+    selection.lb_downtime = lb_downtime
     return build_model(spec, request, catalog, options, kit, selection, with_budget=True)
+
+
+def _with_downtime(
+    spec: ArchitectureSpec,
+    request: Request,
+    catalog: Catalog,
+    options: Options,
+    found: list[Column],
+    cache: EngineCache,
+) -> tuple[list[Column], dict[str, float]]:
+    """The columns with their expected Outlook downtime (objective min_downtime), and what each
+    load-balancer model adds to it: a virtual unit runs on a hypervisor host that fails too."""
+    simulator = cache.simulator
+    out = []
+    for column in found:
+        shape = column.variant.shape
+        minutes = downtime(
+            simulator.analysis(shape),
+            simulator.doubles(shape),
+            request,
+            catalog,
+            sized_for_failures=column.through_failures,
+        )
+        out.append(dataclasses.replace(column, downtime=minutes))
+    extra: dict[str, float] = {}
+    if spec.load_balancer_units and found:
+        shape = found[0].variant.shape
+        hardware_minutes = downtime(simulator.analysis(shape), simulator.doubles(shape), request, catalog)
+        hosts = max(1, min(spec.load_balancer_units, request.environment.hypervisor_hosts))
+        virtual = dataclasses.replace(shape, load_balancer_hosts=hosts)
+        virtual_minutes = downtime(simulator.analysis(virtual), simulator.doubles(virtual), request, catalog)
+        for sku in options.load_balancer_models:
+            if catalog.load_balancers[sku].kind == "virtual":
+                extra[sku] = virtual_minutes - hardware_minutes
+    return out, extra
 
 
 def _hosted(

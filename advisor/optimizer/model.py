@@ -84,6 +84,8 @@ class Column:
     demand: Demand  # of one mailbox server
     cas_demand: Demand  # of one dedicated Client Access server
     fixed: Cents  # what the structure buys besides its servers: witness server, domain controllers
+    # Expected Outlook minutes a year down or slowed (objective min_downtime only; else 0).
+    downtime: float = 0.0
 
     @property
     def servers(self) -> int:
@@ -118,6 +120,7 @@ class Model:
     spares: int = 0
     meets_required: bool = True
     rules: SizingRules | None = field(default=None, repr=False)
+    downtime: pulp.LpAffineExpression | None = None  # expected Outlook minutes (min_downtime)
 
     def lift_budget(self) -> None:
         """Let the cost exceed the budget, to find what the cheapest qualifying design costs."""
@@ -327,11 +330,32 @@ class Hardware:
     def cheapest(self, column: Column, catalog: Catalog) -> Cents | None:
         """What one design of the column costs with the cheapest hardware that meets its need
         (an incumbent for pruning; the model itself decides the hardware)."""
+        priced = self._priced(column)
+        return None if priced is None else priced[0] + column.fixed
+
+    def bound(self, column: Column) -> Cents | None:
+        """Less than any design of the column can cost, upfront and annual each at its least
+        over the hardware that meets the column's need (None when none does)."""
+        priced = self._priced(column)
+        return None if priced is None else priced[1] + column.fixed
+
+    def _priced(self, column: Column) -> tuple[Cents, Cents] | None:
+        """(the cheapest hardware of a column by upfront then annual, the least upfront and the
+        least annual each) for its servers, or None when no hardware meets its need; worked out
+        once per need, as many columns share one (the structure's witness and domain controllers
+        aside)."""
+        key = (column.demand, column.servers, column.cas_demand, column.cas_servers)
+        cache = self.__dict__.setdefault("_priced_by_need", {})
+        if key in cache:
+            found: tuple[Cents, Cents] | None = cache[key]
+            return found
         d = column.demand
         n = column.servers
         best: tuple[int, int] | None = None
+        up = an = -1
         for disk in self._disks:
             count = self._count(d, disk)
+            first = True
             for o in self._offers:  # cheapest first: the first that meets the need is its best
                 if (
                     count <= o.bays
@@ -339,23 +363,32 @@ class Hardware:
                     and d.memory_gb <= o.memory_gb + 1e-9
                     and d.mounts <= o.mounts
                 ):
-                    cost = (
-                        n * (o.price[0] + count * disk.price[0]),
-                        n * (o.price[1] + count * disk.price[1]),
+                    u = n * (o.price[0] + count * disk.price[0])
+                    a = n * (o.price[1] + count * disk.price[1])
+                    if first:
+                        first = False
+                        if best is None or (u, a) < best:
+                            best = (u, a)
+                    if up < 0 or u < up:
+                        up = u
+                    if an < 0 or a < an:
+                        an = a
+        result: tuple[Cents, Cents] | None = None
+        if best is not None:
+            cheapest, least = Cents(*best), Cents(up, an)
+            if not column.cas_servers:
+                result = (cheapest, least)
+            else:
+                need = column.cas_demand.megacycles
+                cas = [price for mc, price in self._cas_offers if need <= mc + 1e-9]
+                if cas:
+                    m = column.cas_servers
+                    result = (
+                        cheapest + Cents(*cas[0]) * m,
+                        least + Cents(min(c[0] for c in cas), min(c[1] for c in cas)) * m,
                     )
-                    if best is None or cost < best:
-                        best = cost
-                    break
-        if best is None:
-            return None
-        total = Cents(*best) + column.fixed
-        if not column.cas_servers:
-            return total
-        need = column.cas_demand.megacycles
-        cas = next((price for mc, price in self._cas_offers if need <= mc + 1e-9), None)
-        if cas is None:
-            return None
-        return total + Cents(*cas) * column.cas_servers
+        cache[key] = result
+        return result
 
     def offered(self, column: Column, client_access: bool = False) -> list[Platform]:
         """The platforms a column's model weighs for its mailbox (or Client Access) servers:
@@ -377,37 +410,6 @@ class Hardware:
     @cached_property
     def _cas_platforms(self) -> list[tuple[Platform, float]]:
         return [(p, platform_megacycles(p.model, self.rules)) for p in self.cas]
-
-    def bound(self, column: Column) -> Cents | None:
-        """Less than any design of the column can cost, upfront and annual each at its least
-        over the hardware that meets the column's need (None when none does)."""
-        d = column.demand
-        n = column.servers
-        up: int | None = None
-        an: int | None = None
-        for disk in self._disks:
-            count = self._count(d, disk)
-            for o in self._offers:
-                if (
-                    count <= o.bays
-                    and d.megacycles <= o.megacycles + 1e-9
-                    and d.memory_gb <= o.memory_gb + 1e-9
-                    and d.mounts <= o.mounts
-                ):
-                    u = n * (o.price[0] + count * disk.price[0])
-                    a = n * (o.price[1] + count * disk.price[1])
-                    up = u if up is None else min(up, u)
-                    an = a if an is None else min(an, a)
-        if up is None or an is None:
-            return None
-        total = Cents(up, an) + column.fixed
-        if not column.cas_servers:
-            return total
-        need = column.cas_demand.megacycles
-        cas = [price for mc, price in self._cas_offers if need <= mc + 1e-9]
-        if not cas:
-            return None
-        return total + Cents(min(c[0] for c in cas), min(c[1] for c in cas)) * column.cas_servers
 
 
 def hardware(spec: ArchitectureSpec, request: Request, catalog: Catalog, options: Options) -> Hardware:
@@ -439,6 +441,8 @@ class Selection:
 
     columns: list[Column]
     meets_required: bool
+    # Expected Outlook minutes a year a load-balancer model adds (min_downtime; by SKU).
+    lb_downtime: dict[str, float] = field(default_factory=dict)
 
 
 def select_columns(
@@ -470,7 +474,7 @@ def select_columns(
     # left out when one of them has at least its preferred weight for less than the least its
     # own hardware can cost (upfront and annual each), strictly less in one.
     incumbents = _frontier(
-        [(c.variant.weight, cost) for c in pool if (cost := kit.cheapest(c, catalog)) is not None]
+        [(c.variant.weight, cost, c.downtime) for c in pool if (cost := kit.cheapest(c, catalog)) is not None]
     )
     kept = []
     for column in pool:
@@ -479,22 +483,26 @@ def select_columns(
             continue
         beaten = any(
             weight >= column.variant.weight
+            and downtime <= column.downtime
             and cost.upfront <= floor.upfront
             and cost.annual <= floor.annual
             and (cost.upfront < floor.upfront or cost.annual < floor.annual)
-            for weight, cost in incumbents
+            for weight, cost, downtime in incumbents
         )
         if not beaten:
             kept.append(column)
     return Selection(kept, bool(qualifying))
 
 
-def _frontier(designs: list[tuple[float, Cents]]) -> list[tuple[float, Cents]]:
-    """The designs no other one beats on weight, upfront and annual cost all at once."""
-    kept: list[tuple[float, Cents]] = []
-    for weight, cost in sorted(designs, key=lambda d: (d[1].upfront, d[1].annual, -d[0])):
-        if not any(w >= weight and c.upfront <= cost.upfront and c.annual <= cost.annual for w, c in kept):
-            kept.append((weight, cost))
+def _frontier(designs: list[tuple[float, Cents, float]]) -> list[tuple[float, Cents, float]]:
+    """The designs no other one beats on weight, upfront and annual cost and downtime at once."""
+    kept: list[tuple[float, Cents, float]] = []
+    for weight, cost, downtime in sorted(designs, key=lambda d: (d[1].upfront, d[1].annual, -d[0], d[2])):
+        if not any(
+            w >= weight and c.upfront <= cost.upfront and c.annual <= cost.annual and t <= downtime
+            for w, c, t in kept
+        ):
+            kept.append((weight, cost, downtime))
     return kept
 
 
@@ -647,6 +655,10 @@ def build_model(
     annual = _sum(an, cals.annual)
     total = upfront + request.horizon_years * annual
     weight = _sum([(x, c.variant.weight) for x, c in chosen if c.variant.weight])
+    downtime = _sum(
+        [(x, c.downtime) for x, c in chosen if c.downtime]
+        + [(b, selection.lb_downtime[sku]) for sku, b in lb.items() if selection.lb_downtime.get(sku)]
+    )
     evenness = _sum([(x, c.layout.worst_active / max(1, c.variant.shape.databases)) for x, c in chosen])
     overrun = None
     if with_budget:
@@ -678,6 +690,7 @@ def build_model(
         store.spare_disks,
         selection.meets_required,
         rules,
+        downtime,
     )
 
 
