@@ -70,12 +70,14 @@ def causes_of(component: Component, request: Request, figures: AvailabilityFigur
     else:
         return ()
     appliance = ("virtual" if component.hosted_on else "hardware") if kind == "load_balancer" else None
+    hosts = "several" if request.environment.hypervisor_hosts > 1 else "one"
     return tuple(
         c
         for c in figures.causes
         if c.kind == kind
         and (c.appliance is None or c.appliance == appliance)
         and (c.storage is None or c.storage == request.storage)
+        and (c.hosts is None or c.hosts == hosts)
     )
 
 

@@ -191,6 +191,7 @@ def _availability(raw: dict[str, Any]) -> AvailabilityFigures:
                 c["basis"],
                 c["appliance"],
                 c["storage"],
+                c["hosts"],
             )
             for c in raw["cause"]
         ),

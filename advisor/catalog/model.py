@@ -155,6 +155,7 @@ class Cause:
     basis: str
     appliance: str | None = None  # load balancers: only for hardware or virtual appliances
     storage: str | None = None  # databases: only with raid or jbod
+    hosts: str | None = None  # hypervisor hosts: only with one host, or with several
 
 
 @dataclass(frozen=True)

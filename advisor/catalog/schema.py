@@ -307,6 +307,7 @@ class CauseSchema(_Strict):
     repair_hours = StrictNumber(required=True, validate=validate.Range(min=0, max=10_000))
     appliance = fields.String(load_default=None, validate=validate.OneOf(["hardware", "virtual"]))
     storage = fields.String(load_default=None, validate=validate.OneOf(["raid", "jbod"]))
+    hosts = fields.String(load_default=None, validate=validate.OneOf(["one", "several"]))
     basis = _text()
 
 
