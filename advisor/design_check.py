@@ -168,6 +168,8 @@ def complete_design(
                 f"{', '.join(offered_disks)}",
             )
         )
+    # Windows is priced per server, processor, processor pair or core pack: an edition left out
+    # is the cheapest per server of the design's model, so it is chosen once the model is.
     windows = _edition(
         given.windows_edition,
         "windows_edition",
@@ -274,10 +276,18 @@ def complete_design(
     demand = sizing.demand(through)
     server_model = given.server_model or _fitting_model(catalog, request, demand, limits[exchange], problems)
     disk_model, disks = _disks(given, catalog, request, demand, server_model)
+    if given.windows_edition is None:
+        windows = _per_server_cheapest(
+            catalog, platform.windows_version, options.windows_editions, server_model
+        )
     if spec.dedicated_client_access:
         cas_model = given.cas_server_model or _fitting_model(
             catalog, request, sizing.demand(through, client_access=True), 0, problems, client_access=True
         )
+        if given.cas_windows_edition is None and cas_windows is not None:
+            cas_windows = _per_server_cheapest(
+                catalog, platform.windows_version, options.cas_windows_editions, cas_model
+            )
     design = Design(
         spec=spec,
         exchange_servers=n,
@@ -405,6 +415,17 @@ def _disks(
         catalog.disk_models(request.platform.exchange_version), key=lambda d: (reach(d), -d.item.price_cents)
     )
     return closest.item.sku, given.disks_per_server if given.disks_per_server is not None else bays
+
+
+def _per_server_cheapest(catalog: Catalog, version: str, editions: tuple[str, ...], model: str) -> str:
+    """The Windows edition that costs least for one server of `model`."""
+    server = catalog.servers[model]
+    return min(
+        editions,
+        key=lambda e: (
+            catalog.windows[(version, e)].price_cents * catalog.windows_licences(version, e, server)
+        ),
+    )
 
 
 def _edition(

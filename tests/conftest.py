@@ -48,6 +48,15 @@ def make_request(**changes: Any) -> dict[str, Any]:
     return request
 
 
+def dearer_windows_2008(licences: str) -> str:
+    """The shipped licences.toml with every Windows Server 2008 and 2008 R2 licence of Enterprise
+    or Datacenter 1,000 dearer (Enterprise 3,999 a server, Datacenter 2,999 a processor), and
+    the Exchange Enterprise server licences priced 3,999 with them."""
+    assert licences.count("price = 2999.00") == 2  # the two Datacenter editions
+    dearer = licences.replace("price = 3999.00", "price = 4999.00")
+    return dearer.replace("price = 2999.00", "price = 3999.00")
+
+
 def load_example(name: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((EXAMPLES / name).read_text())
     return data

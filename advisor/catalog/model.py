@@ -124,17 +124,19 @@ class ExchangeFacts:
 
 @dataclass(frozen=True)
 class LicenceUnit:
-    """What one Windows Server licence covers: a server, two processors, or a pack of cores
+    """What one Windows Server licence covers: a server, a processor, two processors, or a pack of cores
     (2016 and later: every physical core, at least `min_cores_per_processor` per processor and
     `min_cores_per_server` per server)."""
 
-    per: str = "server"  # server, two_processors, core_pack
+    per: str = "server"  # server, processor, two_processors, core_pack
     pack_cores: int = 2
     min_cores_per_processor: int = 8
     min_cores_per_server: int = 16
 
     def units(self, model: ServerModel) -> int:
         """Licences one server of the model needs."""
+        if self.per == "processor":
+            return model.sockets
         if self.per == "two_processors":
             return math.ceil(model.sockets / 2)
         if self.per == "core_pack":

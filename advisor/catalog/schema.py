@@ -64,7 +64,7 @@ class WindowsLicenceSchema(PricedSchema):
     edition = fields.String(required=True, validate=validate.OneOf(WINDOWS_EDITIONS))
     # What one licence covers: a server, two processors, or a pack of cores (2016 and later).
     per = fields.String(
-        load_default="server", validate=validate.OneOf(["server", "two_processors", "core_pack"])
+        load_default="server", validate=validate.OneOf(["server", "processor", "two_processors", "core_pack"])
     )
     pack_cores = StrictInteger(load_default=2, validate=validate.Range(min=1, max=64))
     min_cores_per_processor = StrictInteger(load_default=8, validate=validate.Range(min=0, max=512))

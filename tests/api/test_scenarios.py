@@ -25,7 +25,7 @@ from advisor.api.schemas import (
 from advisor.app import create_app
 from advisor.exports import FORMATS
 from advisor.storage import ScenarioStore, make_engine
-from tests.conftest import make_request
+from tests.conftest import dearer_windows_2008, make_request
 
 PROBLEM = "application/problem+json"
 ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -271,11 +271,11 @@ def test_deleting_answers_204_and_the_link_stops_working(client: FlaskClient) ->
 
 
 def _newer_catalog(catalog_copy: Path) -> Path:
-    """The shipped catalog one version on, with Windows Server 2008 R2 Enterprise 1,000 dearer."""
+    """The shipped catalog one version on, with every Windows Server 2008 and 2008 R2 licence 1,000 dearer."""
     licences = catalog_copy / "licences.toml"
-    licences.write_text(licences.read_text().replace("price = 3999.00", "price = 4999.00"))
+    licences.write_text(dearer_windows_2008(licences.read_text()))
     header = catalog_copy / "catalog.toml"
-    header.write_text(header.read_text().replace('version = "2026.11.1"', 'version = "2027.01.1"'))
+    header.write_text(header.read_text().replace('version = "2026.12.1"', 'version = "2027.01.1"'))
     return catalog_copy
 
 
@@ -295,7 +295,7 @@ def test_repricing_saves_a_new_scenario_against_the_current_catalog_and_shows_th
     assert fresh["catalog"]["version"] == "2027.01.1"
     changes = fresh["differences"]
     assert (changes["catalog"]["before"]["version"], changes["catalog"]["after"]["version"]) == (
-        "2026.11.1",
+        "2026.12.1",
         "2027.01.1",
     )
     pair = next(a for a in changes["architectures"] if a["architecture"] == "dag_cas_array_lb_pair")

@@ -100,7 +100,7 @@ def test_the_pdf_says_degraded_and_how_far_a_server_runs_past_its_sizing(degrade
     assert re.search(
         r"ex-2 Exchange server ex-2 \(Mailbox, Client Access and Hub Transport\) degraded degraded", text
     )
-    assert "PAST SIZING memory at 104% of its sizing (33.3 of 32 GB) when ex-2 fails" in text
+    assert "PAST SIZING memory at 139% of its sizing (44.4 of 32 GB) when ex-2 fails" in text
 
 
 def test_the_pdf_fills_a_degraded_cell_with_a_colour_of_its_own(degraded: Comparison) -> None:
@@ -165,12 +165,12 @@ def test_each_design_sheet_has_its_servers_capacity_and_load_marked_past_sizing(
         1000,
     )
     assert ex1["Memory (GB)"]["Capacity"] == 32
-    assert ex1["Memory (GB)"]["After the worst failure"] == pytest.approx(33.3)
+    assert ex1["Memory (GB)"]["After the worst failure"] == pytest.approx(44.4)
     assert ex1["Memory (GB)"]["Within capacity"] == "no" and ex1["Disk IOPS"]["Within capacity"] == "yes"
     assert {r["Server failed"] for r in ex1.values()} == {"ex-2"}
     assert ex1["Active mailboxes"]["Notes"] == (
         "SRV-ENTRY-1S: Mailbox, Client Access and Hub Transport. "
-        "PAST SIZING: memory at 104% of its sizing (33.3 of 32 GB) when ex-2 fails"
+        "PAST SIZING: memory at 139% of its sizing (44.4 of 32 GB) when ex-2 fails"
     )
     assert len(rows) == 6 * len(column.servers)
 
@@ -222,7 +222,7 @@ def test_a_degraded_scenario_cell_says_degraded_on_a_fill_of_its_own(
     assert row[outlook].fill.fgColor.rgb == "FF" + OUTCOME_COLOURS["degraded"].lstrip("#")
     survivors = row[head.index("Load on the surviving servers")].value
     assert survivors.startswith("ex-2 then carries 1,000 active mailboxes")
-    assert "past its sizing: memory at 104%" in survivors
+    assert "past its sizing: memory at 139%" in survivors
 
 
 def test_the_csv_summary_has_each_designs_server_load(six: Comparison, degraded: Comparison) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from advisor.architectures import names, spec
+from advisor.catalog import Catalog
 from advisor.domain import InvalidInput
 from advisor.topology import Shape
 from tests.conftest import load_example, make_request
@@ -41,7 +42,9 @@ def test_the_seed_case_costs_what_its_bill_of_materials_says(advisor: Any) -> No
 
 
 @pytest.mark.parametrize("architecture", ARCHITECTURES)
-def test_an_empty_design_takes_the_smallest_valid_values(advisor: Any, architecture: str) -> None:
+def test_an_empty_design_takes_the_smallest_valid_values(
+    advisor: Any, catalog: Catalog, architecture: str
+) -> None:
     design = analyze(advisor, architecture)["design"]
     assert design["exchange_servers"] == (1 if architecture == "single_server" else 2)
     assert design["dedicated_cas_servers"] == (2 if architecture == "dedicated_cas_wnlb" else 0)
@@ -49,7 +52,29 @@ def test_an_empty_design_takes_the_smallest_valid_values(advisor: Any, architect
         architecture, 0
     )
     if architecture != "single_server":
-        assert design["windows_edition"] == "enterprise"
+        # The cheapest edition that clusters, per server of the design's model: Datacenter is
+        # priced per processor on 2008 R2, Enterprise per server.
+        model = catalog.servers[design["server_model"]]
+        per_server = {
+            e: catalog.windows[("2008R2", e)].price_cents * catalog.windows_licences("2008R2", e, model)
+            for e in ("enterprise", "datacenter")
+        }
+        assert design["windows_edition"] == min(per_server, key=per_server.__getitem__)
+
+
+@pytest.mark.parametrize(
+    ("server_model", "edition"), [("SRV-ENTRY-1S", "datacenter"), ("SRV-MID-2S", "enterprise")]
+)
+def test_a_dag_left_to_choose_takes_the_windows_edition_that_costs_least_for_its_servers_processors(
+    advisor: Any, server_model: str, edition: str
+) -> None:
+    # 2008 R2 Datacenter is 2,999 a processor, Enterprise 3,999 a server.
+    result = analyze(advisor, "dag_only", {"server_model": server_model})
+    assert result["design"]["windows_edition"] == edition
+    windows = [line for line in result["bill_of_materials"] if line["sku"].startswith("WS2008R2-")]
+    assert (
+        sum(line["upfront"] for line in windows) == {"datacenter": 2 * 2999, "enterprise": 2 * 3999}[edition]
+    )
 
 
 @pytest.mark.parametrize(
@@ -114,7 +139,7 @@ def test_a_design_sized_for_normal_operation_only_is_degraded_by_a_server_failur
     )
     lost = next(s for s in result["failure_scenarios"] if s["component"] == "ex-1")
     assert lost["outcomes"]["outlook"] == "degraded"
-    assert "ex-2 needs 104% of the memory it is sized for with ex-1 down" in lost["explanation"]
+    assert "ex-2 needs 139% of the memory it is sized for with ex-1 down" in lost["explanation"]
     assert result["goals"][0]["met"] is False and result["goals"][0]["worst_outcome"] == "degraded"
 
 
@@ -126,7 +151,9 @@ def test_a_design_past_its_sizing_before_any_failure_says_so_first(advisor: Any)
         mailboxes=1900,
         mailbox_profile=HEAVY,
     )
-    assert design_notes(result)[0].startswith("Undersized: ex-1 needs 122% of the disk IOPS")
+    assert design_notes(result)[0].startswith(
+        "Undersized: ex-1 needs 133% of the memory it is sized for in normal operation"
+    )
     assert not result["servers"][0]["normal"]["within_sizing"]
 
 

@@ -19,7 +19,7 @@ from advisor.schemas import (
 )
 from advisor.service import Advisor
 from advisor.storage import ScenarioStore
-from tests.conftest import make_request
+from tests.conftest import dearer_windows_2008, make_request
 
 
 @pytest.fixture
@@ -88,16 +88,16 @@ def test_a_stored_result_does_not_change_when_the_catalog_changes_and_repricing_
 ) -> None:
     saved = save(Scenarios(Advisor(registry), store), {"name": "before", "request": make_request()})
     licences = catalog_copy / "licences.toml"
-    licences.write_text(licences.read_text().replace("price = 3999.00", "price = 4999.00"))
+    licences.write_text(dearer_windows_2008(licences.read_text()))
     header = catalog_copy / "catalog.toml"
-    header.write_text(header.read_text().replace('version = "2026.11.1"', 'version = "2027.01.1"'))
+    header.write_text(header.read_text().replace('version = "2026.12.1"', 'version = "2027.01.1"'))
     newer = Scenarios(Advisor(CatalogRegistry(own=catalog_copy)), store)
     original = newer.get(saved.id)
     assert original.result == saved.result
     fresh, changes = newer.reprice(original, parse_stored_request(original.request))
     assert fresh.id != saved.id and fresh.repriced_from == saved.id
-    assert fresh.catalog.version == "2027.01.1" and store.get(saved.id).catalog.version == "2026.11.1"
-    assert changes.catalog.before.version == "2026.11.1"
+    assert fresh.catalog.version == "2027.01.1" and store.get(saved.id).catalog.version == "2026.12.1"
+    assert changes.catalog.before.version == "2026.12.1"
     pair = next(a for a in changes.architectures if a.architecture == "dag_cas_array_lb_pair")
     assert pair.cost_change is not None and pair.cost_change.upfront_cents == 2 * 1000_00
 

@@ -17,7 +17,7 @@ from tests.conftest import make_request
 
 # A result the store keeps: what the advisor answered for the base request (typed).
 RESPONSE: Recommendations = Recommendations(
-    CatalogRef("default", "2026.11.1", "USD", "2026-11-25"), (), (), None
+    CatalogRef("default", "2026.12.1", "USD", "2026-11-25"), (), (), None
 )
 
 

@@ -129,7 +129,7 @@ def test_a_degraded_failure_reads_as_degraded_without_colour(client: FlaskClient
     ex2 = next(row for row in scenarios.rows if row["If this fails…"].startswith("Exchange server ex-2"))
     assert ex2["Outlook"] == "↓ Degraded" and ex2["Outlook"] != "↻ Failover"
     assert "ex-1 then carries 1,000 active mailboxes" in ex2["Why"]
-    assert "past its sizing: memory at 104% of its sizing (33.3 of 32 GB)" in ex2["Why"]
+    assert "past its sizing: memory at 139% of its sizing (44.4 of 32 GB)" in ex2["Why"]
     assert 'class="outcome outcome-degraded"><span aria-hidden="true">↓</span> Degraded' in section
 
 
@@ -141,7 +141,7 @@ def test_a_server_past_its_sizing_says_how_far_and_after_which_failure(
     assert not report["worst_failure"]["within_sizing"]
     rows = {row["Server"]: row for row in table(card(html, 1), "servers").rows}
     row = rows["ex-1"]
-    assert row["Sizing"] == "▲ Past sizing memory at 104% of its sizing (33.3 of 32 GB) when ex-2 fails"
+    assert row["Sizing"] == "▲ Past sizing memory at 139% of its sizing (44.4 of 32 GB) when ex-2 fails"
     assert row["After the worst failure"].startswith("1,000 active mailboxes")
     assert f"{report['capacity']['mailboxes']} mailboxes" in row["Capacity"]
     assert 'class="past-row"' in card(html, 1)
@@ -165,7 +165,7 @@ def test_a_saved_scenario_shows_the_stored_servers_and_layout(client: FlaskClien
     scenario = saved_id(client, unique("Degraded DAG"), **DEGRADED)
     html = client.get(f"/scenarios/{scenario}").get_data(as_text=True)
     rows = {row["Server"]: row for row in table(card(html, 1), "servers").rows}
-    assert rows["ex-1"]["Sizing"].startswith("▲ Past sizing memory at 104%")
+    assert rows["ex-1"]["Sizing"].startswith("▲ Past sizing memory at 139%")
     layout = {row["Database"]: row for row in table(card(html, 1), "layout").rows}
     assert layout["db-1"]["ex-1"] == "1 active"
     assert "↓ Degraded" in card(html, 1)
