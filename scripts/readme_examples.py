@@ -19,17 +19,23 @@ BLOCK = re.compile(r"(<!-- example: (?P<command>[^>]+?) -->\n)```json\n.*?\n```\
 
 
 def summary(response: dict[str, Any]) -> dict[str, Any]:
-    """The recommend excerpt the README shows: ranks, costs, single points of failure, statuses."""
+    """The recommend excerpt the README shows: the products' support, ranks, servers and editions,
+    costs, single points of failure, statuses."""
+    recommendations = response["recommendations"]
     return {
+        "lifecycle": recommendations[0]["lifecycle"] if recommendations else [],
         "minimum_budget": response["minimum_budget"],
         "recommendations": [
             {
                 "rank": r["rank"],
                 "architecture": r["architecture"],
+                "design": {
+                    k: r["design"][k] for k in ("exchange_servers", "windows_edition", "exchange_edition")
+                },
                 "cost": {k: r["cost"][k] for k in ("upfront", "annual", "total", "budget_left")},
                 "single_points_of_failure": [s["component"] for s in r["single_points_of_failure"]],
             }
-            for r in response["recommendations"]
+            for r in recommendations
         ],
         "weighed": [{"architecture": w["architecture"], "status": w["status"]} for w in response["weighed"]],
     }

@@ -150,3 +150,25 @@ def test_change_the_inputs_opens_the_form_filled_with_the_request(client: FlaskC
     form = page_of(client, change.group(1).replace("&amp;", "&"))
     assert 'name="budget.amount" value="41000"' in form
     assert 'name="project.name" value="Second try"' in form
+
+
+def lifecycle_block(page: str) -> str:
+    found = re.search(r'<section class="lifecycle-warning".*?</section>', page, re.S)
+    return text_of(found.group(0)) if found else ""
+
+
+def test_a_result_on_products_out_of_support_warns_before_the_verdict(client: FlaskClient) -> None:
+    page = page_of(client, result_url(client, **{"exchange.version": "2016", "windows.version": "2016"}))
+    block = lifecycle_block(page)
+    assert "Exchange Server 2016 left extended support on 2025-10-14" in block
+    assert page.index('class="lifecycle-warning"') < page.index('class="verdict')
+    seed = lifecycle_block(page_of(client, result_url(client)))
+    assert "Exchange Server 2010 left extended support on 2020-10-13" in seed
+    assert "Windows Server 2008 R2 left extended support on 2020-01-14" in seed
+
+
+def test_a_result_on_se_and_windows_2025_has_no_lifecycle_warning(client: FlaskClient) -> None:
+    page = page_of(client, result_url(client, **{"exchange.version": "SE", "windows.version": "2025"}))
+    assert lifecycle_block(page) == "" and "Out of support" not in page
+    assert "DAG behind a load-balancer pair" in page  # the version's own architectures are weighed
+    assert "CAS array" not in text_of(page.split('id="weighed"', 1)[1])
