@@ -50,14 +50,22 @@ def _support(catalog: Catalog, kind: str, version: str, day: str) -> str:
     return f"out of support since {entry.end_of_support}"
 
 
-def _label(name: str, support: str) -> str:
-    return f"{name} ({support})" if support else name
+def _label(catalog: Catalog, kind: str, version: str, name: str, day: str) -> str:
+    """A menu option: the product and, briefly, its support on `day`."""
+    entry = catalog.lifecycle.get((kind, version))
+    if entry is None:
+        return name
+    if entry.end_of_support is None:
+        return f"{name} (supported)"
+    if entry.supported_on(day):
+        return f"{name} (supported to {entry.end_of_support})"
+    return f"{name} (ended {entry.end_of_support})"
 
 
 def exchange_options(catalog: Catalog, day: str) -> list[VersionOption]:
     """Every Exchange version the catalog plans, with its support on `day` (an ISO date)."""
     return [
-        VersionOption(v, _label(f"Exchange {v}", _support(catalog, "exchange", v, day)))
+        VersionOption(v, _label(catalog, "exchange", v, f"Exchange {v}", day))
         for v in EXCHANGE_VERSIONS
         if v in catalog.exchange
     ]
@@ -70,7 +78,7 @@ def windows_options(catalog: Catalog, day: str) -> list[VersionOption]:
         known = (e for e in EXCHANGE_VERSIONS if e in catalog.exchange)
         runs = [e for e in known if w in catalog.exchange[e].windows_versions]
         if runs:
-            label = _label(f"Windows Server {windows_name(w)}", _support(catalog, "windows", w, day))
+            label = _label(catalog, "windows", w, f"Windows Server {windows_name(w)}", day)
             options.append(VersionOption(w, label, " ".join(runs)))
     return options
 

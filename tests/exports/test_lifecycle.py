@@ -109,3 +109,16 @@ def test_the_json_names_every_product_out_of_support_with_its_date(
         out = [entry for entry in design["lifecycle"] if not entry["supported"]]
         assert [entry["product"] for entry in out] == list(ended)
         assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", entry["end_of_support"]) for entry in out)
+
+
+@pytest.mark.parametrize(("exchange", "windows"), [("2013", "2012R2"), ("2019", "2022"), ("SE", "2025")])
+def test_the_pdf_of_a_later_version_draws_its_namespace_not_a_cas_array(
+    advisor: Any, exchange: str, windows: str
+) -> None:
+    request = {**request_for(exchange, windows), "alternatives": 3}
+    comparison = comparison_from_request(advisor, request, today=TODAY)
+    pages = PdfReader(io.BytesIO(render("pdf", comparison).content)).pages
+    text = flat("\n".join(p.extract_text() for p in pages))
+    assert "RpcClientAccessServer" not in text and "CAS array" not in text
+    assert "Mailbox, CAS, Hub" not in text
+    assert ("Mailbox, CAS" in text) is (exchange == "2013")

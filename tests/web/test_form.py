@@ -224,10 +224,8 @@ def test_each_exchange_version_states_its_support_windows_limits_and_architectur
     assert "subscription" in facts["SE"] and "subscription" not in facts["2019"]
     before = dict(version_menus(catalog, "2025-06-01").exchange)  # the quote's date decides
     assert before["2016"] == "Exchange 2016 (supported to 2025-10-14)"
-    assert before["SE"] == "Exchange SE (supported while kept on the current update)"
-    assert dict(version_menus(catalog, "2026-01-01").exchange)["2019"].endswith(
-        "(out of support since 2025-10-14)"
-    )
+    assert before["SE"] == "Exchange SE (supported)"
+    assert dict(version_menus(catalog, "2026-01-01").exchange)["2019"] == "Exchange 2019 (ended 2025-10-14)"
 
 
 def test_the_windows_help_states_every_exchange_versions_windows_as_the_catalog_holds_them(

@@ -172,3 +172,16 @@ def test_a_result_on_se_and_windows_2025_has_no_lifecycle_warning(client: FlaskC
     assert lifecycle_block(page) == "" and "Out of support" not in page
     assert "DAG behind a load-balancer pair" in page  # the version's own architectures are weighed
     assert "CAS array" not in text_of(page.split('id="weighed"', 1)[1])
+
+
+def test_a_result_on_a_later_version_speaks_of_its_namespace_not_of_a_cas_array(client: FlaskClient) -> None:
+    for exchange, windows in (("2013", "2012R2"), ("2019", "2022"), ("SE", "2025")):
+        versions = {"exchange.version": exchange, "windows.version": windows}
+        url = result_url(client, **versions, **{"budget.amount": "200000"})
+        text = text_of(page_of(client, url))
+        assert "RpcClientAccessServer" not in text and "CAS array" not in text, exchange
+        assert "the client namespace" in text, exchange
+        for rank in (1, 2, 3):
+            svg = client.get(url.replace("/result?", f"/result/diagram-{rank}.svg?")).get_data(as_text=True)
+            assert "RpcClientAccessServer" not in svg and "CAS array" not in svg, (exchange, rank)
+            assert "Hub" not in svg, (exchange, rank)
