@@ -251,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
                 parsed = parse_request(data)
                 out = dump_recommendations(advisor.recommend(parsed, write_lp=args.write_lp))
             _say_when_nothing_is_recommended(out, data)
-            _warn_out_of_support(advisor.lifecycle(parsed))
+            if out["recommendations"]:  # a design is printed: say if it is on a retired product
+                _warn_out_of_support(advisor.lifecycle(parsed))
         elif args.command == "analyze":
             data = _read_json(args.file)
             from advisor.contract.responses import dump_analysis
@@ -319,8 +320,8 @@ def _suggesting(command: str, file: str, data: Any) -> Iterator[None]:
 
 
 def _warn_out_of_support(support: Iterable[LifecycleReport]) -> None:
-    """A request on a product out of support says so on standard error, whatever is printed or
-    written (the JSON has it in each design's `lifecycle` and first among its notes)."""
+    """Designs on a product out of support say so on standard error, whether printed as JSON or
+    written as a quote (the JSON has it in each design's `lifecycle` and first among its notes)."""
     for entry in support:
         if not entry.supported:
             print(
