@@ -7,7 +7,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from advisor import jsontext
 from advisor.catalog.loader import InvalidCatalog, load_catalog
 from advisor.catalog.registry import ENV_CATALOG, CatalogRegistry, shipped_catalogs_dir
-from advisor.domain import SOLVERS, FieldProblem, InvalidInput, SolverFailed, UnknownCatalog
+from advisor.domain import SOLVERS, FieldProblem, InvalidInput, LifecycleReport, SolverFailed, UnknownCatalog
 
 if TYPE_CHECKING:
     from advisor.service import Advisor
@@ -248,17 +248,20 @@ def main(argv: list[str] | None = None) -> int:
                 from advisor.contract.responses import dump_recommendations
                 from advisor.schemas import parse_request
 
-                out = dump_recommendations(advisor.recommend(parse_request(data), write_lp=args.write_lp))
+                parsed = parse_request(data)
+                out = dump_recommendations(advisor.recommend(parsed, write_lp=args.write_lp))
             _say_when_nothing_is_recommended(out, data)
-            _warn_out_of_support(out["recommendations"][0] if out["recommendations"] else {})
+            if out["recommendations"]:  # a design is printed: say if it is on a retired product
+                _warn_out_of_support(advisor.lifecycle(parsed))
         elif args.command == "analyze":
             data = _read_json(args.file)
             from advisor.contract.responses import dump_analysis
             from advisor.schemas import parse_analysis
 
             with _suggesting(args.command, args.file, data):
-                out = dump_analysis(_advisor(args.catalog).analyze(parse_analysis(data)))
-            _warn_out_of_support(out)
+                report = _advisor(args.catalog).analyze(parse_analysis(data))
+                out = dump_analysis(report)
+            _warn_out_of_support(report.lifecycle)
         elif args.command == "catalog":
             return _check(args.path)
         elif args.command == "db":
@@ -316,13 +319,13 @@ def _suggesting(command: str, file: str, data: Any) -> Iterator[None]:
         raise InvalidInput(problems) from None
 
 
-def _warn_out_of_support(report: dict[str, Any]) -> None:
-    """A design on a product out of support says so on standard error too (the JSON has it in
-    `lifecycle` and first among the notes)."""
-    for entry in report.get("lifecycle", ()):
-        if not entry["supported"]:
+def _warn_out_of_support(support: Iterable[LifecycleReport]) -> None:
+    """Designs on a product out of support say so on standard error, whether printed as JSON or
+    written as a quote (the JSON has it in each design's `lifecycle` and first among its notes)."""
+    for entry in support:
+        if not entry.supported:
             print(
-                f"advisor: warning: {entry['product']} is out of support since {entry['end_of_support']} "
+                f"advisor: warning: {entry.product} is out of support since {entry.end_of_support} "
                 "(rule lifecycle.support)",
                 file=sys.stderr,
             )
@@ -362,7 +365,9 @@ def _export(advisor: Advisor, args: argparse.Namespace, data: Any) -> int:
         raise InvalidInput(
             [_problem("--output", f"--format {args.format} writes a binary file: give --output PATH")]
         )
-    rendered = quote(advisor, parse_request(data), args.format, args.picks, paper=args.paper)
+    parsed = parse_request(data)
+    rendered = quote(advisor, parsed, args.format, args.picks, paper=args.paper)
+    _warn_out_of_support(advisor.lifecycle(parsed))
     if args.output is None:
         sys.stdout.buffer.write(rendered.content)
         return EXIT_OK

@@ -276,7 +276,7 @@ def design_report(
     day = today or date.today().isoformat()
     support = lifecycle_reports(request, catalog, day)
     extra = [
-        *lifecycle_notes(support, day),
+        *lifecycle_notes(support),
         *(extra_notes or []),
         *sizing_notes(design, assessment, request, catalog),
     ]
@@ -310,12 +310,12 @@ def lifecycle_reports(request: Request, catalog: Catalog, day: str) -> tuple[Lif
     return tuple(found)
 
 
-def lifecycle_notes(support: tuple[LifecycleReport, ...], day: str) -> list[str]:
-    """A warning, first among the notes, for each product out of support on `day`."""
+def lifecycle_notes(support: tuple[LifecycleReport, ...]) -> list[str]:
+    """A warning, first among the notes, for each product out of support (on the day `support`
+    was looked up; the sentence names no day, so a quote reads the same whenever it is re-run)."""
     return [
         f"Out of support: {s.product} left extended support on {s.end_of_support}, so it gets no "
-        f"security updates as of {day}; plan the migration, or price a supported version "
-        "(rule lifecycle.support)."
+        "security updates; plan the migration, or price a supported version (rule lifecycle.support)."
         for s in support
         if not s.supported
     ]

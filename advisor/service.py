@@ -4,6 +4,7 @@ reference views of price books and architectures. Domain values in, typed result
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from advisor.domain import (
     DesignReport,
     FieldProblem,
     InvalidInput,
+    LifecycleReport,
     MinimumBudget,
     Quote,
     Recommendation,
@@ -30,7 +32,7 @@ from advisor.optimizer import EngineCache, Highs, Optimization, optimize
 from advisor.optimizer.solve import time_budget as time_budget  # the edges bound a request with it
 from advisor.pricing import bill_of_materials
 from advisor.reference import ArchitectureProfiles, CatalogDetail, CatalogEntry
-from advisor.report import catalog_ref, cost_report, design_report, spof_reports
+from advisor.report import catalog_ref, cost_report, design_report, lifecycle_reports, spof_reports
 from advisor.tradeoffs import Candidate, budget_step, frontier, versus_first
 
 if TYPE_CHECKING:
@@ -72,6 +74,19 @@ class Advisor:
                 ]
             )
         return catalog
+
+    def check_platform(self, request: Request) -> Catalog:
+        """The request's catalog, once the catalog says its Exchange runs on its Windows;
+        InvalidInput naming both fields and the versions that fit otherwise."""
+        catalog = self.catalog_for(request)
+        check_platform(request, catalog)
+        return catalog
+
+    def lifecycle(self, request: Request, today: str | None = None) -> tuple[LifecycleReport, ...]:
+        """The support of the request's Exchange and Windows versions on `today` (an ISO date;
+        the current date by default): what every design of the request shares."""
+        catalog = self.catalogs.get(request.catalog)
+        return lifecycle_reports(request, catalog, today or date.today().isoformat())
 
     def catalog_list(self) -> list[CatalogEntry]:
         """Every price book by id, version, currency and date; `default` marks the one requests

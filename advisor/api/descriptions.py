@@ -91,7 +91,12 @@ REQUEST_FIELDS: dict[str, dict[str, str]] = {
     },
     "Windows": {
         "version": "Windows Server version: 2008, 2008R2, 2012, 2012R2, 2016, 2019, 2022 or 2025. "
-        "Default the newest the Exchange version runs on (2008R2 for 2010, 2012R2 for 2013).",
+        "Default the newest the Exchange version runs on (2008R2 for 2010, 2012R2 for 2013). It must be "
+        "one the Exchange version runs on (the catalog's facts, GET /api/v1/catalogs/{id}): 2010 on "
+        "2008, 2008R2, 2012, 2012R2; 2013 on 2008R2, 2012, 2012R2; 2016 on 2012, 2012R2, 2016; 2019 on "
+        "2019, 2022, 2025; SE on 2019, 2022, 2025. Any other pair is a 422 problem naming "
+        "`exchange.version` and `windows.version`, each with the versions that fit. A version out of "
+        "support may still be asked for; each design's `lifecycle` and first note then say so.",
         "edition": f"`standard`, `enterprise` or `datacenter`, {_EDITION_ANY}. Default any.",
     },
     "Environment": {

@@ -20,6 +20,7 @@ from advisor.contract.responses import (
     CostSchema,
     DatabaseLayoutSchema,
     FailureScenarioSchema,
+    LifecycleSchema,
     MinimumBudgetSchema,
     RecommendationsResponseSchema,
     Result,
@@ -214,6 +215,14 @@ class QuoteDesignSchema(Schema):
         required=True,
         **doc("Every database's copies by server and activation preference."),
     )
+    lifecycle = fields.List(
+        fields.Nested(LifecycleSchema),
+        required=True,
+        **doc(
+            "The support of the design's Exchange and Windows versions on the day it was priced "
+            "(empty for a result stored before it was recorded)."
+        ),
+    )
 
 
 class PriceBasisSchema(Schema):
@@ -241,6 +250,11 @@ class QuoteDocumentSchema(Schema):
     )
     services = fields.List(fields.String(), required=True, **doc("The client services, in column order."))
     notice = fields.String(required=True, **doc("That the figures are estimates from the named price book."))
+    lifecycle_warnings = fields.List(
+        fields.String(),
+        required=True,
+        **doc("One sentence for each product out of support in any design (rule lifecycle.support)."),
+    )
 
 
 class _StrictBody(Schema):

@@ -117,6 +117,7 @@ def _column(
         reasons=tuple(reasons),
         servers=report.servers,
         copy_layout=report.copy_layout,
+        lifecycle=report.lifecycle,
     )
 
 

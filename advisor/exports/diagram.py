@@ -59,6 +59,14 @@ def front_kind(d: DesignColumn) -> str:
     return _FRONT_KINDS[d.design.spec.front]
 
 
+_ROLE_SHORT = {"mailbox": "Mailbox", "client_access": "CAS", "hub_transport": "Hub"}
+
+
+def _roles_label(roles: tuple[str, ...]) -> str:
+    """('mailbox', 'client_access', 'hub_transport') -> 'Mailbox, CAS, Hub' (2016 on: 'Mailbox')."""
+    return ", ".join(_ROLE_SHORT.get(r, r) for r in roles)
+
+
 _FRONT_KINDS = {
     Front.LOAD_BALANCER: "lb",
     Front.WINDOWS_NLB: "nlb",
@@ -195,10 +203,11 @@ class _Parts:
         return [s for s in self.by_kind.get("server", []) if s.startswith("cas-") == cas]
 
 
-def _servers(c: _Canvas, parts: _Parts, dag: bool, right: float) -> tuple[list[Box], list[str]]:
+def _servers(c: _Canvas, parts: _Parts, d: DesignColumn, right: float) -> tuple[list[Box], list[str]]:
     """Mailbox servers (in a DAG frame) and dedicated Client Access servers above them; returns
     the boxes clients reach (the CAS pool, else the mailbox servers) and the mailbox names."""
     mailbox, cas = parts.servers(cas=False), parts.servers(cas=True)
+    dag, spec = d.design.dag, d.design.spec
     y = 30.0
     boxes = _row(_shown(mailbox), 16, right - 4, y, 40)
     if dag:
@@ -209,14 +218,12 @@ def _servers(c: _Canvas, parts: _Parts, dag: bool, right: float) -> tuple[list[B
         active = sum(x.endswith("*") for x in dbs)
         choices = [", ".join(dbs), f"{len(dbs)} copies, {active} active", f"{len(dbs)} copies"]
         listed = next((t for t in choices if c.width(t, 6) <= box.w - 4), choices[-1])
-        c.box(
-            box, name, ["Mailbox" + ("" if cas else ", CAS, Hub"), *([listed] if dbs else [])], "server", name
-        )
+        c.box(box, name, [_roles_label(spec.exchange_roles), *([listed] if dbs else [])], "server", name)
     if not cas:
         return boxes, mailbox
     pool = _row(_shown(cas), 12, right, y + 58, 34)
     for box, name in zip(pool, _shown(cas), strict=True):
-        c.box(box, name, ["Client Access, Hub"], "server", name)
+        c.box(box, name, [_roles_label(spec.client_access_roles)], "server", name)
         for below in boxes:
             c.link(box.bottom, below.top)
     return pool, mailbox
@@ -250,7 +257,8 @@ def _front(
                 words += ", both on one host"
             c.text((right - 20 + 30) / 2, y + 40, words, 5.5, anchor="middle")
     elif kind in ("dns", "nlb"):
-        label = "CAS array name, DNS round robin" if kind == "dns" else "Windows NLB virtual IP"
+        name = "Client namespace" if d.design.spec.http_clients else "CAS array name"
+        label = f"{name}, DNS round robin" if kind == "dns" else "Windows NLB virtual IP"
         box = Box(30, y + 4, right - 50, 20)
         c.box(box, label, [], "front")
         c.link(clients.bottom, box.top)
@@ -260,7 +268,8 @@ def _front(
         first = pool[0]
         c.link((first.top[0], clients.y), first.top)
         named = parts.servers(cas=False)[:1] or ["?"]
-        c.text(first.top[0] + 4, y + 10, f"RpcClientAccessServer = {named[0]}", 6.5)
+        pointer = "Client namespace resolves to" if d.design.spec.http_clients else "RpcClientAccessServer ="
+        c.text(first.top[0] + 4, y + 10, f"{pointer} {named[0]}", 6.5)
 
 
 def design_diagram(d: DesignColumn, fonts: Fonts, width: float = 310, height: float = 230) -> Drawing:
@@ -278,7 +287,7 @@ def design_diagram(d: DesignColumn, fonts: Fonts, width: float = 310, height: fl
     )
     clients = Box(40, height - 34, right - 80, 26)
     c.box(clients, "Clients", ["Outlook, OWA, ActiveSync, mail"], "clients")
-    pool, _ = _servers(c, parts, d.design.dag, right)
+    pool, _ = _servers(c, parts, d, right)
     front_y = 140.0 if parts.servers(cas=True) else 98.0
     _front(c, d, parts, clients, pool, front_y, right)
     side = [*parts.by_kind.get("witness", []), *parts.by_kind.get("domain_controller", [])]

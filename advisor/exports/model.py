@@ -11,6 +11,7 @@ from advisor.domain import (
     SERVICES,
     DatabaseLayout,
     Design,
+    LifecycleReport,
     ServerLoad,
     ServerReport,
     cents_to_money,
@@ -172,6 +173,23 @@ class DesignColumn:
     # response's `servers` and `copy_layout`, field for field).
     servers: tuple[ServerReport, ...] = ()
     copy_layout: tuple[DatabaseLayout, ...] = ()
+    # The support of the design's Exchange and Windows versions on the day it was priced (the
+    # response's `lifecycle`); empty for a result stored before it was recorded.
+    lifecycle: tuple[LifecycleReport, ...] = ()
+
+    @property
+    def out_of_support(self) -> tuple[LifecycleReport, ...]:
+        return tuple(s for s in self.lifecycle if not s.supported)
+
+    @property
+    def support_text(self) -> str:
+        """The design's support in words: what is out of support and since when."""
+        if not self.lifecycle:
+            return "not recorded"
+        ended = self.out_of_support
+        if not ended:
+            return "supported"
+        return "OUT OF SUPPORT: " + "; ".join(f"{s.product} since {s.end_of_support}" for s in ended)
 
     @property
     def past_sizing(self) -> tuple[ServerReport, ...]:
@@ -233,12 +251,26 @@ class Comparison:
     assumptions: tuple[Assumption, ...]
     services: tuple[str, ...] = SERVICES
 
+    @property
+    def lifecycle_warnings(self) -> tuple[str, ...]:
+        """One sentence for each product out of support in any design, first design first."""
+        seen: dict[str, str] = {}
+        for design in self.designs:
+            for s in design.out_of_support:
+                seen.setdefault(
+                    s.product,
+                    f"Out of support: {s.product} left extended support on {s.end_of_support}, so it "
+                    "gets no security updates; plan the migration, or price a supported version "
+                    "(rule lifecycle.support).",
+                )
+        return tuple(seen.values())
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data; money in currency units rounded to cents, as in the response; each
         design's fields as the response names them (a failure scenario's `load` and a load's
         `failed` left out when there is none, as the response leaves them out)."""
         data: dict[str, Any] = _money_fields({f.name: _plain(getattr(self, f.name)) for f in fields(self)})
-        return data | {"notice": self.header.notice}
+        return data | {"notice": self.header.notice, "lifecycle_warnings": list(self.lifecycle_warnings)}
 
 
 _OMIT_NONE = frozenset({"load", "failed"})

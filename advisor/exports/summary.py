@@ -92,6 +92,7 @@ def summary_rows(comparison: Comparison) -> list[Row]:
             [load_summary(d.servers) for d in designs],
         ),
         row("editions", "Editions", [_editions(d) for d in designs]),
+        row("lifecycle", "Support", [d.support_text for d in designs]),
         row("upfront", "Upfront", [d.upfront_cents for d in designs], money=True),
         row("annual", "Annual", [d.annual_cents for d in designs], money=True),
         row("total", total, [d.total_cents for d in designs], money=True),

@@ -33,6 +33,7 @@ LINE_COLUMNS = (
     "annual",
     "currency",
     "basis",
+    "lifecycle",
 )
 Cell = str | int | Decimal | None
 
@@ -72,6 +73,7 @@ def render_csv(comparison: Comparison, options: Options) -> Rendered:
                     money(line.annual_cents),
                     currency,
                     line.basis,
+                    d.support_text,
                 ]
             )
     return Rendered(encode(rows), MEDIA_TYPE, quote_filename(comparison, "csv"))

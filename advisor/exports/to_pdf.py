@@ -118,6 +118,7 @@ class _Styles:
         self.money = style("money", 7.5, alignment=2)
         self.money_bold = style("money_bold", 7.5, f.bold, alignment=2)
         self.red = style("red", 7.5, f.bold, textColor=SPOF_RED)
+        self.warning = style("warning", 10, f.bold, textColor=SPOF_RED, spaceBefore=2, spaceAfter=4)
         self.small_red = style("small_red", 6.8, f.bold, textColor=SPOF_RED)
 
 
@@ -176,6 +177,7 @@ class _Document:
         h, s = self.c.header, self.s
         story: list[Flowable] = [
             _p(f"{h.project or 'Exchange high availability'}: quote comparison", s.title),
+            *(_p(warning, s.warning) for warning in self.c.lifecycle_warnings),
             self.header_table(),
             _p(h.notice, s.notice),
             _p("Side by side", s.h2),
@@ -218,6 +220,7 @@ class _Document:
                     (row.key == "within_budget" and value == "no")
                     or (row.key in ("goals_missed", "single_points_of_failure") and value != "none")
                     or (row.key == "server_load" and "PAST SIZING" in str(value))
+                    or (row.key == "lifecycle" and str(value).startswith("OUT OF SUPPORT"))
                 ):
                     style = s.small_red if small else s.red
                 out.append(_p(self.text(value, row.money), style))

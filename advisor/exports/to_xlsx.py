@@ -98,6 +98,7 @@ class _Styles:
         self.title = add({"bold": True, "font_size": 14})
         self.bold = add({"bold": True, "valign": "top"})
         self.italic = add({"italic": True, "font_color": "#555555"})
+        self.warning = add({"bold": True, "font_color": "#8A1C14", "bg_color": "#FFF1CC"})
         self.head = add(
             {
                 "bold": True,
@@ -363,6 +364,8 @@ def _summary_sheet(
     ws, s, h = sheet.ws, sheet.s, c.header
     sheet.text(0, 0, f"Quote comparison: {h.project or 'Exchange high availability'}", s.title)
     sheet.text(1, 0, h.notice, s.italic)
+    if c.lifecycle_warnings:
+        sheet.text(2, 0, " ".join(c.lifecycle_warnings), s.warning)
     row = 3
     for item in header_rows(c):
         sheet.text(row, 0, item.label, s.label)

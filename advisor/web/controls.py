@@ -61,9 +61,11 @@ FAILURE_LABELS: dict[str, str] = {
 }
 FAILURE_HELP: dict[str, str] = {
     "database": "One database copy or its disk. A DAG with a second copy fails over in about 30 seconds.",
-    "server": "Any one Exchange server goes down completely. Without a CAS array, Outlook stays cut off "
-    "from the server named in RpcClientAccessServer; behind DNS alone, clients that resolved to the "
-    "lost server stay cut off; a load balancer, or Windows NLB on dedicated CAS servers, keeps them working.",
+    "server": "Any one Exchange server goes down completely. Exchange 2010: without a CAS array, Outlook "
+    "stays cut off from the server named in RpcClientAccessServer, and behind DNS alone clients that "
+    "resolved to the lost server stay cut off. 2013 and later: a namespace on one server cuts clients "
+    "off, DNS round robin is a failover of about 20 seconds. A load balancer, or Windows NLB on "
+    "dedicated Client Access servers (2010 and 2013), keeps them working.",
     "load_balancer": "Any one load-balancer unit. A single load balancer is a single point of failure; "
     "an active/standby pair is not. A design without a load balancer meets this goal.",
     "witness": "The DAG's file share witness. A two-member DAG survives losing the witness alone.",
@@ -165,8 +167,12 @@ PLATFORM: tuple[Control, ...] = (
         "exchange.version",
         "Exchange version",
         "select",
-        "Exchange 2010 is the version modelled: Outlook reaches a Client Access server over RPC, so "
-        "CAS arrays and RpcClientAccessServer matter.",
+        "2010: Outlook reaches a Client Access server over RPC, so a CAS array and "
+        "RpcClientAccessServer decide what a server shutdown does. 2013 and later: every client speaks "
+        "HTTP to one namespace and there is no CAS array; behind DNS round robin a client retries the "
+        "next address after about 20 seconds, a load balancer needs no session affinity, and 2016 and "
+        "later have only the Mailbox role. A version out of support may still be planned (migrations "
+        "are): the result then says so.",
         "2010",
         _choices([(v, f"Exchange {v}", "") for v in EXCHANGE_VERSIONS]),
     ),
@@ -197,8 +203,10 @@ PLATFORM: tuple[Control, ...] = (
         "windows.version",
         "Windows Server version",
         "select",
-        "Exchange 2010 SP3 runs on 2008 SP2, 2008 R2 SP1, 2012 and 2012 R2; other versions are refused "
-        "with the rule that forbids them.",
+        "Exchange 2010 SP3 runs on 2008 SP2, 2008 R2 SP1, 2012 and 2012 R2; 2013 SP1 on 2008 R2 SP1, "
+        "2012 and 2012 R2; 2016 on 2012, 2012 R2 and 2016 (CU3 or later); 2019 on 2019, 2022 (CU12 or "
+        "later) and 2025 (CU15 or later); SE on 2019, 2022 and 2025. The menu offers the versions the "
+        "chosen Exchange runs on; any other pair is refused, naming the versions that fit.",
         "2008R2",
         _choices([(v, f"Windows Server {_WINDOWS_VERSION_LABELS[v]}", "") for v in WINDOWS_VERSIONS]),
     ),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from advisor.domain import Design, DesignReport, ScenarioReport, SpofReport
+from advisor.domain import Design, DesignReport, Front, ScenarioReport, SpofReport
 from advisor.exports.components import host_of, load_balancer_hosts
 from advisor.web.present import kind_label, services_text
 
@@ -245,13 +245,12 @@ def render_svg(recommendation: DesignReport, id_prefix: str, heading: str = "") 
     if parts.cas:
         height = _rows_height(len(parts.cas), 62)
         frame = Box(inner_x0 - 6, y, inner_x1 - inner_x0 + 12, height + 36)
-        svg.frame(frame, "Windows NLB cluster · CAS array (dedicated Client Access servers)")
+        array = "" if design.spec.http_clients else " · CAS array"
+        svg.frame(frame, f"Windows NLB cluster{array} (dedicated Client Access servers)")
         cas_boxes = _row(len(parts.cas), y + 28, 62, inner_x0, inner_x1)
         model = design.cas_server_model or ""
         for box, name in zip(cas_boxes, parts.cas, strict=False):
-            svg.box(
-                box, name, ["Client Access + Hub", model], FILLS["cas"], name, parts.described.get(name, "")
-            )
+            svg.box(box, name, [_cas_roles(design), model], FILLS["cas"], name, parts.described.get(name, ""))
             if reach:
                 for source in reach:
                     svg.line(source.bottom, box.top)
@@ -265,7 +264,8 @@ def render_svg(recommendation: DesignReport, id_prefix: str, heading: str = "") 
     if dag_label:
         svg.frame(frame, dag_label)
     boxes = _row(len(parts.mailbox), y + 28, 76, inner_x0, inner_x1)
-    roles = "Mailbox" if parts.cas else "Mailbox + CAS + Hub"
+    short = {"mailbox": "Mailbox", "client_access": "CAS", "hub_transport": "Hub"}
+    roles = " + ".join(short.get(r, r) for r in design.spec.exchange_roles)
     fixed = front is not None and front[2]
     for i, (box, name) in enumerate(zip(boxes, parts.mailbox, strict=False)):
         active, passive = parts.copies.get(name, (0, 0))
@@ -415,10 +415,19 @@ def _front(design: Design, parts: _Parts) -> tuple[str, str, bool] | None:
     """How clients reach Client Access when there is no load balancer: (title, line, fixed?)."""
     if parts.load_balancers or parts.cas:
         return None
+    first = parts.mailbox[0] if parts.mailbox else "the server"
+    if design.spec.http_clients:  # 2013 and later: one HTTP namespace, no CAS array
+        if design.spec.front is Front.DNS:
+            return ("Client namespace, DNS round robin", "every server; a client retries the next", False)
+        return (f"Client namespace = {first}", "resolves to this one server alone", True)
     if design.cas_array:
         return ("DNS name of the CAS array", "resolves to every server; no health checks", False)
-    first = parts.mailbox[0] if parts.mailbox else "the server"
     return (f"RpcClientAccessServer = {first}", "no CAS array: Outlook goes to this one server", True)
+
+
+def _cas_roles(design: Design) -> str:
+    """A dedicated Client Access server's roles: 2010 also Hub Transport, 2013 Client Access alone."""
+    return "Client Access + Hub" if "hub_transport" in design.spec.client_access_roles else "Client Access"
 
 
 def _servers_label(design: Design, dedicated_cas: bool) -> str:

@@ -14,6 +14,7 @@ from advisor.domain import (
     CostReport,
     Design,
     DesignReport,
+    Front,
     GoalReport,
     Request,
     SavedScenario,
@@ -114,7 +115,8 @@ def design_words(design: Design, request: Request) -> str:
     platform = request.platform
     n = design.exchange_servers
     servers = _count(n, "Exchange server")
-    roles = "mailbox" if design.dedicated_cas_servers else "multi-role"
+    single_role = design.dedicated_cas_servers or len(design.spec.exchange_roles) == 1
+    roles = "mailbox" if single_role else "multi-role"
     parts = [
         f"{servers} ({roles}, {design.server_model}) running Exchange {platform.exchange_version} "
         f"{_title(design.exchange_edition)} on Windows Server {windows_name(platform.windows_version)} "
@@ -127,7 +129,9 @@ def design_words(design: Design, request: Request) -> str:
         )
     cas = design.dedicated_cas_servers
     units = design.load_balancers
-    if cas:
+    if design.spec.http_clients:
+        parts.append(namespace_words(design))
+    elif cas:
         parts.append(
             f"{_count(cas, 'dedicated Client Access and Hub Transport server')} "
             f"({design.cas_server_model}, Windows {_title(design.cas_windows_edition)}) "
@@ -149,6 +153,25 @@ def design_words(design: Design, request: Request) -> str:
     if design.domain_controllers_added:
         parts.append(f"{_count(design.domain_controllers_added, 'new domain controller')}")
     return "; ".join(parts) + "."
+
+
+def namespace_words(design: Design) -> str:
+    """How clients of Exchange 2013 and later reach a design: one HTTP namespace, no CAS array."""
+    spec, units = design.spec, design.load_balancers
+    if spec.front is Front.WINDOWS_NLB:
+        return (
+            f"{_count(design.dedicated_cas_servers, 'dedicated Client Access server')} "
+            f"({design.cas_server_model}, Windows {_title(design.cas_windows_edition)}) in a Windows NLB "
+            "cluster that holds the client namespace"
+        )
+    if units:
+        unit = "an active/standby load-balancer pair" if units == 2 else "one load balancer"
+        return f"the client namespace behind {unit} ({design.load_balancer_model}), no session affinity"
+    if spec.front is Front.DNS:
+        return "the client namespace resolved by DNS round robin to every server"
+    if design.exchange_servers > 1:
+        return "the client namespace pointing at one server"
+    return "the client namespace pointing at the server"
 
 
 @dataclass(frozen=True)

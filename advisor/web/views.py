@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
@@ -44,6 +45,7 @@ from advisor.web.controls import (
 )
 from advisor.web.diagram import render_svg
 from advisor.web.security import csrf
+from advisor.web.versions import VersionMenus, version_menus
 
 bp = Blueprint(
     "web",
@@ -99,6 +101,16 @@ def _catalog_choices() -> list[tuple[str, str]]:
     return choices
 
 
+def _version_menus(values: Mapping[str, str]) -> VersionMenus:
+    """The version menus of the price book the form names (the default one if it names none known)."""
+    catalogs = _advisor().catalogs
+    try:
+        catalog = catalogs.get(values.get("catalog") or "default")
+    except UnknownCatalog:
+        catalog = catalogs.get("default")
+    return version_menus(catalog, date.today().isoformat())
+
+
 def architecture_info(request: Request) -> dict[str, Any]:
     """The architectures a request's Exchange version offers, by name (titles, descriptions)."""
     return {spec.name: spec for spec in architectures.for_version(request.platform.exchange_version)}
@@ -117,6 +129,7 @@ def _form_page(
         errors=errors or {},
         notice=notice,
         catalogs=_catalog_choices(),
+        versions=_version_menus(values),
         failure_labels=FAILURE_LABELS,
         failure_help=FAILURE_HELP,
         service_labels=SERVICE_LABELS,
@@ -158,7 +171,7 @@ def _validate(submission: forms.Submission) -> tuple[dict[str, Any] | None, list
     """The request as the schema loads it (every default filled in), or every problem found."""
     try:
         parsed = parse_request(submission.request)
-        _advisor().catalog_for(parsed)
+        _advisor().check_platform(parsed)
     except InvalidInput as err:
         return None, forms.merge_problems(submission.problems, err.problems)
     except UnknownCatalog as err:
@@ -237,6 +250,7 @@ def result() -> ResponseReturnValue:
         diagrams=diagrams,
         rows={r.rank: present.scenario_rows(r) for r in recommendations},
         info=architecture_info(parsed),
+        lifecycle=_advisor().lifecycle(parsed),
         p=present,
         service_labels=SERVICE_LABELS,
         failure_labels=FAILURE_LABELS,

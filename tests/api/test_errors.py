@@ -269,3 +269,18 @@ def test_a_browser_on_an_unknown_page_gets_an_html_page_not_a_problem(client: Fl
     assert "Not Found" in response.get_data(as_text=True)
     api = client.get("/api/v1/nothing", headers={"Accept": "text/html"})
     assert api.status_code == 404 and api.content_type == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_an_exchange_version_on_a_windows_it_does_not_run_on_is_a_422_naming_both_fields_and_the_choices(
+    client: FlaskClient, path: str
+) -> None:
+    body = {"architecture": "dag_only"} if path.endswith("analyses") else make_request()
+    body.update(exchange={"version": "SE"}, windows={"version": "2008R2"})
+    response = client.post(path, json=body)
+
+    problem = problem_of(response, 422)
+    assert set(problem["errors"]) == {"exchange.version", "windows.version"}
+    assert "it runs on 2019, 2022, 2025" in problem["errors"]["windows.version"][0]
+    assert "runs Exchange 2010, 2013, not SE" in problem["errors"]["exchange.version"][0]
+    assert "exchange.version" in problem["detail"] and "windows.version" in problem["detail"]

@@ -177,3 +177,21 @@ def test_the_docs_page_reader_follows_refs_and_nullable_fields(document: dict[st
     assert "min 0" in fields["budget.amount"].rules
     assert fields["project"].type == "object or null"
     assert fields["goals[].failure"].rules.startswith("one of database, server")
+
+
+def test_the_request_schema_documents_every_version_and_the_windows_each_exchange_runs_on(
+    document: dict[str, Any], catalog: Any
+) -> None:
+    from advisor.domain import EXCHANGE_VERSIONS, WINDOWS_VERSIONS
+
+    schemas = document["components"]["schemas"]
+    exchange = schemas["Exchange"]["properties"]["version"]
+    windows = schemas["Windows"]["properties"]["version"]
+    assert exchange["enum"] == list(EXCHANGE_VERSIONS)
+    assert [v for v in windows["enum"] if v is not None] == list(WINDOWS_VERSIONS)  # null: the default
+    assert all(v in exchange["description"] for v in EXCHANGE_VERSIONS)
+    for version in EXCHANGE_VERSIONS:
+        stated = re.search(rf"\b{version} on ([0-9R, ]+)[;.]", windows["description"])
+        assert stated, version
+        assert stated.group(1).split(", ") == list(catalog.exchange[version].windows_versions), version
+    assert "`exchange.version` and `windows.version`" in windows["description"]

@@ -400,3 +400,44 @@ def test_the_time_limit_bounds_all_the_solves_of_a_run_together(
         "advisor: solver: the solver reached its 0.08 s time limit before proving the best design\n",
         "advisor: solver: the 0.08 s time limit was used up before the solver could finish\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("exchange", "windows", "ended"),
+    [
+        ("2010", "2008R2", ["Exchange Server 2010 is out of support", "Windows Server 2008 R2 is"]),
+        ("2016", "2016", ["Exchange Server 2016 is out of support since 2025-10-14"]),
+        ("SE", "2025", []),
+    ],
+)
+def test_recommend_warns_on_standard_error_of_products_out_of_support_and_stdout_stays_json(
+    tmp_path: Path, exchange: str, windows: str, ended: list[str]
+) -> None:
+    request = make_request(exchange={"version": exchange}, windows={"version": windows})
+    result = run("recommend", write(tmp_path, {**request, "budget": {"amount": 10**6}}))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["recommendations"]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("advisor: warning:")]
+    assert len(warnings) == len(ended), result.stderr
+    assert all(any(words in line for line in warnings) for words in ended), result.stderr
+    assert all(line.endswith("(rule lifecycle.support)") for line in warnings)
+    exported = run("recommend", write(tmp_path, {**request, "budget": {"amount": 10**6}}), "--format", "csv")
+    assert exported.returncode == 0, exported.stderr
+    assert ("advisor: warning:" in exported.stderr) is bool(ended)
+
+
+def test_analyze_warns_on_standard_error_when_the_design_is_out_of_support(tmp_path: Path) -> None:
+    result = run("analyze", str(EXAMPLES / "seed-dag-only.json"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["lifecycle"][0]["supported"] is False
+    assert "advisor: warning: Exchange Server 2010 is out of support since 2020-10-13" in result.stderr
+    se = {
+        "architecture": "dag_lb_pair",
+        "exchange": {"version": "SE"},
+        "windows": {"version": "2025", "edition": "standard"},
+        "design": {"exchange_servers": 2},
+    }
+    answer = run("analyze", write(tmp_path, se))
+    assert answer.returncode == 0, answer.stderr
+    assert all(entry["supported"] for entry in json.loads(answer.stdout)["lifecycle"])
+    assert "warning" not in answer.stderr

@@ -141,7 +141,7 @@ def test_the_minimum_cumulative_update_is_named_where_a_windows_version_needs_on
     with pytest.raises(InvalidInput) as caught:
         advisor.recommend(request)
     message = {p.field: p.message for p in caught.value.problems}["windows.version"]
-    assert "2022 (Exchange 2019 CU12 or later), 2025 (Exchange 2019 CU14 or later)" in message
+    assert "2022 (Exchange 2019 CU12 or later), 2025 (Exchange 2019 CU15 or later)" in message
 
 
 def test_an_omitted_windows_version_is_the_newest_the_exchange_version_runs_on(advisor: Any) -> None:

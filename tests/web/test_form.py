@@ -6,11 +6,19 @@ import re
 
 from flask.testing import FlaskClient
 
+from advisor import architectures
 from advisor.catalog import Catalog
-from advisor.domain import FAILURE_KINDS, FEWEST_DATABASE_COPIES, SERVICES
+from advisor.domain import (
+    EXCHANGE_VERSIONS,
+    FAILURE_KINDS,
+    FEWEST_DATABASE_COPIES,
+    SERVICES,
+    WINDOWS_VERSIONS,
+)
 from advisor.web.controls import CONTROLS, control_id, goal_name, weight_name
 from advisor.web.forms import parse_amount, parse_integer, values_from_request
-from tests.web.conftest import seed_form
+from advisor.web.versions import version_menus
+from tests.web.conftest import post_form, seed_form
 
 
 def labelled(page: str, name: str) -> bool:
@@ -147,3 +155,118 @@ def test_the_catalog_menu_offers_each_price_book_once_with_one_selected(client: 
     values = re.findall(r'<option value="([^"]+)"', menu)
     assert values == sorted(set(values), key=values.index)  # no value twice
     assert menu.count("selected") == 1
+
+
+def windows_menu(page: str) -> list[tuple[set[str], list[str]]]:
+    """The Windows menu's groups: the Exchange versions each names, and its options' values."""
+    menu = page.split('name="windows.version"', 1)[1].split("</select>", 1)[0]
+    groups = re.findall(r'<optgroup label="[^"]+" data-exchange="([^"]+)">(.*?)</optgroup>', menu, re.S)
+    return [(set(runs.split()), re.findall(r'<option value="([^"]+)"', body)) for runs, body in groups]
+
+
+def test_every_exchange_and_windows_version_is_offered(client: FlaskClient, catalog: Catalog) -> None:
+    page = client.get("/").get_data(as_text=True)
+    exchange = page.split('name="exchange.version"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="([^"]+)"', exchange) == list(EXCHANGE_VERSIONS)
+    offered = [w for _, values in windows_menu(page) for w in values]
+    assert offered == [
+        w for w in WINDOWS_VERSIONS if any(w in f.windows_versions for f in catalog.exchange.values())
+    ]
+    assert offered == list(WINDOWS_VERSIONS)
+
+
+def test_each_windows_version_is_grouped_under_the_exchange_versions_the_catalog_runs_on_it(
+    client: FlaskClient, catalog: Catalog
+) -> None:
+    page = client.get("/").get_data(as_text=True)
+    for runs, values in windows_menu(page):
+        for windows in values:
+            assert runs == {e for e, f in catalog.exchange.items() if windows in f.windows_versions}, windows
+    se = next(values for runs, values in windows_menu(page) if "SE" in runs)
+    assert se == ["2019", "2022", "2025"]
+
+
+def test_the_style_sheet_hides_the_windows_an_exchange_version_does_not_run_on_for_every_version(
+    client: FlaskClient,
+) -> None:
+    with client.get("/static/web/web.css") as response:
+        css = response.get_data(as_text=True)
+    chosen = '.plan:has(#f-exchange-version option[value="{v}"]:checked)'
+    for v in EXCHANGE_VERSIONS:
+        assert f'{chosen.format(v=v)} #f-windows-version optgroup:not([data-exchange~="{v}"])' in css, v
+        assert f'.pair-hint[data-exchange="{v}"]' in css, v
+        assert f'.version-facts li[data-exchange="{v}"]' in css, v
+
+
+def test_each_exchange_version_states_its_support_windows_limits_and_architectures_from_the_catalog(
+    catalog: Catalog,
+) -> None:
+    menus = version_menus(catalog, "2026-01-01")
+    facts = {f.exchange: f.facts for f in menus.facts}
+    assert list(facts) == list(EXCHANGE_VERSIONS)
+    for version, text in facts.items():
+        entry = catalog.lifecycle[("exchange", version)]
+        if entry.end_of_support is None:
+            assert "supported while kept on the current update" in text
+        else:
+            assert f"out of support since {entry.end_of_support}" in text, text
+        limits = catalog.exchange[version].mounted_databases
+        assert f"at most {limits['standard']} on Standard, {limits['enterprise']} on Enterprise" in text
+        weighed = [spec.title for spec in architectures.for_version(version)]
+        assert text.endswith(f"Architectures weighed: {'; '.join(weighed)}.")
+        named = set(
+            re.findall(r"\b20\d\d(?: R2)?\b", text.split("runs on Windows Server", 1)[1].split(";")[0])
+        )
+        assert named == {w.replace("R2", " R2") for w in catalog.exchange[version].windows_versions}, text
+    assert "CAS array" in facts["2010"] and "CAS array" not in facts["2019"]
+    assert "Windows NLB" in facts["2013"] and "Windows NLB" not in facts["2016"]
+    assert "2022 (from CU12) and 2025 (from CU15)" in facts["2019"]
+    assert "subscription" in facts["SE"] and "subscription" not in facts["2019"]
+    before = dict(version_menus(catalog, "2025-06-01").exchange)  # the quote's date decides
+    assert before["2016"] == "Exchange 2016 (supported to 2025-10-14)"
+    assert before["SE"] == "Exchange SE (supported)"
+    assert dict(version_menus(catalog, "2026-01-01").exchange)["2019"] == "Exchange 2019 (ended 2025-10-14)"
+
+
+def test_the_windows_help_states_every_exchange_versions_windows_as_the_catalog_holds_them(
+    catalog: Catalog,
+) -> None:
+    help_text = CONTROLS["windows.version"].help
+    segments = help_text.split(". ", 1)[0].split("; ")
+    assert len(segments) == len(EXCHANGE_VERSIONS)
+    for version, segment in zip(EXCHANGE_VERSIONS, segments, strict=True):
+        words, windows = segment.split(" on ", 1)
+        assert version in words, segment
+        named = set(re.findall(r"\b20\d\d(?: R2)?\b", windows))
+        facts = catalog.exchange[version]
+        assert named == {w.replace("R2", " R2") for w in facts.windows_versions}, segment
+        for w, update in facts.windows_minimum_update.items():
+            if update.startswith("CU"):
+                assert f"{w.replace('R2', ' R2')} ({update} or later)" in windows, segment
+
+
+def test_an_unsupported_pair_comes_back_with_the_versions_that_fit_beside_both_fields(
+    client: FlaskClient,
+) -> None:
+    response = post_form(client, **{"exchange.version": "SE", "windows.version": "2008R2"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    errors = dict(
+        re.findall(
+            r'<p class="field-error" id="f-([a-z-]+)-error"><span class="vh">Error: </span>(.*?)</p>', page
+        )
+    )
+    assert "it runs on 2019, 2022, 2025" in errors["windows-version"]
+    assert "runs Exchange 2010, 2013, not SE" in errors["exchange-version"]
+    assert re.search(r'<option value="SE" selected>', page) and re.search(
+        r'<option value="2008R2" selected>', page
+    )
+
+
+def test_a_supported_pair_of_every_exchange_version_is_accepted(
+    client: FlaskClient, catalog: Catalog
+) -> None:
+    for version in EXCHANGE_VERSIONS:
+        newest = catalog.exchange[version].windows_versions[-1]
+        response = post_form(client, **{"exchange.version": version, "windows.version": newest})
+        assert response.status_code == 303, (version, newest)

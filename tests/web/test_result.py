@@ -150,3 +150,38 @@ def test_change_the_inputs_opens_the_form_filled_with_the_request(client: FlaskC
     form = page_of(client, change.group(1).replace("&amp;", "&"))
     assert 'name="budget.amount" value="41000"' in form
     assert 'name="project.name" value="Second try"' in form
+
+
+def lifecycle_block(page: str) -> str:
+    found = re.search(r'<section class="lifecycle-warning".*?</section>', page, re.S)
+    return text_of(found.group(0)) if found else ""
+
+
+def test_a_result_on_products_out_of_support_warns_before_the_verdict(client: FlaskClient) -> None:
+    page = page_of(client, result_url(client, **{"exchange.version": "2016", "windows.version": "2016"}))
+    block = lifecycle_block(page)
+    assert "Exchange Server 2016 left extended support on 2025-10-14" in block
+    assert page.index('class="lifecycle-warning"') < page.index('class="verdict')
+    seed = lifecycle_block(page_of(client, result_url(client)))
+    assert "Exchange Server 2010 left extended support on 2020-10-13" in seed
+    assert "Windows Server 2008 R2 left extended support on 2020-01-14" in seed
+
+
+def test_a_result_on_se_and_windows_2025_has_no_lifecycle_warning(client: FlaskClient) -> None:
+    page = page_of(client, result_url(client, **{"exchange.version": "SE", "windows.version": "2025"}))
+    assert lifecycle_block(page) == "" and "Out of support" not in page
+    assert "DAG behind a load-balancer pair" in page  # the version's own architectures are weighed
+    assert "CAS array" not in text_of(page.split('id="weighed"', 1)[1])
+
+
+def test_a_result_on_a_later_version_speaks_of_its_namespace_not_of_a_cas_array(client: FlaskClient) -> None:
+    for exchange, windows in (("2013", "2012R2"), ("2019", "2022"), ("SE", "2025")):
+        versions = {"exchange.version": exchange, "windows.version": windows}
+        url = result_url(client, **versions, **{"budget.amount": "200000"})
+        text = text_of(page_of(client, url))
+        assert "RpcClientAccessServer" not in text and "CAS array" not in text, exchange
+        assert "the client namespace" in text, exchange
+        for rank in (1, 2, 3):
+            svg = client.get(url.replace("/result?", f"/result/diagram-{rank}.svg?")).get_data(as_text=True)
+            assert "RpcClientAccessServer" not in svg and "CAS array" not in svg, (exchange, rank)
+            assert "Hub" not in svg, (exchange, rank)
