@@ -134,6 +134,15 @@ def test_the_windows_support_matrix_holds_for_every_pair(advisor: Any, version: 
     assert {p.field for p in caught.value.problems} == {"windows.version", "exchange.version"}
 
 
+def test_exchange_2010_on_windows_server_2012_r2_is_told_to_install_sp3_update_rollup_5(advisor: Any) -> None:
+    result = advisor.analyze(
+        {"architecture": "dag_only", "exchange": {"version": "2010"}, "windows": {"version": "2012R2"}}
+    )
+    assert any("runs on Windows Server 2012 R2 from SP3 RU5 on" in n for n in result["notes"])
+    on_2008 = advisor.analyze({"architecture": "dag_only", "exchange": {"version": "2010"}})
+    assert not any("rule exchange.windows_support" in n for n in on_2008["notes"])
+
+
 def test_the_minimum_cumulative_update_is_named_where_a_windows_version_needs_one(advisor: Any) -> None:
     notes = analyze(advisor, "2019", "dag_lb_pair")["notes"]  # 2019 on 2022
     assert any("runs on Windows Server 2022 from CU12 on" in n for n in notes)
