@@ -84,8 +84,8 @@ class WorkerMemory(Storage):
 def client_key() -> str:
     """Whom a request counts against: its account when signed in, else its client's address."""
     account = g.get("account")
-    if account:
-        return f"account:{account}"
+    if account is not None:
+        return f"account:{getattr(account, 'id', account)}"
     return f"address:{request.remote_addr or 'unknown'}"
 
 

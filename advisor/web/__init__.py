@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from advisor.web import scenario_views as _scenario_views  # noqa: F401  (registers the scenario pages on bp)
+from advisor.web.accounts import init_accounts
 from advisor.web.security import init_csrf, init_headers
 from advisor.web.views import bp, html_error
 
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
     """Add the web form to an app whose `extensions["advisor"]` holds the service: the "web"
     blueprint, CSRF protection of its posts, and security headers on every response."""
     init_csrf(app)
+    init_accounts(app)
     app.register_blueprint(bp)
     init_headers(app)
     # Pages outside any blueprint route (an unknown URL, a wrong method on /) answer browsers
