@@ -112,4 +112,9 @@ def sign_out() -> ResponseReturnValue:
 
 
 def init_accounts(app: Flask) -> None:
+    """The session cookie: HttpOnly, SameSite=Lax (Flask's own default is no SameSite at all, so a
+    `setdefault` would keep that), and Secure on HTTPS."""
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.session_interface = SessionInterface()
