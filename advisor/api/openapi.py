@@ -114,10 +114,13 @@ UNAUTHORIZED = {
 }
 
 
-def _secured(doc: dict[str, Any]) -> None:
-    """The bearer scheme, required by every operation but the public ones (advisor.api.auth)."""
+def _secured(doc: dict[str, Any], accounts: bool) -> None:
+    """The bearer scheme; with accounts on, required by every operation but the public ones
+    (advisor.api.auth). With them off the document says no token is asked for, as is true."""
     components = doc.setdefault("components", {})
     components.setdefault("securitySchemes", {})["bearer"] = copy.deepcopy(BEARER)
+    if not accounts:
+        return
     components.setdefault("responses", {})["UNAUTHORIZED"] = copy.deepcopy(UNAUTHORIZED)
     for path, item in doc.get("paths", {}).items():
         for method, operation in item.items():
@@ -130,8 +133,9 @@ def _secured(doc: dict[str, Any]) -> None:
             operation.setdefault("responses", {})["401"] = {"$ref": "#/components/responses/UNAUTHORIZED"}
 
 
-def finished(document: dict[str, Any]) -> dict[str, Any]:
-    """The spec as served: request fields described, X-Request-ID documented on every operation."""
+def finished(document: dict[str, Any], accounts: bool = False) -> dict[str, Any]:
+    """The spec as served: request fields described, X-Request-ID documented on every operation,
+    and (`accounts`: ADVISOR_AUTH=tokens) the bearer token required where the service asks for it."""
     doc = copy.deepcopy(document)
     schemas = doc.get("components", {}).get("schemas", {})
     for component, described in REQUEST_FIELDS.items():
@@ -142,7 +146,7 @@ def finished(document: dict[str, Any]) -> dict[str, Any]:
                 rule = TEXT_RULE if TEXT_RULE in properties[field].get("description", "") else ""
                 properties[field]["description"] = f"{text} {rule}".strip()
     _rate_limited(doc)
-    _secured(doc)
+    _secured(doc, accounts)
     header = {"description": REQUEST_ID_TEXT, "schema": {"type": "string"}, "required": True}
     for response in doc.get("components", {}).get("responses", {}).values():
         response.setdefault("headers", {})[REQUEST_ID] = header

@@ -364,8 +364,8 @@ def test_an_idempotency_key_that_is_empty_too_long_or_not_ascii_is_invalid_input
 # ---------- the OpenAPI document ----------
 
 
-def test_the_openapi_document_declares_the_bearer_scheme_where_it_is_needed(tmp_path: Path) -> None:
-    document = _app(tmp_path).test_client().get("/api/v1/openapi.json").get_json()
+def test_the_openapi_document_declares_the_bearer_scheme_where_it_is_needed(client: FlaskClient) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
     paths = document["paths"]
 
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
@@ -381,3 +381,14 @@ def test_the_openapi_document_declares_the_bearer_scheme_where_it_is_needed(tmp_
         assert paths[public]["get"]["security"] == [], public
     names = {p["name"] for p in paths["/api/v1/scenarios"]["post"]["parameters"]}
     assert "Idempotency-Key" in names
+
+
+def test_with_accounts_off_the_openapi_document_asks_for_no_token(tmp_path: Path) -> None:
+    document = _app(tmp_path, ADVISOR_AUTH="off").test_client().get("/api/v1/openapi.json").get_json()
+
+    assert "bearer" in document["components"]["securitySchemes"]
+    for item in document["paths"].values():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            assert "security" not in operation and "401" not in operation.get("responses", {})
