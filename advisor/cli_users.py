@@ -12,6 +12,7 @@ from advisor.domain import AccountExists, AccountNotFound, FieldProblem, Invalid
 
 if TYPE_CHECKING:
     from advisor.accounts import Accounts
+    from advisor.storage import ScenarioStore
 
 EXIT_OK, EXIT_USAGE = 0, 2
 HELP = "accounts for ADVISOR_AUTH=tokens"
@@ -54,6 +55,12 @@ def add_parser(sub: argparse._SubParsersAction[Any], parser_class: type[argparse
         "print the new one alone on standard output.",
     )
     command(
+        "claim",
+        "give the scenarios saved before accounts to an account",
+        "Scenarios saved while ADVISOR_AUTH was off belong to no account, so with tokens only their "
+        "share links reach them: give them all to NAME.",
+    )
+    command(
         "password",
         "set the password an account signs in to the web pages with",
         "Read a password (12 to 1024 characters) from the terminal, asked twice, or the first line of "
@@ -70,19 +77,22 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def _accounts(url: str | None) -> Accounts:
-    from advisor.accounts import Accounts
+def _store(url: str | None) -> ScenarioStore:
     from advisor.storage import configured_url, open_store
 
-    return Accounts(open_store(url or configured_url()).accounts)
+    return open_store(url or configured_url())
 
 
 def run(args: argparse.Namespace) -> int:
     """The exit status of `advisor users SUBCOMMAND`."""
+    from advisor.accounts import Accounts
+
     try:
-        accounts = _accounts(args.database_url)
-        action: Callable[[Accounts, argparse.Namespace], None] = ACTIONS[args.users_command]
-        action(accounts, args)
+        store = _store(args.database_url)
+        if args.users_command == "claim":
+            _claim(store, args)
+        else:
+            ACTIONS[args.users_command](Accounts(store.accounts), args)
     except (AccountExists, AccountNotFound, StorageError) as err:
         print(f"advisor: users: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -120,6 +130,12 @@ def _password(accounts: Accounts, args: argparse.Namespace) -> None:
     accounts.store.credentials(args.name)  # an unknown name is said before a password is asked for
     accounts.set_password(args.name, _read_password())
     print(f"advisor: users: {args.name} can now sign in with the password", file=sys.stderr)
+
+
+def _claim(store: ScenarioStore, args: argparse.Namespace) -> None:
+    account = store.accounts.credentials(args.name).account
+    given = store.give_unowned(account.id)
+    print(f"advisor: users: gave {given} scenario(s) saved without accounts to {args.name}", file=sys.stderr)
 
 
 ACTIONS: dict[str, Callable[[Accounts, argparse.Namespace], None]] = {

@@ -20,7 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
+from sqlalchemy import Engine, create_engine, event, func, make_url, select, text, update
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -397,6 +397,14 @@ class ScenarioStore:
                 row.notes = notes
             row.updated_at = datetime.now(UTC)
             return _record(row)
+
+    def give_unowned(self, owner: int) -> int:
+        """Give every scenario saved without accounts to `owner`; how many there were."""
+        with self._transaction() as session:
+            result = session.execute(
+                update(ScenarioRow).where(ScenarioRow.owner_id.is_(None)).values(owner_id=owner)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def delete(self, scenario_id: str, owner: int | None = None) -> None:
         with self._transaction() as session:

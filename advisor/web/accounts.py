@@ -50,16 +50,23 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def _session_account() -> None:
+    """The account the session cookie names, in g.account, for every page outside the API (which
+    takes bearer tokens only): before the rate limit, so that it counts per account."""
+    if auth_mode() != AUTH_TOKENS or request.path.startswith("/api/"):
+        return
+    account_id, epoch = session.get("account"), session.get("epoch")
+    if isinstance(account_id, int) and isinstance(epoch, int):
+        g.account = accounts().current(account_id, epoch)
+        if g.account is None:  # revoked, or a new token or password since: signed out
+            session.pop("account", None)
+            session.pop("epoch", None)
+
+
 @bp.before_request
 def _signed_in() -> ResponseReturnValue | None:
     if auth_mode() != AUTH_TOKENS:
         return None
-    account_id, epoch = session.get("account"), session.get("epoch")
-    if isinstance(account_id, int) and isinstance(epoch, int):
-        g.account = accounts().current(account_id, epoch)
-        if g.account is None:
-            session.pop("account", None)
-            session.pop("epoch", None)
     if g.get("account") is None and request.endpoint not in PUBLIC_ENDPOINTS:
         wanted = request.full_path.rstrip("?") if request.method == "GET" else None
         return redirect(url_for("web.sign_in_form", next=wanted), code=303)
@@ -118,3 +125,4 @@ def init_accounts(app: Flask) -> None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.session_interface = SessionInterface()
+    app.before_request(_session_account)

@@ -137,6 +137,29 @@ def test_a_password_too_short_exits_2_naming_it(
     assert code == 2 and "password: must be 12 to 1024 characters" in err
 
 
+def test_users_claim_gives_the_scenarios_saved_without_accounts_to_one(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from advisor.domain import CatalogRef, Recommendations
+
+    store = open_store(database)
+    result = Recommendations(CatalogRef("default", "1", "USD", "2026-01-01"), (), (), None)
+    before = [store.add(f"old {i}", "", {}, result) for i in range(2)]
+    run(capsys, "add", "alice")
+    _, bob_token, _ = run(capsys, "add", "bob")
+    bob = accounts(database).by_token(bob_token.strip())
+    assert bob is not None
+    mine = store.add("bob's", "", {}, result, owner=bob.id)
+
+    code, out, err = run(capsys, "claim", "alice")
+
+    alice = {a.name: a for a in accounts(database).list()}["alice"]
+    assert code == 0 and out == "" and "gave 2 scenario(s)" in err
+    assert {s.id for s in store.list(owner=alice.id).items} == {s.id for s in before}
+    assert store.get(mine.id).owner_id == bob.id
+    assert run(capsys, "claim", "nobody")[0] == 2
+
+
 # ---------- serve on an address beyond loopback ----------
 
 
