@@ -392,3 +392,13 @@ def test_with_accounts_off_the_openapi_document_asks_for_no_token(tmp_path: Path
             if method == "parameters":
                 continue
             assert "security" not in operation and "401" not in operation.get("responses", {})
+
+
+def test_with_tokens_the_docs_page_says_which_operations_need_the_token(client: FlaskClient) -> None:
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+
+    assert "Authorization: Bearer $TOKEN" in page
+    save_section = page.split('id="post-api-v1-scenarios"', 1)[1].split("<article", 1)[0]
+    health_section = page.split('id="get-healthz"', 1)[1].split("<article", 1)[0]
+    assert "Needs <code>Authorization: Bearer TOKEN</code>" in save_section
+    assert "Needs <code>Authorization" not in health_section
