@@ -402,3 +402,15 @@ def test_with_tokens_the_docs_page_says_which_operations_need_the_token(client: 
     health_section = page.split('id="get-healthz"', 1)[1].split("<article", 1)[0]
     assert "Needs <code>Authorization: Bearer TOKEN</code>" in save_section
     assert "Needs <code>Authorization" not in health_section
+
+
+def test_the_rate_limit_counts_per_account_not_per_shared_address(tmp_path: Path) -> None:
+    app = _app(tmp_path, ADVISOR_AUTH="tokens", ADVISOR_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    alice, bob = token_of(app, "alice"), token_of(app, "bob")
+
+    spent = [client.get("/api/v1/architectures", headers=bearer(alice)).status_code for _ in range(4)]
+    other = client.get("/api/v1/architectures", headers=bearer(bob))
+
+    assert spent == [200, 200, 200, 429]
+    assert other.status_code == 200
