@@ -11,7 +11,8 @@ USER advisor
 
 RUN python3 -m venv .venv && .venv/bin/pip install -e .
 
-ENV ADVISOR_HOST=0.0.0.0 ADVISOR_PORT=8000 ADVISOR_WORKERS=2
+# Served beyond loopback, so with accounts: `docker exec CONTAINER .venv/bin/advisor users add NAME`.
+ENV ADVISOR_HOST=0.0.0.0 ADVISOR_PORT=8000 ADVISOR_WORKERS=2 ADVISOR_AUTH=tokens
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["python3", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('ADVISOR_PORT', '8000')}/healthz\", timeout=4)"]

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from advisor.accounts import Accounts
 from advisor.api import register
 from advisor.api.admission import init_admission
 from advisor.api.limits import init_limits
@@ -38,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     url = app.config["ADVISOR_DATABASE_URL"] or default_url(app.instance_path)
     store = open_store(url)
     app.extensions["scenarios"] = Scenarios(app.extensions["advisor"], store)
+    app.extensions["accounts"] = Accounts(store.accounts)
     register(app)
     init_web(app)
     init_admission(app)

@@ -35,6 +35,7 @@ environment:
   ADVISOR_DATABASE_URL   saved scenarios in this database (default: SQLite in the instance folder)
   ADVISOR_INSTANCE_PATH  the instance folder (default: instance/ beside the package)
   ADVISOR_HOST, ADVISOR_PORT, ADVISOR_WORKERS   defaults for `advisor serve`
+  ADVISOR_AUTH=tokens|off   accounts (`advisor users`); needed to serve beyond loopback
 
 exit status: 0 success, 1 the solver failed, 2 bad input (one line per problem on stderr)
 """
@@ -163,6 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--database-url", metavar="URL", help="database to migrate (default: $ADVISOR_DATABASE_URL)"
     )
 
+    from advisor import cli_users
+
+    cli_users.add_parser(sub, _Parser)
+
     serve = sub.add_parser("serve", help="run the web service (gunicorn)")
     serve.add_argument("--host", help="address to bind (default: $ADVISOR_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: $ADVISOR_PORT or 8000)")
@@ -214,7 +219,12 @@ def _advisor(catalog: Path | None) -> Advisor:
 def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
     """The parser of the (sub)command given, whose usage an error about its arguments shows."""
     found = parser
-    for name in (args.command, getattr(args, "catalog_command", None) or getattr(args, "db_command", None)):
+    nested = (
+        getattr(args, "catalog_command", None)
+        or getattr(args, "db_command", None)
+        or getattr(args, "users_command", None)
+    )
+    for name in (args.command, nested):
         subs = [a for a in found._actions if isinstance(a, argparse._SubParsersAction)]
         if name is None or not subs:
             break
@@ -266,6 +276,10 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args.path)
         elif args.command == "db":
             return _db_upgrade(args.database_url)
+        elif args.command == "users":
+            from advisor import cli_users
+
+            return cli_users.run(args)
         else:
             return _serve(args)
     except InvalidInput as err:

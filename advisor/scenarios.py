@@ -17,6 +17,7 @@ from advisor.domain import (
     Design,
     Differences,
     FieldProblem,
+    IdempotencyKey,
     InvalidInput,
     MoneyChange,
     Recommendations,
@@ -38,38 +39,67 @@ class Scenarios:
         self.advisor = advisor
         self.store = store
 
-    def save(self, name: str, notes: str, request: Request, document: Mapping[str, Any]) -> SavedScenario:
+    def save(
+        self,
+        name: str,
+        notes: str,
+        request: Request,
+        document: Mapping[str, Any],
+        owner: int | None = None,
+        idempotency: IdempotencyKey | None = None,
+    ) -> SavedScenario:
         """Run the request now and keep it (its document as sent) with its result and the
-        catalog it was priced from. Problems with the request name `request.<field>`."""
+        catalog it was priced from, for `owner` (None: without accounts). Problems with the
+        request name `request.<field>`. With an idempotency key already used with this body,
+        the scenario saved then (nothing is solved again); with another body, IdempotencyConflict."""
+        if idempotency is not None:
+            earlier = self.store.replayed(idempotency)
+            if earlier is not None:
+                return earlier
         try:
             result = self.advisor.recommend(request)
         except InvalidInput as err:
             raise err.within("request") from None
-        return self.store.add(name, notes, dict(document), result)
+        # Two saves under one key at once both solve; the store answers both with the first to commit.
+        return self.store.add(name, notes, dict(document), result, owner=owner, idempotency=idempotency)
 
-    def get(self, scenario_id: str) -> SavedScenario:
-        return self.store.get(scenario_id)
+    def get(self, scenario_id: str, owner: int | None = None) -> SavedScenario:
+        """A saved scenario; with `owner` (accounts on), only one that account saved."""
+        return self.store.get(scenario_id, owner)
 
-    def list(self, limit: int = 20, offset: int = 0, name: str | None = None) -> ScenarioPage:
-        return self.store.list(limit, offset, name)
+    def shared(self, share_token: str) -> SavedScenario:
+        """The scenario a read-only share link names, whoever saved it."""
+        return self.store.shared(share_token)
 
-    def update(self, scenario_id: str, name: str | None = None, notes: str | None = None) -> SavedScenario:
+    def list(
+        self, limit: int = 20, offset: int = 0, name: str | None = None, owner: int | None = None
+    ) -> ScenarioPage:
+        return self.store.list(limit, offset, name, owner)
+
+    def update(
+        self, scenario_id: str, name: str | None = None, notes: str | None = None, owner: int | None = None
+    ) -> SavedScenario:
         if name is None and notes is None:
             raise InvalidInput(
                 [FieldProblem("(body)", "give a new name or notes; a stored result never changes")]
             )
-        return self.store.update(scenario_id, name, notes)
+        return self.store.update(scenario_id, name, notes, owner)
 
-    def delete(self, scenario_id: str) -> None:
-        self.store.delete(scenario_id)
+    def delete(self, scenario_id: str, owner: int | None = None) -> None:
+        self.store.delete(scenario_id, owner)
 
     def reprice(self, original: SavedScenario, request: Request) -> tuple[SavedScenario, Differences]:
         """A new scenario from the original's request (given parsed) against the current
-        catalog, and what changed."""
+        catalog, and what changed; it belongs to the original's owner."""
         result = self.advisor.recommend(request)
         name = f"{original.name} (re-priced {date.today().isoformat()})"[:NAME_MAX]
         fresh = self.store.add(
-            name, original.notes, dict(original.request), result, repriced_from=original.id
+            name,
+            original.notes,
+            dict(original.request),
+            result,
+            repriced_from=original.id,
+            owner=original.owner_id,
         )
         return fresh, differences(original.result, result)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import ipaddress
 import logging
 import logging.config
 import sys
@@ -11,7 +12,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from advisor.api.settings import InvalidSetting
+from advisor.api.settings import InvalidSetting, from_environment
 from advisor.catalog.loader import InvalidCatalog
 from advisor.domain import StorageError
 
@@ -85,11 +86,36 @@ class AdvisorServer(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
+def is_loopback(host: str) -> bool:
+    """Whether binding `host` serves only this machine (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() in ("localhost", "localhost.", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
+def refusal(host: str, auth: str | None) -> str | None:
+    """Why the service must not start on `host` with ADVISOR_AUTH `auth` (None: not set)."""
+    if auth is not None or is_loopback(host):
+        return None
+    return (
+        f"{host} is not a loopback address, and without accounts anyone who reaches the port could read, "
+        "change and delete every saved scenario: set ADVISOR_AUTH=tokens (and add accounts with "
+        "`advisor users add NAME`), or ADVISOR_AUTH=off to serve without accounts on purpose"
+    )
+
+
 def serve(host: str, port: int, workers: int, dev: bool) -> int:
     """Serve `advisor.create_app()` until stopped; the exit status for `advisor serve`."""
     from advisor.app import create_app
 
     try:
+        refused = refusal(host, from_environment()["ADVISOR_AUTH"])
+        if refused:
+            print(f"advisor: serve: {refused}", file=sys.stderr)
+            return EXIT_USAGE
         app = create_app()
     except (InvalidSetting, InvalidCatalog, StorageError) as err:
         problems = getattr(err, "problems", None)

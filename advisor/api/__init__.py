@@ -6,6 +6,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from advisor.api import advice, docs, health, quotes, reference, scenarios
+from advisor.api.auth import init_auth
 from advisor.api.middleware import register_middleware
 from advisor.api.openapi import AdvisorApi, init_api
 from advisor.api.settings import SETTINGS
@@ -22,6 +23,7 @@ def _code(text: str) -> Markup:
 def register(app: Flask) -> AdvisorApi:
     """Add the API to an app whose `extensions["advisor"]` holds the service."""
     register_middleware(app)
+    init_auth(app)
     api = init_api(app)
     for blueprint in (advice.blp, quotes.blp, scenarios.blp, reference.blp, health.blp, docs.blp):
         api.register_blueprint(blueprint)

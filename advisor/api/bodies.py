@@ -58,3 +58,19 @@ class BodyBlueprint(Blueprint):  # type: ignore[misc]
     """A blueprint whose @arguments validate the body `require_json_object` read."""
 
     ARGUMENTS_PARSER = BodyParser()
+
+
+def refuse_non_json_body() -> None:
+    """For operations that take no body (re-price, delete): a body, if any, is JSON or refused
+    with 415, so that a cross-site form post (urlencoded, multipart or text/plain) never acts."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+    if request.mimetype and not request.is_json:
+        raise UnsupportedMediaType(
+            f"This operation takes no body; send none, or application/json, not {request.mimetype}."
+        )
+    if has_body and not request.mimetype:
+        raise UnsupportedMediaType("This operation takes no body; the request sent one with no Content-Type.")
+    if has_body:
+        require_json_object()

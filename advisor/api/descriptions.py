@@ -25,7 +25,16 @@ Every error is an RFC 9457 `application/problem+json` document with `type`, `tit
 UTF-16 surrogate (`"\\ud800"`) is invalid input naming its field. Whole numbers may be written
 with a zero fraction (`1105.0`). Requests that solve share a bounded number of solver slots
 (a 503 `problem-busy` with Retry-After beyond them), and each client a rate limit (429 with
-Retry-After).
+Retry-After). An operation that takes no body (re-price, delete) refuses one that is not JSON
+(415), and a method a path does not serve is a 405 with `Allow`.
+
+Accounts: a service run with `ADVISOR_AUTH=tokens` asks every operation but `/healthz`,
+`/readyz`, this document, the docs page and the share links for `Authorization: Bearer TOKEN`
+(a 401 problem with `WWW-Authenticate` otherwise); the token is what `advisor users add NAME`
+printed. Each account sees, changes, re-prices, exports and deletes only the scenarios it
+saved (another's is a 404, as if it did not exist) and lists only its own; a scenario's
+`share_url` opens it read-only to anyone holding the link. `POST /api/v1/scenarios` honours
+an `Idempotency-Key` header, so a retried save answers the first one's scenario.
 """
 
 _EDITION_ANY = "or `any` to let the advisor choose"

@@ -8,6 +8,7 @@ from flask import Response, current_app, jsonify, render_template
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from advisor.api.auth import AUTH_TOKENS, auth_mode
 from advisor.api.docs_page import sections
 from advisor.api.openapi import finished
 from advisor.api.problems import PROBLEM_TYPES
@@ -28,7 +29,7 @@ def openapi_document() -> dict[str, Any]:
     cache = current_app.extensions.setdefault("advisor.api.cache", {})
     if "openapi" not in cache:
         api = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
-        cache["openapi"] = finished(api.spec.to_dict())
+        cache["openapi"] = finished(api.spec.to_dict(), accounts=auth_mode() == AUTH_TOKENS)
     document: dict[str, Any] = cache["openapi"]
     return document
 

@@ -38,6 +38,7 @@ class Operation:
     body_fields: list[Field]
     example: str | None
     responses: list[Response]
+    secured: bool = False  # needs `Authorization: Bearer TOKEN` (ADVISOR_AUTH=tokens)
 
 
 @dataclass
@@ -200,4 +201,5 @@ def _operation(
         body_fields,
         example,
         responses,
+        secured=bool(operation.get("security")),
     )

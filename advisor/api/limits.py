@@ -1,10 +1,10 @@
 """Rate limits per client with Flask-Limiter: counted in memory, or in Redis so that instances share them.
 
 One budget (ADVISOR_RATE_LIMIT) covers every request a client makes but the health checks and
-static files. A client is whom `client_key()` names: the signed-in account once accounts exist
-(the authentication layer sets `g.account`; issue 14, section 3), else the client's address,
-which is the real one behind reverse proxies when ADVISOR_TRUSTED_PROXIES says how many there
-are. Past the budget: a 429 problem with Retry-After.
+static files. A client is whom `client_key()` names: the signed-in account with ADVISOR_AUTH=tokens
+(advisor.api.auth and advisor.web.accounts set `g.account` before the limit is counted), else the
+client's address, which is the real one behind reverse proxies when ADVISOR_TRUSTED_PROXIES says
+how many there are. Past the budget: a 429 problem with Retry-After.
 """
 
 from __future__ import annotations
@@ -84,8 +84,8 @@ class WorkerMemory(Storage):
 def client_key() -> str:
     """Whom a request counts against: its account when signed in, else its client's address."""
     account = g.get("account")
-    if account:
-        return f"account:{account}"
+    if account is not None:
+        return f"account:{getattr(account, 'id', account)}"
     return f"address:{request.remote_addr or 'unknown'}"
 
 

@@ -85,8 +85,57 @@ def _rate_limited(doc: dict[str, Any]) -> None:
                 }
 
 
-def finished(document: dict[str, Any]) -> dict[str, Any]:
-    """The spec as served: request fields described, X-Request-ID documented on every operation."""
+PUBLIC_PATHS = (
+    "/healthz",
+    "/readyz",
+    "/api/v1/openapi.json",
+    "/api/v1/docs",
+    "/api/v1/shared/{share_token}",
+    "/api/v1/shared/{share_token}/export",
+)
+BEARER = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "When the service runs with accounts (ADVISOR_AUTH=tokens): the API token "
+    "`advisor users add NAME` (or `advisor users token NAME`) printed, as `Authorization: Bearer TOKEN`. "
+    "With ADVISOR_AUTH=off (one person on their own machine) no token is asked for.",
+}
+UNAUTHORIZED = {
+    "description": "With ADVISOR_AUTH=tokens: no bearer token, or one that is not an active account's "
+    "(a problem document).",
+    "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    "headers": {
+        "WWW-Authenticate": {
+            "description": 'The scheme to authenticate with: `Bearer realm="advisor"`.',
+            "schema": {"type": "string"},
+            "required": True,
+        }
+    },
+}
+
+
+def _secured(doc: dict[str, Any], accounts: bool) -> None:
+    """The bearer scheme; with accounts on, required by every operation but the public ones
+    (advisor.api.auth). With them off the document says no token is asked for, as is true."""
+    components = doc.setdefault("components", {})
+    components.setdefault("securitySchemes", {})["bearer"] = copy.deepcopy(BEARER)
+    if not accounts:
+        return
+    components.setdefault("responses", {})["UNAUTHORIZED"] = copy.deepcopy(UNAUTHORIZED)
+    for path, item in doc.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            if path in PUBLIC_PATHS:
+                operation["security"] = []
+                continue
+            operation["security"] = [{"bearer": []}]
+            operation.setdefault("responses", {})["401"] = {"$ref": "#/components/responses/UNAUTHORIZED"}
+
+
+def finished(document: dict[str, Any], accounts: bool = False) -> dict[str, Any]:
+    """The spec as served: request fields described, X-Request-ID documented on every operation,
+    and (`accounts`: ADVISOR_AUTH=tokens) the bearer token required where the service asks for it."""
     doc = copy.deepcopy(document)
     schemas = doc.get("components", {}).get("schemas", {})
     for component, described in REQUEST_FIELDS.items():
@@ -97,6 +146,7 @@ def finished(document: dict[str, Any]) -> dict[str, Any]:
                 rule = TEXT_RULE if TEXT_RULE in properties[field].get("description", "") else ""
                 properties[field]["description"] = f"{text} {rule}".strip()
     _rate_limited(doc)
+    _secured(doc, accounts)
     header = {"description": REQUEST_ID_TEXT, "schema": {"type": "string"}, "required": True}
     for response in doc.get("components", {}).get("responses", {}).values():
         response.setdefault("headers", {})[REQUEST_ID] = header

@@ -14,6 +14,7 @@ from advisor.api.admission import RETRY_AFTER_S, Busy
 from advisor.api.limits import retry_after
 from advisor.domain import (
     FieldProblem,
+    IdempotencyConflict,
     InvalidInput,
     ScenarioNotFound,
     SolverFailed,
@@ -35,6 +36,8 @@ SCENARIO_NOT_FOUND = f"{DOCS}#problem-scenario-not-found"
 STORAGE_UNAVAILABLE = f"{DOCS}#problem-storage-unavailable"
 LISTING_OFF = f"{DOCS}#problem-listing-off"
 BUSY = f"{DOCS}#problem-busy"
+UNAUTHORIZED = f"{DOCS}#problem-unauthorized"
+IDEMPOTENCY_CONFLICT = f"{DOCS}#problem-idempotency-conflict"
 
 PROBLEM_TYPES: dict[str, str] = {
     INVALID_INPUT: "The body breaks the request contract; `errors` names every field that is wrong, by its "
@@ -62,6 +65,11 @@ PROBLEM_TYPES: dict[str, str] = {
     BUSY: "Every solver slot of the worker that took the request is busy and its line of waiting requests "
     "is full, so the request was refused at once rather than queued; nothing was done. Retry after the "
     "seconds in Retry-After (another instance behind the load balancer may answer at once). Status 503.",
+    UNAUTHORIZED: "The service runs with accounts (ADVISOR_AUTH=tokens) and the request sent no "
+    "`Authorization: Bearer TOKEN` header, or a token that is not an active account's (revoked, replaced by "
+    "`advisor users token`, or mistyped). Status 401 with WWW-Authenticate.",
+    IDEMPOTENCY_CONFLICT: "The `Idempotency-Key` of this save was used before (by the same account) with "
+    "another body; nothing was saved. Send a new key for a new scenario. Status 422.",
     "about:blank": "A plain HTTP error (malformed JSON 400, unknown route 404, method not allowed 405, "
     "request not sent in time 408, body too large 413, URL too long 414, wrong content type 415, too "
     "many requests from this client 429 with Retry-After, header fields too large 431); `title` is the "
@@ -236,6 +244,18 @@ def _storage_unavailable(error: StorageError) -> Response:
     )
 
 
+def _idempotency_conflict(error: IdempotencyConflict) -> Response:
+    shown = error.key if len(error.key) <= 64 else error.key[:64] + "…"
+    return problem(
+        422,
+        f"The Idempotency-Key {shown!r} was already used with another body; nothing was saved. "
+        "Send a new key for a new scenario, or the first body again for its answer.",
+        type_=IDEMPOTENCY_CONFLICT,
+        title="Idempotency key reused",
+        errors={"Idempotency-Key": ["was already used with another body"]},
+    )
+
+
 def _unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):  # pragma: no cover - Flask routes these to _http_error
         return _http_error(error)
@@ -259,4 +279,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(Busy, _busy)
     app.register_error_handler(ScenarioNotFound, _scenario_not_found)
     app.register_error_handler(StorageError, _storage_unavailable)
+    app.register_error_handler(IdempotencyConflict, _idempotency_conflict)
     app.register_error_handler(Exception, _unexpected)

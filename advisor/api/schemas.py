@@ -312,6 +312,15 @@ class ScenarioLinksSchema(Schema):
     repriced_from = fields.String(
         required=True, allow_none=True, **doc("The scenario this one re-priced, if any.")
     )
+    share_page = fields.String(
+        required=True, **doc("Its read-only web page for anyone holding the link (as `share_url`).")
+    )
+
+
+class SharedLinksSchema(Schema):
+    self = fields.String(required=True, **doc("This shared scenario (its `share_url`'s path)."))
+    export = fields.String(required=True, **doc("Its export; add `?format=xlsx` (or another format)."))
+    share_page = fields.String(required=True, **doc("Its read-only web page."))
 
 
 class _ScenarioFieldsSchema(Schema):
@@ -328,6 +337,15 @@ class _ScenarioFieldsSchema(Schema):
     repriced_from = fields.String(
         required=True, allow_none=True, **doc("The id of the scenario this one re-priced; null if none.")
     )
+    share_url = fields.String(
+        required=True,
+        **doc(
+            "A read-only link to this scenario, as a path on this service like the `links` (its JSON; "
+            "`links.share_page` is its web page): anyone "
+            "holding it may GET it, with or without an account, but not change, re-price or delete it. "
+            "It carries a secret of 256 random bits: share it like a password."
+        ),
+    )
     links = fields.Nested(ScenarioLinksSchema, required=True, **doc("Where to go from here."))
 
 
@@ -338,6 +356,10 @@ class ScenarioSchema(_ScenarioFieldsSchema):
         required=True,
         **doc("The result as it was when saved; it never changes (re-price for a fresh one)."),
     )
+
+
+class SharedScenarioSchema(ScenarioSchema):
+    links = fields.Nested(SharedLinksSchema, required=True, **doc("Where to go from here (read-only)."))
 
 
 class RecommendedBriefSchema(Schema):

@@ -72,6 +72,13 @@ def _path(text: str) -> str | None:
     return text or None
 
 
+def _auth(text: str) -> str:
+    lowered = text.lower()
+    if lowered not in ("off", "tokens"):
+        raise ValueError("must be off or tokens")
+    return lowered
+
+
 def _switch(text: str) -> bool:
     lowered = text.lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -96,6 +103,17 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "ADVISOR_AUTH",
+        "ADVISOR_AUTH",
+        None,
+        _auth,
+        "`tokens`: accounts (`advisor users add NAME`); every /api/v1 operation but the health checks, "
+        "the OpenAPI document, the docs page and share links needs `Authorization: Bearer TOKEN`, the "
+        "web pages a sign-in, and each account sees only the scenarios it saved. `off`: no accounts, "
+        "everyone reaches every scenario (one person on their own machine).",
+        "off on a loopback address; `advisor serve` on any other address refuses to start unless it is set",
+    ),
     Setting(
         "ADVISOR_CATALOG",
         "ADVISOR_CATALOG",

@@ -4,6 +4,13 @@ Nothing here imports another part of the project or a framework: the rest of the
 built on these types.
 """
 
+from advisor.domain.accounts import (
+    Account,
+    AccountExists,
+    AccountNotFound,
+    IdempotencyConflict,
+    IdempotencyKey,
+)
 from advisor.domain.architecture import ArchitectureSpec, Front, WitnessPlacement
 from advisor.domain.design import DESIGN_FIELDS, Cost, Design, Line, Quote
 from advisor.domain.errors import (
@@ -111,6 +118,9 @@ __all__ = [
     "WINDOWS_VERSIONS",
     "WITNESS_HOSTS",
     "WITNESS_PLACES",
+    "Account",
+    "AccountExists",
+    "AccountNotFound",
     "AdvisorError",
     "AnalysisRequest",
     "ArchitectureChange",
@@ -135,6 +145,8 @@ __all__ = [
     "GivenCopies",
     "Goal",
     "GoalReport",
+    "IdempotencyConflict",
+    "IdempotencyKey",
     "InvalidInput",
     "LifecycleReport",
     "Line",

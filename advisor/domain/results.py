@@ -303,6 +303,8 @@ class SavedScenario:
     created_at: datetime
     updated_at: datetime
     repriced_from: str | None = None
+    owner_id: int | None = None  # the account that saved it; None when saved without accounts
+    share_token: str = ""  # the unguessable part of its read-only share link
 
     @property
     def catalog(self) -> CatalogRef:

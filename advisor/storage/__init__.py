@@ -20,15 +20,24 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
+from sqlalchemy import Engine, create_engine, event, func, make_url, select, text, update
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from advisor.contract.responses import dump_recommendations, load_recommendations
-from advisor.domain import Recommendations, SavedScenario, ScenarioNotFound, StorageError
-from advisor.storage.models import ScenarioRow
+from advisor.domain import (
+    IdempotencyConflict,
+    IdempotencyKey,
+    Recommendations,
+    SavedScenario,
+    ScenarioNotFound,
+    StorageError,
+)
+from advisor.storage.accounts import AccountStore
+from advisor.storage.models import IdempotencyRow, ScenarioRow
 
 __all__ = [
+    "AccountStore",
     "ScenarioPage",
     "ScenarioStore",
     "StorageError",
@@ -50,6 +59,14 @@ _MIGRATION_LOCK = 0x4144_5649  # "ADVI"
 def new_id() -> str:
     """128 random bits, URL-safe: unguessable, so a link is the only way to find a scenario."""
     return secrets.token_urlsafe(16)
+
+
+def new_share_token() -> str:
+    """256 random bits, URL-safe: the read-only share link's secret."""
+    return secrets.token_urlsafe(32)
+
+
+_SHARE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
 ENV_DATABASE_URL = "ADVISOR_DATABASE_URL"
@@ -195,6 +212,8 @@ def _record(row: ScenarioRow) -> SavedScenario:
         created_at=row.created_at.replace(tzinfo=UTC) if row.created_at.tzinfo is None else row.created_at,
         updated_at=row.updated_at.replace(tzinfo=UTC) if row.updated_at.tzinfo is None else row.updated_at,
         repriced_from=row.repriced_from,
+        owner_id=row.owner_id,
+        share_token=row.share_token,
     )
 
 
@@ -211,6 +230,7 @@ class ScenarioStore:
         self.file = file
         self._identity = _identity(file) if file is not None else None
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.accounts = AccountStore(self._transaction)
 
     def _same_file(self) -> None:
         if self.file is None:
@@ -243,7 +263,12 @@ class ScenarioStore:
         request: dict[str, Any],
         result: Recommendations,
         repriced_from: str | None = None,
+        owner: int | None = None,
+        idempotency: IdempotencyKey | None = None,
     ) -> SavedScenario:
+        """Keep a scenario for `owner` (None: saved without accounts). With `idempotency`, the
+        key is kept in the same transaction: a second save under the key (from any instance)
+        answers the scenario the first one saved, and a key used with another body is refused."""
         now = datetime.now(UTC)
         catalog = result.catalog
         row = ScenarioRow(
@@ -259,37 +284,95 @@ class ScenarioStore:
             created_at=now,
             updated_at=now,
             repriced_from=repriced_from,
+            owner_id=owner,
+            share_token=new_share_token(),
         )
         try:
             with self._transaction() as session:
                 session.add(row)
+                if idempotency is not None:
+                    session.flush()
+                    session.add(
+                        IdempotencyRow(
+                            owner_key=idempotency.owner,
+                            key=idempotency.key,
+                            body_hash=idempotency.body_hash,
+                            scenario_id=row.id,
+                            created_at=now,
+                        )
+                    )
         except IntegrityError:
+            if idempotency is not None:
+                # Another save under the same key committed first: answer what it saved.
+                first = self.replayed(idempotency)
+                if first is not None:
+                    return first
             if repriced_from is None:
                 raise
             # The original was deleted while it was being re-priced: there is nothing to link to.
             raise ScenarioNotFound(repriced_from) from None
-        return SavedScenario(row.id, name, notes, request, result, now, now, repriced_from)
+        return SavedScenario(
+            row.id, name, notes, request, result, now, now, repriced_from, owner, row.share_token
+        )
+
+    def replayed(self, idempotency: IdempotencyKey) -> SavedScenario | None:
+        """The scenario an earlier save under this key made, or None if there was none;
+        IdempotencyConflict if the key came with another body."""
+        with self._transaction() as session:
+            found = session.scalars(
+                select(IdempotencyRow).where(
+                    IdempotencyRow.owner_key == idempotency.owner, IdempotencyRow.key == idempotency.key
+                )
+            ).first()
+            if found is None:
+                return None
+            if found.body_hash != idempotency.body_hash:
+                raise IdempotencyConflict(idempotency.key)
+            row = session.get(ScenarioRow, found.scenario_id)
+            return _record(row) if row is not None else None
 
     @staticmethod
-    def _row(session: Session, scenario_id: str, for_update: bool = False) -> ScenarioRow:
-        """The row of a saved scenario; a malformed id is not even looked up."""
+    def _row(
+        session: Session, scenario_id: str, owner: int | None = None, for_update: bool = False
+    ) -> ScenarioRow:
+        """The row of a saved scenario `owner` may see (None: any); a malformed id is not even
+        looked up, and another account's scenario is as unknown as one never saved."""
         row = (
             session.get(ScenarioRow, scenario_id, with_for_update=for_update)
             if _ID.match(scenario_id)
             else None
         )
-        if row is None:
+        if row is None or (owner is not None and row.owner_id != owner):
             raise ScenarioNotFound(scenario_id)
         return row
 
-    def get(self, scenario_id: str) -> SavedScenario:
+    def get(self, scenario_id: str, owner: int | None = None) -> SavedScenario:
+        """A saved scenario; with `owner`, only one that account saved."""
         with self._transaction() as session:
-            return _record(self._row(session, scenario_id))
+            return _record(self._row(session, scenario_id, owner))
 
-    def list(self, limit: int = 20, offset: int = 0, name: str | None = None) -> ScenarioPage:
-        """Newest first; `name` filters by a case-insensitive part of the name."""
+    def shared(self, share_token: str) -> SavedScenario:
+        """The scenario whose read-only share link carries `share_token`."""
+        with self._transaction() as session:
+            row = (
+                session.scalars(select(ScenarioRow).where(ScenarioRow.share_token == share_token)).first()
+                if _SHARE.match(share_token)
+                else None
+            )
+            if row is None:
+                raise ScenarioNotFound(share_token)
+            return _record(row)
+
+    def list(
+        self, limit: int = 20, offset: int = 0, name: str | None = None, owner: int | None = None
+    ) -> ScenarioPage:
+        """Newest first; `name` filters by a case-insensitive part of the name, `owner` to one
+        account's scenarios."""
         query = select(ScenarioRow)
         count = select(func.count()).select_from(ScenarioRow)
+        if owner is not None:
+            query = query.where(ScenarioRow.owner_id == owner)
+            count = count.where(ScenarioRow.owner_id == owner)
         if name:
             pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             query = query.where(ScenarioRow.name.ilike(pattern, escape="\\"))
@@ -302,10 +385,12 @@ class ScenarioStore:
             total = session.scalar(count) or 0
             return ScenarioPage([_record(r) for r in rows], total, limit, offset)
 
-    def update(self, scenario_id: str, name: str | None = None, notes: str | None = None) -> SavedScenario:
+    def update(
+        self, scenario_id: str, name: str | None = None, notes: str | None = None, owner: int | None = None
+    ) -> SavedScenario:
         """Rename or annotate; the request and the stored result are never changed."""
         with self._transaction() as session:
-            row = self._row(session, scenario_id, for_update=True)
+            row = self._row(session, scenario_id, owner, for_update=True)
             if name is not None:
                 row.name = name
             if notes is not None:
@@ -313,9 +398,17 @@ class ScenarioStore:
             row.updated_at = datetime.now(UTC)
             return _record(row)
 
-    def delete(self, scenario_id: str) -> None:
+    def give_unowned(self, owner: int) -> int:
+        """Give every scenario saved without accounts to `owner`; how many there were."""
         with self._transaction() as session:
-            session.delete(self._row(session, scenario_id))
+            result = session.execute(
+                update(ScenarioRow).where(ScenarioRow.owner_id.is_(None)).values(owner_id=owner)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def delete(self, scenario_id: str, owner: int | None = None) -> None:
+        with self._transaction() as session:
+            session.delete(self._row(session, scenario_id, owner))
 
     def close(self) -> None:
         self.engine.dispose()

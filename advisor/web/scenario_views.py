@@ -22,6 +22,7 @@ from flask_wtf.csrf import CSRFError  # type: ignore[import-untyped]
 
 from advisor import architectures
 from advisor.api.admission import solves
+from advisor.api.auth import owner
 from advisor.domain import (
     MAX_COMPARED,
     CatalogRef,
@@ -53,6 +54,7 @@ from advisor.schemas import (
 )
 from advisor.web import codec, forms, present
 from advisor.web import views as web_views
+from advisor.web.accounts import safe_next, sign_in_page
 from advisor.web.controls import FAILURE_LABELS, SERVICE_LABELS
 from advisor.web.diagram import render_svg
 from advisor.web.views import EXPORT_FORMATS, architecture_info, bp
@@ -189,7 +191,7 @@ def scenario_save() -> ResponseReturnValue:
         name, notes, parsed, document = parse_scenario(
             {"name": name.strip(), "notes": notes, "request": data}
         )
-        saved = _scenarios().save(name, notes, parsed, document)
+        saved = _scenarios().save(name, notes, parsed, document, owner=owner())
     except InvalidInput as err:
         return _save_page(token, name, notes, _field_errors(err.problems), 422)
     except UnknownCatalog as err:
@@ -216,7 +218,7 @@ def _origin(saved: SavedScenario) -> _Origin | None:
     if not saved.repriced_from:
         return None
     try:
-        original = _scenarios().get(saved.repriced_from)
+        original = _scenarios().get(saved.repriced_from, owner())
     except ScenarioNotFound:
         return _Origin(None, None)
     return _Origin(original, differences(original.result, saved.result))
@@ -227,6 +229,8 @@ def _scenario_page(
     edit_values: Mapping[str, str] | None = None,
     edit_errors: Mapping[str, list[str]] | None = None,
     status: int = 200,
+    *,
+    share: str | None = None,
 ) -> Response:
     """The stored result with the result page's cards, never recomputed."""
     parsed: Request | None
@@ -241,7 +245,8 @@ def _scenario_page(
     html = render_template(
         "web/scenario.html",
         saved=saved,
-        origin=_origin(saved),
+        origin=None if share else _origin(saved),
+        share=share,
         edit_values=edit_values or {"name": saved.name, "notes": saved.notes},
         edit_errors=edit_errors or {},
         flashes=get_flashed_messages(),
@@ -268,13 +273,13 @@ def _scenario_page(
 @bp.get("/scenarios/<scenario_id>")
 def scenario(scenario_id: str) -> ResponseReturnValue:
     """A saved scenario's shareable page: its stored result, name, notes and price book."""
-    return _scenario_page(_scenarios().get(scenario_id))
+    return _scenario_page(_scenarios().get(scenario_id, owner()))
 
 
 @bp.post("/scenarios/<scenario_id>")
 def scenario_update(scenario_id: str) -> ResponseReturnValue:
     """Rename the scenario or change its notes (the stored result never changes)."""
-    saved = _scenarios().get(scenario_id)
+    saved = _scenarios().get(scenario_id, owner())
     name = request.form.get("name", "")
     notes = request.form.get("notes", "").replace("\r\n", "\n")
     values = {"name": name, "notes": notes}
@@ -284,7 +289,7 @@ def scenario_update(scenario_id: str) -> ResponseReturnValue:
     changes = {k: v for k, v in (("name", name.strip()), ("notes", notes)) if v != getattr(saved, k)}
     if changes:
         try:
-            _scenarios().update(scenario_id, changes.get("name"), changes.get("notes"))
+            _scenarios().update(scenario_id, changes.get("name"), changes.get("notes"), owner())
         except InvalidInput as err:
             return _scenario_page(saved, values, _field_errors(err.problems), 422)
         flash("Saved the new name and notes.")
@@ -294,15 +299,15 @@ def scenario_update(scenario_id: str) -> ResponseReturnValue:
 @bp.get("/scenarios/<scenario_id>/delete")
 def scenario_confirm_delete(scenario_id: str) -> ResponseReturnValue:
     """The confirmation step before a scenario is deleted."""
-    saved = _scenarios().get(scenario_id)
+    saved = _scenarios().get(scenario_id, owner())
     return _page(render_template("web/scenario_delete.html", saved=saved))
 
 
 @bp.post("/scenarios/<scenario_id>/delete")
 def scenario_delete(scenario_id: str) -> ResponseReturnValue:
     """Delete the scenario for good, then go to the list."""
-    saved = _scenarios().get(scenario_id)
-    _scenarios().delete(scenario_id)
+    saved = _scenarios().get(scenario_id, owner())
+    _scenarios().delete(scenario_id, owner())
     flash(f"Deleted the saved scenario “{saved.name}”.")
     return redirect(url_for("web.scenario_list"), code=303)
 
@@ -311,7 +316,7 @@ def scenario_delete(scenario_id: str) -> ResponseReturnValue:
 @solves
 def scenario_reprice(scenario_id: str) -> ResponseReturnValue:
     """A new scenario from the same request against today's catalog; its page shows what changed."""
-    original = _scenarios().get(scenario_id)
+    original = _scenarios().get(scenario_id, owner())
     try:
         fresh, _ = _scenarios().reprice(original, parse_stored_request(original.request))
     except InvalidInput as err:
@@ -326,7 +331,10 @@ def scenario_reprice(scenario_id: str) -> ResponseReturnValue:
 @bp.get("/scenarios/<scenario_id>/diagram-<int:rank>.svg")
 def scenario_diagram(scenario_id: str, rank: int) -> ResponseReturnValue:
     """One stored recommendation's diagram as an SVG file."""
-    saved = _scenarios().get(scenario_id)
+    return _diagram(_scenarios().get(scenario_id, owner()), rank)
+
+
+def _diagram(saved: SavedScenario, rank: int) -> Response:
     chosen = next((r for r in saved.result.recommendations if r.rank == rank), None)
     if chosen is None:
         return _error(404, "No such design", f"The saved result has no recommendation number {rank}.")
@@ -348,7 +356,10 @@ def _problem_lines(err: InvalidInput) -> list[str]:
 @bp.get("/scenarios/<scenario_id>/export")
 def scenario_export(scenario_id: str) -> ResponseReturnValue:
     """The stored designs of one scenario as a quote comparison file, exactly as they were saved."""
-    saved = _scenarios().get(scenario_id)
+    return _export(_scenarios().get(scenario_id, owner()))
+
+
+def _export(saved: SavedScenario) -> Response:
     picks = request.args.getlist("picks") or None
     try:
         comparison = stored_comparison(parse_stored_request(saved.request), saved.result, _catalogs(), picks)
@@ -360,6 +371,25 @@ def scenario_export(scenario_id: str) -> ResponseReturnValue:
             400, "That cannot be exported", "The export asked for is not possible:", _problem_lines(err)
         )
     return _download(rendered)
+
+
+# ---------- read-only share links ----------
+
+
+@bp.get("/shared/<share_token>")
+def shared(share_token: str) -> ResponseReturnValue:
+    """A saved scenario's read-only page for anyone holding its share link."""
+    return _scenario_page(_scenarios().shared(share_token), share=share_token)
+
+
+@bp.get("/shared/<share_token>/diagram-<int:rank>.svg")
+def shared_diagram(share_token: str, rank: int) -> ResponseReturnValue:
+    return _diagram(_scenarios().shared(share_token), rank)
+
+
+@bp.get("/shared/<share_token>/export")
+def shared_export(share_token: str) -> ResponseReturnValue:
+    return _export(_scenarios().shared(share_token))
 
 
 # ---------- the list ----------
@@ -385,7 +415,7 @@ def scenario_list() -> ResponseReturnValue:
         offset = 0
     try:
         query = load(ScenarioListSchema(), {"limit": PAGE_SIZE, "offset": offset, "name": name or None})
-        page = _scenarios().list(query["limit"], query["offset"], query["name"])
+        page = _scenarios().list(query["limit"], query["offset"], query["name"], owner())
     except InvalidInput as err:
         return _error(400, "That list cannot be shown", "The filter is not valid:", _problem_lines(err))
     following = page.offset + page.limit
@@ -448,7 +478,7 @@ def _picked(values: list[str]) -> list[_Picked]:
             continue
         if scenario_id not in loaded:
             try:
-                loaded[scenario_id] = _scenarios().get(scenario_id)
+                loaded[scenario_id] = _scenarios().get(scenario_id, owner())
             except ScenarioNotFound:
                 loaded[scenario_id] = None
         saved = loaded[scenario_id]
@@ -541,6 +571,15 @@ def _not_found(error: ScenarioNotFound) -> ResponseReturnValue:
 def _csrf_refused(error: CSRFError) -> ResponseReturnValue:
     """The blueprint's one handler of a post without a valid token: a scenario post is refused
     with its own page, a post to the plan form re-shows the form (`views.csrf_refused`)."""
+    if request.endpoint == "web.sign_in":
+        return sign_in_page(
+            safe_next(request.form.get("next")),
+            400,
+            account=request.form.get("account", "")[:64],
+            error="The form had expired (its security token was missing or old): sign in again.",
+        )
+    if request.endpoint == "web.sign_out":
+        return redirect(url_for("web.form"), code=303)
     if request.endpoint not in _ENDPOINTS:
         return web_views.csrf_refused(error)
     notice = (

@@ -31,6 +31,7 @@ def test_the_defaults_apply_without_environment_variables() -> None:
         "ADVISOR_RATE_LIMIT": "600 per minute",
         "ADVISOR_REDIS_URL": None,
         "ADVISOR_TRUSTED_PROXIES": 0,
+        "ADVISOR_AUTH": None,
     }
 
 

@@ -229,7 +229,7 @@ def test_db_upgrade_creates_the_sqlite_database_in_the_instance_folder(
     monkeypatch.setenv("ADVISOR_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.delenv("ADVISOR_DATABASE_URL", raising=False)
     assert main(["db", "upgrade"]) == 0
-    assert "revision 0001" in capsys.readouterr().out
+    assert "schema at revision 0002" in capsys.readouterr().out  # the head: 0002 added accounts
     assert (tmp_path / "instance" / "advisor.sqlite3").exists()
 
 
