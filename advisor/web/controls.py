@@ -357,6 +357,11 @@ OUTPUT: tuple[Control, ...] = (
                     "Most preferred goals",
                     "The most preferred-goal weight met wins; then the cheapest.",
                 ),
+                (
+                    "min_downtime",
+                    "Least downtime",
+                    "The least expected Outlook downtime a year within the budget wins; then the cheapest.",
+                ),
             ]
         ),
     ),

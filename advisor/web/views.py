@@ -43,6 +43,7 @@ from advisor.web.controls import (
     weight_name,
 )
 from advisor.web.diagram import render_svg
+from advisor.web.frontier_chart import render_frontier
 from advisor.web.security import csrf
 
 bp = Blueprint(
@@ -226,8 +227,22 @@ def result() -> ResponseReturnValue:
     recommendations = response.recommendations
     project = parsed.project or Project()
     diagrams = {r.rank: render_svg(r, f"diagram-{r.rank}", project.name) for r in recommendations}
+    frontier = present.frontier_rows(response.frontier, parsed.budget.applies_to)
+    chart = (
+        render_frontier(
+            frontier,
+            parsed.budget.amount_cents,
+            response.catalog.currency,
+            parsed.budget.applies_to,
+            "frontier",
+        )
+        if frontier
+        else None
+    )
     html = render_template(
         "web/result.html",
+        frontier=frontier,
+        frontier_chart=chart,
         token=token,
         request_data=parsed,
         response=response,
