@@ -8,6 +8,7 @@ colour; within budget is a filled marker, over budget a hollow one.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -190,7 +191,8 @@ def chart(
     def y(minutes: float) -> float:
         return bottom - minutes / y1 * (bottom - top)
 
-    points = _place_labels(rows, x, y, font, left, right, top, bottom)
+    budget_x = x(budget_cents) if budget_cents else None
+    points = _place_labels(rows, x, y, font, (left, right, top, bottom), budget_x)
     return Chart(
         width=width,
         height=height,
@@ -200,7 +202,7 @@ def chart(
         bottom=bottom,
         x_ticks=tuple((x(v), _money_tick(v, currency)) for v in x_values),
         y_ticks=tuple((y(v), f"{v:g}") for v in y_values),
-        budget_x=x(budget_cents) if budget_cents else None,
+        budget_x=budget_x,
         budget_label=f"Budget {format_money(budget_cents, currency)}" if budget_cents else "",
         points=tuple(points),
         x_title=f"{MEASURE_WORDS.get(applies_to, 'Cost')} ({currency})",
@@ -213,37 +215,61 @@ def _place_labels(
     x: Callable[[float], float],
     y: Callable[[float], float],
     font: float,
-    left: float,
-    right: float,
-    top: float,
-    bottom: float,
+    plot: tuple[float, float, float, float],
+    budget_x: float | None,
 ) -> list[Placed]:
-    """Each letter beside its marker where it overlaps no other letter or marker."""
-    taken: list[tuple[float, float, float, float]] = []
+    """Each letter beside its marker where it overlaps no other letter or marker and no line
+    (the line joining the points, the budget line) runs through it."""
+    left, right, top, bottom = plot
     centres = [(x(r.cost_cents), y(r.minutes)) for r in rows]
-    for cx, cy in centres:
-        taken.append((cx - 6, cy - 6, cx + 6, cy + 6))
+    taken = [(cx - 7, cy - 7, cx + 7, cy + 7) for cx, cy in centres]
+    lines = [(a[0], a[1], b[0], b[1]) for a, b in itertools.pairwise(centres)]
+    if budget_x is not None:
+        lines.append((budget_x, top - 6, budget_x, bottom))
+        taken.append((budget_x - 2, top - 14, budget_x + 2, top + 8))
     placed: list[Placed] = []
-    w = font * 0.7 * 1.2
+    w = font * 0.72 + 2
     for row, (cx, cy) in zip(rows, centres, strict=True):
         options = [
-            (cx + 9, cy - 7, "start"),
-            (cx + 9, cy + font + 3, "start"),
-            (cx - 9, cy - 7, "end"),
-            (cx - 9, cy + font + 3, "end"),
-            (cx + 9, cy - font - 10, "start"),
-            (cx - 9, cy + 2 * font + 6, "end"),
+            (cx + dx, cy + dy, anchor)
+            for dy in (-8, font + 5, -font - 12, 2 * font + 8, -2 * font - 14)
+            for dx, anchor in ((9, "start"), (-9, "end"))
         ]
         chosen = options[0]
         for lx, ly, anchor in options:
-            box = (lx, ly - font, lx + w, ly + 2) if anchor == "start" else (lx - w, ly - font, lx, ly + 2)
-            inside = box[0] >= left and box[2] <= right + 12 and box[1] >= top - 12 and box[3] <= bottom
-            if inside and not any(_overlaps(box, t) for t in taken):
+            box = _label_box(lx, ly, anchor, w, font)
+            inside = box[0] >= left + 2 and box[2] <= right and box[1] >= top - 12 and box[3] <= bottom - 1
+            clear = not any(_overlaps(box, t) for t in taken) and not any(_through(s, box) for s in lines)
+            if inside and clear:
                 chosen = (lx, ly, anchor)
-                taken.append(box)
                 break
-        placed.append(Placed(row, cx, cy, chosen[0], chosen[1], chosen[2]))
+        lx, ly, anchor = chosen
+        taken.append(
+            (lx, ly - font, lx + w, ly + 2) if anchor == "start" else (lx - w, ly - font, lx, ly + 2)
+        )
+        placed.append(Placed(row, cx, cy, lx, ly, anchor))
     return placed
+
+
+def _label_box(x: float, y: float, anchor: str, w: float, font: float) -> tuple[float, float, float, float]:
+    return (x, y - font, x + w, y + 2) if anchor == "start" else (x - w, y - font, x, y + 2)
+
+
+def _through(segment: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
+    """Whether a segment passes through a box (Liang-Barsky clipping)."""
+    x1, y1, x2, y2 = segment
+    dx, dy = x2 - x1, y2 - y1
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x1 - box[0]), (dx, box[2] - x1), (-dy, y1 - box[1]), (dy, box[3] - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        low, high = (max(low, t), high) if p < 0 else (low, min(high, t))
+        if low > high:
+            return False
+    return True
 
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
