@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, render_template, request
 from flask.views import MethodView
-from markupsafe import Markup
 from flask_smorest import Blueprint
+from markupsafe import Markup
 
 from advisor.api.docs_page import sections
 from advisor.api.openapi import finished
