@@ -8,7 +8,9 @@ from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 from advisor.domain import (
+    FAILURE_WORDS,
     SERVICES,
+    AvailabilityReport,
     DatabaseLayout,
     Design,
     ServerLoad,
@@ -17,6 +19,7 @@ from advisor.domain import (
     format_money,
     service_heading,
 )
+from advisor.exports.frontier import FrontierRow
 
 
 class PricedItem(Protocol):
@@ -65,6 +68,12 @@ class GoalAsked:
         services = ", ".join(service_heading(s) for s in self.services)
         weight = f", weight {self.weight:g}" if self.priority == "preferred" else ""
         return f"{self.failure}: {services} ({self.priority}{weight})"
+
+    def words(self) -> str:
+        """The goal as a customer reads it: 'Outlook, OWA when a database copy fails (required)'."""
+        services = ", ".join(service_heading(s) for s in self.services)
+        weight = f", weight {self.weight:g}" if self.priority == "preferred" else ""
+        return f"{services} when {FAILURE_WORDS.get(self.failure, self.failure)} ({self.priority}{weight})"
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,11 @@ class GoalResult:
     def name(self) -> str:
         return f"{self.failure}/{self.service}"
 
+    @property
+    def words(self) -> str:
+        """The goal as a customer reads it: 'Outlook when a load balancer fails'."""
+        return f"{service_heading(self.service)} when {FAILURE_WORDS.get(self.failure, self.failure)}"
+
 
 @dataclass(frozen=True)
 class SinglePoint:
@@ -172,6 +186,10 @@ class DesignColumn:
     # response's `servers` and `copy_layout`, field for field).
     servers: tuple[ServerReport, ...] = ()
     copy_layout: tuple[DatabaseLayout, ...] = ()
+    # Each service's expected downtime a year (the response's `availability`), and for an
+    # alternative what it gives up or gains against #1 (`compared_with_first`).
+    availability: AvailabilityReport | None = None
+    compared_with_first: str = ""
 
     @property
     def past_sizing(self) -> tuple[ServerReport, ...]:
@@ -232,16 +250,27 @@ class Comparison:
     price_bases: tuple[PriceBasis, ...]
     assumptions: tuple[Assumption, ...]
     services: tuple[str, ...] = SERVICES
+    # What each dollar buys (the PDF and XLSX show them): the cost-downtime frontier, what the
+    # budget stands in the way of, and how expected downtime is estimated.
+    frontier: tuple[FrontierRow, ...] = ()
+    budget_sensitivity: str = ""
+    availability_method: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data; money in currency units rounded to cents, as in the response; each
         design's fields as the response names them (a failure scenario's `load` and a load's
-        `failed` left out when there is none, as the response leaves them out)."""
-        data: dict[str, Any] = _money_fields({f.name: _plain(getattr(self, f.name)) for f in fields(self)})
+        `failed` left out when there is none, as the response leaves them out). The JSON export
+        keeps its shape: the availability figures stay in the PDF and XLSX."""
+        data: dict[str, Any] = _money_fields(
+            {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name not in _NOT_IN_JSON}
+        )
         return data | {"notice": self.header.notice}
 
 
 _OMIT_NONE = frozenset({"load", "failed"})
+_NOT_IN_JSON = frozenset(
+    {"frontier", "budget_sensitivity", "availability_method", "availability", "compared_with_first"}
+)
 
 
 def _plain(value: Any) -> Any:
@@ -255,7 +284,7 @@ def _plain(value: Any) -> Any:
         return {
             f.name: _plain(getattr(value, f.name))
             for f in fields(value)
-            if not (f.name in _OMIT_NONE and getattr(value, f.name) is None)
+            if not (f.name in _OMIT_NONE and getattr(value, f.name) is None) and f.name not in _NOT_IN_JSON
         }
     return value
 
