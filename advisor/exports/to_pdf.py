@@ -398,7 +398,12 @@ class _Document:
         for p in d.single_points_of_failure:
             services = ", ".join(service_heading(x) for x in p.services)
             rows.append(
-                [_p(p.component, s.red), _p(p.kind, s.cell), _p(services, s.cell), _p(p.explanation, s.cell)]
+                [
+                    _p(p.component, s.red),
+                    _p(p.kind.replace("_", " "), s.cell),
+                    _p(services, s.cell),
+                    _p(p.explanation, s.cell),
+                ]
             )
         return [*title, _table(rows, [0.1 * w, 0.1 * w, 0.16 * w, 0.64 * w])]
 

@@ -337,7 +337,7 @@ ENVIRONMENT: tuple[Control, ...] = (
         "Exchange Standard CALs already owned",
         "integer",
         "Client access licences the customer already has; only the missing ones are bought. The "
-        "seed case runs Exchange already, so its 300 users are licensed.",
+        "example filled in runs Exchange already, so its 300 users are licensed.",
         "300",
     ),
 )

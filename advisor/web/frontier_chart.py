@@ -6,10 +6,12 @@ table listing the same points)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from markupsafe import Markup, escape
 
-from advisor.exports.frontier import Chart, FrontierRow, Placed, chart, minutes_text
+from advisor.domain import Budget, Recommendations
+from advisor.exports.frontier import Chart, FrontierRow, Placed, chart, frontier_rows, minutes_text
 from advisor.web.diagram import FONT
 
 INK = "#1b1f24"
@@ -151,3 +153,13 @@ def _point(p: Placed, currency: str) -> str:
         f"{marker(row.shape, p.x, p.y, row.within_budget)}"
         f"{_text(p.label_x, p.label_y, row.letter, FONT_SIZE + 1, anchor=p.anchor, bold=True)}</g>"
     )
+
+
+def frontier_context(response: Recommendations, budget: Budget) -> dict[str, Any]:
+    """What the result page's frontier section needs: its rows and its chart (None without)."""
+    rows = frontier_rows(response.frontier, budget.applies_to)
+    currency = response.catalog.currency
+    chart_svg = (
+        render_frontier(rows, budget.amount_cents, currency, budget.applies_to, "frontier") if rows else None
+    )
+    return {"frontier": rows, "frontier_chart": chart_svg}

@@ -30,7 +30,6 @@ from advisor.domain import (
     windows_name,
 )
 from advisor.exports import servers as shared
-from advisor.exports.frontier import frontier_rows as frontier_rows
 from advisor.exports.frontier import minutes_text as minutes_text
 from advisor.exports.frontier import nines_count as nines_count
 from advisor.exports.frontier import nines_text as nines_text
@@ -49,6 +48,7 @@ from advisor.exports.servers import (
 )
 from advisor.exports.servers import failover_example as failover_example
 from advisor.exports.servers import number as number
+from advisor.exports.summary import DESIGN_LABELS
 from advisor.web.controls import KIND_LABELS, SERVICE_LABELS, SERVICE_SHORT
 
 STATUS_LABELS: dict[str, str] = {
@@ -431,3 +431,8 @@ def weighed_reasons(w: WeighedArchitecture, budget: Budget) -> list[str]:
 def ranks_of(recommendations: Sequence[Any]) -> dict[str, int]:
     """Each recommended architecture's rank."""
     return {r.architecture: r.rank for r in recommendations}
+
+
+def design_label(field: str) -> str:
+    """A design fact's name in words: 'domain_controllers_added' -> 'Domain controllers to buy'."""
+    return DESIGN_LABELS.get(field, field.replace("_", " ").capitalize())

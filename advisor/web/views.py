@@ -43,7 +43,7 @@ from advisor.web.controls import (
     weight_name,
 )
 from advisor.web.diagram import render_svg
-from advisor.web.frontier_chart import render_frontier
+from advisor.web.frontier_chart import frontier_context
 from advisor.web.security import csrf
 
 bp = Blueprint(
@@ -63,6 +63,7 @@ EXPORT_FORMATS: dict[str, str] = {
     "json": "JSON",
 }
 PICKABLE = tuple(s for s in EXPORT_PICKABLE if s != "misses_required_goal")
+EXPORT_FIELDS = {"format": "File format", "paper": "Paper size"}  # the download form's own fields
 
 
 def _advisor() -> Advisor:
@@ -227,22 +228,9 @@ def result() -> ResponseReturnValue:
     recommendations = response.recommendations
     project = parsed.project or Project()
     diagrams = {r.rank: render_svg(r, f"diagram-{r.rank}", project.name) for r in recommendations}
-    frontier = present.frontier_rows(response.frontier, parsed.budget.applies_to)
-    chart = (
-        render_frontier(
-            frontier,
-            parsed.budget.amount_cents,
-            response.catalog.currency,
-            parsed.budget.applies_to,
-            "frontier",
-        )
-        if frontier
-        else None
-    )
     html = render_template(
         "web/result.html",
-        frontier=frontier,
-        frontier_chart=chart,
+        **frontier_context(response, parsed.budget),
         token=token,
         request_data=parsed,
         response=response,
@@ -333,7 +321,10 @@ def _picks_page(picks: list[str], back: str, data: dict[str, Any]) -> ResponseRe
 
 
 def _problems_page(problems: list[FieldProblem], back: str = "") -> tuple[str, int, dict[str, str]]:
-    lines = "; ".join(f"{control_label(p.field)}: {forms.friendly(p.message)}" for p in problems)
+    lines = "; ".join(
+        f"{EXPORT_FIELDS.get(p.field) or control_label(p.field)}: {forms.friendly(p.message)}"
+        for p in problems
+    )
     return _error_page(422, "That cannot be exported", lines, back=back)
 
 
