@@ -123,9 +123,11 @@ def test_each_alternative_says_what_it_gives_up_or_gains_against_the_first(
     alternatives = [r for r in seed_answer.recommendations if r.rank > 1]
     assert alternatives
     for r in alternatives:
-        card = text_of(section(seed_page, f"design-{r.rank}"))
-        assert f"#{r.rank} against #1: {r.compared_with_first}" in card
-    assert "against #1" not in text_of(section(seed_page, "design-1"))
+        card = section(seed_page, f"design-{r.rank}")
+        versus = re.search(r'<p class="versus">(.*?)</p>', card, re.S)
+        assert versus and text_of(versus.group(1)).strip() == r.compared_with_first
+        assert r.compared_with_first.startswith(f"Against #1 ({seed_answer.recommendations[0].title})")
+    assert 'class="versus"' not in section(seed_page, "design-1")
 
 
 def test_when_the_budget_binds_the_headline_says_what_the_next_step_costs_and_buys(
