@@ -24,12 +24,14 @@ from advisor.domain import (
     ServerLoad,
     ServerReport,
     ServiceAvailability,
+    SpofReport,
     WeighedArchitecture,
     format_money,
     money_to_cents,
     windows_name,
 )
 from advisor.exports import servers as shared
+from advisor.exports.components import load_balancer_hosts
 from advisor.exports.frontier import minutes_text as minutes_text
 from advisor.exports.frontier import nines_count as nines_count
 from advisor.exports.frontier import nines_text as nines_text
@@ -436,3 +438,11 @@ def ranks_of(recommendations: Sequence[Any]) -> dict[str, int]:
 def design_label(field: str) -> str:
     """A design fact's name in words: 'domain_controllers_added' -> 'Domain controllers to buy'."""
     return DESIGN_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def spof_kind(report: DesignReport, spof: SpofReport) -> str:
+    """What a single point of failure is, in words: a hypervisor host running virtual load
+    balancers is named as the host, not as a load balancer."""
+    if spof.component in load_balancer_hosts(report.failure_scenarios):
+        return "hypervisor host"
+    return kind_label(spof.kind).lower()

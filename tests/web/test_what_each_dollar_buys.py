@@ -317,3 +317,11 @@ def test_after_a_failed_submit_the_error_summary_takes_the_focus(client: FlaskCl
     assert summary
     assert 'tabindex="-1"' in summary.group(0) and "autofocus" in summary.group(0)
     assert "<script" not in page
+
+
+def test_a_hypervisor_host_is_named_as_a_host_not_a_load_balancer(seed_page: str, seed_answer: Any) -> None:
+    first = seed_answer.recommendations[0]
+    assert "hv-1" in {s.component for s in first.single_points_of_failure}
+    verdict = text_of(seed_page.split('<section class="verdict', 1)[1].split("</section>", 1)[0])
+    assert "hv-1 (hypervisor host)" in verdict and "hv-1 (load balancer)" not in verdict
+    assert "hv-1 (hypervisor host) cuts off" in text_of(section(seed_page, "design-1"))
