@@ -325,3 +325,15 @@ def test_a_hypervisor_host_is_named_as_a_host_not_a_load_balancer(seed_page: str
     verdict = text_of(seed_page.split('<section class="verdict', 1)[1].split("</section>", 1)[0])
     assert "hv-1 (hypervisor host)" in verdict and "hv-1 (load balancer)" not in verdict
     assert "hv-1 (hypervisor host) cuts off" in text_of(section(seed_page, "design-1"))
+
+
+def test_with_a_total_budget_the_chart_measures_the_total_cost(app: Flask) -> None:
+    request = request_with(budget={"amount": 40000, "applies_to": "total"})
+    page = result_of(app.test_client(), request)
+    root = chart_of(page)
+    words = [" ".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert "Total cost (USD)" in words and "Budget 40,000.00 USD" in words
+    answer = answer_of(app, request)
+    frontier = text_of(section(page, "frontier"))
+    for point in answer.frontier:
+        assert money(point.cost.total_cents, "USD") in frontier
