@@ -7,11 +7,11 @@ results; the store keeps the request's document as it was sent and the result as
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from advisor.domain import (
+    DESIGN_FIELDS,
     ArchitectureChange,
     Change,
     Design,
@@ -92,8 +92,20 @@ class Scenarios:
         """A new scenario from the original's request (given parsed) against the current
         catalog, and what changed; it belongs to the original's owner."""
         result = self.advisor.recommend(request)
+        return self._keep(original, result), differences(original.result, result)
+
+    def reprice_if_changed(
+        self, original: SavedScenario, request: Request
+    ) -> tuple[SavedScenario | None, Differences]:
+        """As `reprice`, but keeps nothing (None) when re-pricing changed no figure, status,
+        design or ranking: a second copy of the same answer helps no one."""
+        result = self.advisor.recommend(request)
+        changes = differences(original.result, result)
+        return (self._keep(original, result) if changes.anything else None), changes
+
+    def _keep(self, original: SavedScenario, result: Recommendations) -> SavedScenario:
         name = f"{original.name} (re-priced {date.today().isoformat()})"[:NAME_MAX]
-        fresh = self.store.add(
+        return self.store.add(
             name,
             original.notes,
             dict(original.request),
@@ -101,7 +113,6 @@ class Scenarios:
             repriced_from=original.id,
             owner=original.owner_id,
         )
-        return fresh, differences(original.result, result)
 
 
 def _money_delta(before: Any, after: Any) -> MoneyChange | None:
@@ -114,10 +125,10 @@ def _money_delta(before: Any, after: Any) -> MoneyChange | None:
     )
 
 
-# A design's fields as the contract names them: its own, and those its architecture fixes.
-_DESIGN_FIELDS = tuple(
-    sorted([f.name for f in fields(Design) if f.name != "spec"] + ["dag", "cas_array", "load_balancers"])
-)
+# A design's fields as the contract names them (a stored design is read back through the
+# contract, so fields of the domain type the contract does not carry, such as the copy layout,
+# are no change).
+_DESIGN_FIELDS = tuple(sorted(DESIGN_FIELDS))
 
 
 def _design_changes(before: Design | None, after: Design | None) -> dict[str, Change]:

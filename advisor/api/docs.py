@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, render_template
+from flask import Response, current_app, jsonify, render_template, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from markupsafe import Markup
 
 from advisor.api.auth import AUTH_TOKENS, auth_mode
 from advisor.api.docs_page import sections
 from advisor.api.openapi import finished
 from advisor.api.problems import PROBLEM_TYPES
+from advisor.availability import METHOD
 
 blp = Blueprint(
     "documentation",
@@ -61,5 +63,19 @@ class DocsPage(MethodView):
             version=document["openapi"],
             sections=sections(document),
             problem_types=PROBLEM_TYPES,
+            base_url=request.host_url.rstrip("/"),
+            form_url="/" if "web" in current_app.blueprints else None,
+            method=METHOD,
+            figures=_availability_figures(),
+            slash=Markup("/<wbr>"),  # long paths in the sidebar break after a slash
         )
         return current_app.response_class(html, mimetype="text/html")
+
+
+def _availability_figures() -> Any:
+    """The default catalog's availability figures (None when it has none): the docs page lists
+    them with their sources and assumption labels."""
+    advisor = current_app.extensions.get("advisor")
+    if advisor is None:
+        return None
+    return advisor.catalogs.get("default").availability

@@ -14,6 +14,7 @@ from advisor.domain import (
     Request,
     format_money,
 )
+from advisor.exports.frontier import frontier_rows
 from advisor.exports.model import (
     Assumption,
     Comparison,
@@ -118,6 +119,8 @@ def _column(
         servers=report.servers,
         copy_layout=report.copy_layout,
         lifecycle=report.lifecycle,
+        availability=report.availability,
+        compared_with_first=getattr(report, "compared_with_first", None) or "",
     )
 
 
@@ -206,7 +209,17 @@ def build_comparison(
             )
         status = entry.status.replace("_", " ")
         columns.append(_column(option_label(index), report, f"picked ({status})", catalog, entry.reasons))
-    return Comparison(header, tuple(columns), _price_bases(columns, catalog), _assumptions(header, catalog))
+    method = next((c.availability.method for c in columns if c.availability is not None), "")
+    step = result.budget_sensitivity
+    return Comparison(
+        header,
+        tuple(columns),
+        _price_bases(columns, catalog),
+        _assumptions(header, catalog),
+        frontier=frontier_rows(result.frontier, request.budget.applies_to),
+        budget_sensitivity=step.sentence if step is not None else "",
+        availability_method=method,
+    )
 
 
 def _price_bases(columns: Sequence[DesignColumn], catalog: PriceBook) -> tuple[PriceBasis, ...]:

@@ -143,7 +143,9 @@ class _Canvas:
     def link(self, a: tuple[float, float], b: tuple[float, float]) -> None:
         self.d.add(Line(a[0], a[1], b[0], b[1], strokeColor=colors.HexColor("#7F8C8D"), strokeWidth=0.8))
 
-    def frame(self, box: Box, label: str, red: bool) -> None:
+    def frame(self, box: Box, label: str, red: bool, at_bottom: bool = False) -> None:
+        """A dashed frame; its label at the top, or (`at_bottom`) along the bottom where no line
+        into the frame runs."""
         colour = SPOF_RED if red else colors.HexColor("#85929E")
         self.d.add(
             Rect(
@@ -157,7 +159,8 @@ class _Canvas:
                 strokeDashArray=[3, 2],
             )
         )
-        self.text(box.x + 4, box.y + box.h - 9, label, 6.5, bold=red, colour=colour)
+        y = box.y + 2.5 if at_bottom else box.y + box.h - 9
+        self.text(box.x + 4, y, label, 6.5, bold=red, colour=colour)
 
 
 def _row(names: Sequence[str], x0: float, x1: float, y: float, h: float, max_w: float = 92) -> list[Box]:
@@ -236,26 +239,32 @@ def _front(
     kind = front_kind(d)
     if kind == "lb":
         units = parts.by_kind.get("load_balancer", [])
-        boxes = dict(zip(units, _row(units, 30, right - 20, y, 26, 80), strict=False))
+        on_host = {u: host for host, carried in parts.hosts.items() for u in carried}
+        boxes = dict(zip(units, _row(units, 30, right - 20, y, 34, 80), strict=False))
+        # A pair's clients reach one virtual IP, drawn as the point the lines to both units
+        # leave from, with its words beside it where no line runs; each unit's host is written
+        # in its box (a frame's label would sit where the lines to the unit run).
+        pair = len(units) == 2
+        vip = (clients.bottom[0], y + 34 + 16)
+        if pair:
+            c.link(clients.bottom, vip)
+            words = "HA pair, one virtual IP" + (", both on one host" if len(parts.hosts) == 1 else "")
+            c.text(vip[0] + 4, vip[1] + 2, words, 5.5)
         for unit, box in boxes.items():
             role = "" if len(units) == 1 else ("active" if unit.endswith("-1") else "standby")
-            c.box(box, unit, [f"load balancer {role}".strip()], "load_balancer", unit)
-            c.link(clients.bottom, box.top)
+            host = on_host.get(unit)
+            spof_host = f"host {host}: SPOF" if host in c.spofs else f"host {host}"
+            lines = [f"load balancer {role}".strip(), *([spof_host] if host else [])]
+            c.box(box, unit, lines, "load_balancer", unit)
+            c.link(vip if pair else clients.bottom, box.top)
             for target in pool:
                 c.link(box.bottom, target.top)
         for host, carried in parts.hosts.items():
             held = [boxes[u] for u in carried if u in boxes]
-            if not held:
-                continue
-            left, top = min(b.x for b in held) - 3, max(b.y + b.h for b in held) + 10
-            width = max(b.x + b.w for b in held) + 3 - left
-            red = host in c.spofs
-            c.frame(Box(left, y - 3, width, top - y + 3), f"host {host}" + (": SPOF" if red else ""), red)
-        if len(units) == 2:
-            words = "HA pair, one virtual IP"
-            if len(parts.hosts) == 1:
-                words += ", both on one host"
-            c.text((right - 20 + 30) / 2, y + 40, words, 5.5, anchor="middle")
+            if held:
+                left, top = min(b.x for b in held) - 3, max(b.y + b.h for b in held) + 12
+                width = max(b.x + b.w for b in held) + 3 - left
+                c.frame(Box(left, y - 3, width, top - y + 3), "", host in c.spofs)
     elif kind in ("dns", "nlb"):
         name = "Client namespace" if d.design.spec.http_clients else "CAS array name"
         label = f"{name}, DNS round robin" if kind == "dns" else "Windows NLB virtual IP"
@@ -281,9 +290,10 @@ def design_diagram(d: DesignColumn, fonts: Fonts, width: float = 310, height: fl
     site = (parts.by_kind.get("site") or ["site-1"])[0]
     right = width - 84
     c.frame(
-        Box(2, 14, width - 4, height - 56),
+        Box(2, 11, width - 4, height - 53),
         site + (": single point of failure" if site in spofs else ""),
         site in spofs,
+        at_bottom=True,
     )
     clients = Box(40, height - 34, right - 80, 26)
     c.box(clients, "Clients", ["Outlook, OWA, ActiveSync, mail"], "clients")

@@ -8,7 +8,9 @@ from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 from advisor.domain import (
+    FAILURE_WORDS,
     SERVICES,
+    AvailabilityReport,
     DatabaseLayout,
     Design,
     LifecycleReport,
@@ -18,6 +20,7 @@ from advisor.domain import (
     format_money,
     service_heading,
 )
+from advisor.exports.frontier import FrontierRow
 
 
 class PricedItem(Protocol):
@@ -66,6 +69,12 @@ class GoalAsked:
         services = ", ".join(service_heading(s) for s in self.services)
         weight = f", weight {self.weight:g}" if self.priority == "preferred" else ""
         return f"{self.failure}: {services} ({self.priority}{weight})"
+
+    def words(self) -> str:
+        """The goal as a customer reads it: 'Outlook, OWA when a database copy fails (required)'."""
+        services = ", ".join(service_heading(s) for s in self.services)
+        weight = f", weight {self.weight:g}" if self.priority == "preferred" else ""
+        return f"{services} when {FAILURE_WORDS.get(self.failure, self.failure)} ({self.priority}{weight})"
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,11 @@ class GoalResult:
     @property
     def name(self) -> str:
         return f"{self.failure}/{self.service}"
+
+    @property
+    def words(self) -> str:
+        """The goal as a customer reads it: 'Outlook when a load balancer fails'."""
+        return f"{service_heading(self.service)} when {FAILURE_WORDS.get(self.failure, self.failure)}"
 
 
 @dataclass(frozen=True)
@@ -191,6 +205,11 @@ class DesignColumn:
             return "supported"
         return "OUT OF SUPPORT: " + "; ".join(f"{s.product} since {s.end_of_support}" for s in ended)
 
+    # Each service's expected downtime a year (the response's `availability`), and for an
+    # alternative what it gives up or gains against #1 (`compared_with_first`).
+    availability: AvailabilityReport | None = None
+    compared_with_first: str = ""
+
     @property
     def past_sizing(self) -> tuple[ServerReport, ...]:
         """The servers that run past their sizing, normally or after one server fails."""
@@ -250,6 +269,11 @@ class Comparison:
     price_bases: tuple[PriceBasis, ...]
     assumptions: tuple[Assumption, ...]
     services: tuple[str, ...] = SERVICES
+    # What each dollar buys (the PDF and XLSX show them): the cost-downtime frontier, what the
+    # budget stands in the way of, and how expected downtime is estimated.
+    frontier: tuple[FrontierRow, ...] = ()
+    budget_sensitivity: str = ""
+    availability_method: str = ""
 
     @property
     def lifecycle_warnings(self) -> tuple[str, ...]:
@@ -268,12 +292,18 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data; money in currency units rounded to cents, as in the response; each
         design's fields as the response names them (a failure scenario's `load` and a load's
-        `failed` left out when there is none, as the response leaves them out)."""
-        data: dict[str, Any] = _money_fields({f.name: _plain(getattr(self, f.name)) for f in fields(self)})
+        `failed` left out when there is none, as the response leaves them out). The JSON export
+        keeps its shape: the availability figures stay in the PDF and XLSX."""
+        data: dict[str, Any] = _money_fields(
+            {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name not in _NOT_IN_JSON}
+        )
         return data | {"notice": self.header.notice, "lifecycle_warnings": list(self.lifecycle_warnings)}
 
 
 _OMIT_NONE = frozenset({"load", "failed"})
+_NOT_IN_JSON = frozenset(
+    {"frontier", "budget_sensitivity", "availability_method", "availability", "compared_with_first"}
+)
 
 
 def _plain(value: Any) -> Any:
@@ -287,7 +317,7 @@ def _plain(value: Any) -> Any:
         return {
             f.name: _plain(getattr(value, f.name))
             for f in fields(value)
-            if not (f.name in _OMIT_NONE and getattr(value, f.name) is None)
+            if not (f.name in _OMIT_NONE and getattr(value, f.name) is None) and f.name not in _NOT_IN_JSON
         }
     return value
 

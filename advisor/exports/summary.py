@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from advisor.domain import Design, windows_name
+from advisor.exports.frontier import minutes_text, nines_text
 from advisor.exports.model import Comparison, DesignColumn
 from advisor.exports.servers import load_summary
 
@@ -34,9 +36,9 @@ def header_rows(comparison: Comparison) -> list[Row]:
         ("budget_applies_to", "Budget applies to", f"{h.budget_applies_to} cost"),
         ("horizon_years", "Horizon (years)", str(h.horizon_years)),
         ("exchange", "Exchange", h.exchange),
-        ("windows", "Windows", h.windows),
+        ("windows", "Windows", windows_name(h.windows)),
         ("mailboxes", "Mailboxes and databases", f"{h.mailboxes} mailboxes, {h.databases} databases"),
-        ("goals", "Goals", "; ".join(g.text() for g in h.goals) or "none"),
+        ("goals", "Goals", "; ".join(g.words() for g in h.goals) or "none"),
     ]
     return [Row(key, label, (value,), money=key == "budget") for key, label, value in rows]
 
@@ -66,7 +68,9 @@ def plain(value: object) -> str:
 
 
 def spof_text(d: DesignColumn) -> str:
-    return "; ".join(f"{s.component} ({s.kind})" for s in d.single_points_of_failure) or "none"
+    return (
+        "; ".join(f"{s.component} ({s.kind.replace('_', ' ')})" for s in d.single_points_of_failure) or "none"
+    )
 
 
 def summary_rows(comparison: Comparison) -> list[Row]:
@@ -99,11 +103,66 @@ def summary_rows(comparison: Comparison) -> list[Row]:
         row("within_budget", "Within budget", [_within(d) for d in designs]),
         row("budget_left", "Budget left", [d.budget_left_cents for d in designs], money=True),
         row("over_budget_by", "Over budget by", [d.over_budget_by_cents for d in designs], money=True),
-        row("goals_met", "Goals met", ["; ".join(g.name for g in d.goals_met) or "none" for d in designs]),
+        row("goals_met", "Goals met", ["; ".join(g.words for g in d.goals_met) or "none" for d in designs]),
         row(
             "goals_missed",
             "Goals missed",
-            ["; ".join(g.name for g in d.goals_missed) or "none" for d in designs],
+            ["; ".join(g.words for g in d.goals_missed) or "none" for d in designs],
+        ),
+        row(
+            "expected_outlook_downtime",
+            "Expected Outlook downtime a year",
+            [downtime_text(d, "outlook") for d in designs],
         ),
         row("single_points_of_failure", "Single points of failure", [spof_text(d) for d in designs]),
     ]
+
+
+# A design's facts by their contract names, in words a customer reads (PDF and XLSX).
+DESIGN_LABELS: dict[str, str] = {
+    "exchange_servers": "Exchange servers",
+    "dedicated_cas_servers": "Dedicated Client Access servers",
+    "dag": "Database availability group (DAG)",
+    "cas_array": "CAS array",
+    "load_balancers": "Load-balancer units",
+    "witness": "File share witness",
+    "windows_edition": "Windows Server edition",
+    "exchange_edition": "Exchange edition",
+    "server_model": "Server model",
+    "database_copies": "Copies of each database",
+    "domain_controllers_added": "Domain controllers to buy",
+    "load_balancer_model": "Load-balancer model",
+    "cas_server_model": "Client Access server model",
+    "cas_windows_edition": "Client Access servers' Windows edition",
+    "cas_exchange_edition": "Client Access servers' Exchange edition",
+    "disk_model": "Disk model",
+    "disks_per_server": "Disks per server",
+}
+WITNESS_WORDS = {
+    "existing": "on an existing server",
+    "buy": "on a server bought for it",
+    "cas_server": "on a Client Access server",
+    "none": "none",
+}
+
+
+def design_facts(design: Design) -> list[tuple[str, str]]:
+    """(label, value) for each of a design's facts that has a value (Exchange 2013 and later
+    have no CAS array, so that fact is left out for them)."""
+    out = []
+    for key, value in design.facts().items():
+        if value is None or (key == "cas_array" and design.spec.http_clients):
+            continue
+        shown = WITNESS_WORDS.get(str(value), str(value)) if key == "witness" else plain(value)
+        out.append((DESIGN_LABELS.get(key, key.replace("_", " ").capitalize()), shown))
+    return out
+
+
+def downtime_text(d: DesignColumn, service: str) -> str:
+    """'24 minutes (99.9954%)', or 'not estimated'."""
+    found = d.availability.services.get(service) if d.availability is not None else None
+    if found is None:
+        return "not estimated"
+    return (
+        f"{minutes_text(found.expected_outage_minutes_per_year)} minutes ({nines_text(found.availability)})"
+    )

@@ -37,6 +37,7 @@ from advisor.domain import OUTCOMES, service_heading
 from advisor.exports.base import Options, Rendered, quote_filename
 from advisor.exports.diagram import SPOF_RED, Fonts, design_diagram
 from advisor.exports.model import Comparison, DesignColumn, Scenario
+from advisor.exports.pdf_frontier import downtime_rows, frontier_drawing
 from advisor.exports.safety import escape_markup, printable
 from advisor.exports.servers import (
     LAYOUT_RULE,
@@ -52,7 +53,7 @@ from advisor.exports.servers import (
     within,
     worst_when,
 )
-from advisor.exports.summary import header_rows, plain, summary_rows
+from advisor.exports.summary import design_facts, header_rows, summary_rows
 
 PAGE_SIZES = {"A4": landscape(A4), "Letter": landscape(LETTER)}
 MARGIN = 13 * mm
@@ -182,6 +183,7 @@ class _Document:
             _p(h.notice, s.notice),
             _p("Side by side", s.h2),
             self.summary_table(),
+            *self.frontier(),
         ]
         for d in self.c.designs:
             story += [PageBreak(), *self.design_section(d)]
@@ -233,9 +235,7 @@ class _Document:
             f"Upfront {self.money(d.upfront_cents)}; annual {self.money(d.annual_cents)}; total over "
             f"{d.horizon_years} years {self.money(d.total_cents)}; {d.budget_text(h)}. Source: {d.source}."
         )
-        facts = [
-            [_p(k, s.cell_bold), _p(plain(v), s.cell)] for k, v in d.design.facts().items() if v is not None
-        ]
+        facts = [[_p(k, s.cell_bold), _p(v, s.cell)] for k, v in design_facts(d.design)]
         facts_table = _table(
             facts, [46 * mm, 56 * mm], head=False, extra=[("BACKGROUND", (0, 0), (0, -1), LABEL_FILL)]
         )
@@ -245,8 +245,10 @@ class _Document:
         out: list[Flowable] = [
             _p(f"{d.label}: {d.architecture} — {d.title}", s.h2),
             _p(cost, s.body),
+            *([_p(d.compared_with_first, s.body)] if d.compared_with_first else []),
             Spacer(1, 3 * mm),
             top,
+            *self.downtime(d),
             *_section("Bill of materials", s.h3),
             self.bom_table(d),
             *self.goals(d),
@@ -318,7 +320,7 @@ class _Document:
         for i, g in enumerate(d.goals, start=1):
             rows.append(
                 [
-                    _p(g.name, s.cell),
+                    _p(g.words, s.cell),
                     _p(g.priority, s.cell),
                     _p("met" if g.met else "missed", s.cell if g.met else s.red),
                     _p(g.worst_outcome, s.cell),
@@ -329,6 +331,63 @@ class _Document:
         return [
             *_section("Goals", s.h3),
             _table(rows, [0.16 * w, 0.08 * w, 0.07 * w, 0.09 * w, 0.6 * w], extra=extra),
+        ]
+
+    def frontier(self) -> list[Flowable]:
+        """What each step up costs and buys: the chart, its points as a table, the budget's bind."""
+        c, s, w = self.c, self.s, self.width
+        if not c.frontier:
+            return []
+        h = c.header
+        measure = "total" if h.budget_applies_to == "total" else "upfront"
+        rows: list[list[Any]] = [
+            [
+                _p(t, s.head)
+                for t in ("Point", "Design", measure.capitalize(), "Outlook down a year", "Budget")
+            ]
+        ]
+        for f in c.frontier:
+            rows.append(
+                [
+                    _p(f"{f.mark} {f.letter}", s.cell_bold),
+                    _lines([f.title, f.adds], s.cell),
+                    _p(self.money(f.cost_cents), s.money),
+                    _p(f"{f.minutes:,.1f} min" if f.minutes < 10 else f"{f.minutes:,.0f} min", s.cell),
+                    _p("within" if f.within_budget else "over", s.cell if f.within_budget else s.red),
+                ]
+            )
+        drawing = frontier_drawing(c.frontier, h.budget_cents, h.currency, h.budget_applies_to, self.f)
+        room = w - drawing.width - 14
+        table = _table(rows, [0.08 * room, 0.5 * room, 0.17 * room, 0.13 * room, 0.12 * room])
+        side = Table([[drawing, table]], colWidths=[drawing.width + 14, room])
+        side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        out: list[Flowable] = [
+            *_section("What each step up costs and buys: cost against expected Outlook downtime", s.h2),
+            _p(
+                "Every architecture weighed, kept where no other design that meets the required goals is "
+                f"both cheaper ({measure}, the budget's measure) and down less for Outlook. Filled markers "
+                "are within the budget, hollow ones over it; the dashed line is the budget.",
+                s.notice,
+            ),
+            side,
+        ]
+        if c.budget_sensitivity:
+            out.append(_p(f"The budget binds: {c.budget_sensitivity}", s.body))
+        return out
+
+    def downtime(self, d: DesignColumn) -> list[Flowable]:
+        s, w = self.s, self.width
+        found = downtime_rows(d, self.c.services)
+        if not found:
+            return []
+        heads = ("Service", "Expected down a year", "Availability", "Of which failovers", "Planned patching")
+        rows: list[list[Any]] = [[_p(t, s.head) for t in (*heads, "Slowed (degraded)")]]
+        rows += [[_p(v, s.cell) for v in r] for r in found]
+        return [
+            *_section(
+                "Expected downtime (unplanned, failovers included; patching and slow time apart)", s.h3
+            ),
+            _table(rows, [0.2 * w, 0.14 * w, 0.22 * w, 0.14 * w, 0.14 * w, 0.16 * w]),
         ]
 
     def spofs(self, d: DesignColumn) -> list[Flowable]:
@@ -342,7 +401,12 @@ class _Document:
         for p in d.single_points_of_failure:
             services = ", ".join(service_heading(x) for x in p.services)
             rows.append(
-                [_p(p.component, s.red), _p(p.kind, s.cell), _p(services, s.cell), _p(p.explanation, s.cell)]
+                [
+                    _p(p.component, s.red),
+                    _p(p.kind.replace("_", " "), s.cell),
+                    _p(services, s.cell),
+                    _p(p.explanation, s.cell),
+                ]
             )
         return [*title, _table(rows, [0.1 * w, 0.1 * w, 0.16 * w, 0.64 * w])]
 
@@ -466,6 +530,11 @@ class _Document:
             _p("Price basis and assumptions", s.h2),
             _p(c.header.notice, s.notice),
             _table(rows, [0.16 * w, 0.34 * w, 0.5 * w]),
+            *(
+                [_p("How expected downtime is estimated", s.h3), _p(c.availability_method, s.body)]
+                if c.availability_method
+                else []
+            ),
             Spacer(1, 4 * mm),
             KeepTogether([_p("Price basis per item", s.h3), _table(prices, [0.14 * w, 0.4 * w, 0.46 * w])]),
         ]

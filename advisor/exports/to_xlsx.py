@@ -35,7 +35,8 @@ from advisor.exports.servers import (
     survivor_lines,
     within,
 )
-from advisor.exports.summary import header_rows, plain, summary_rows
+from advisor.exports.summary import design_facts, header_rows, summary_rows
+from advisor.exports.xlsx_frontier import downtime_block, frontier_sheet
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAPER_CODES = {"A4": 9, "Letter": 1}
@@ -58,7 +59,7 @@ OUTCOME_COLOURS = {
 }
 ACTIVE_COLOUR = "#D9EAD3"
 PAST_COLOUR = "#F6B26B"
-SHARED_SHEETS = ("Summary", "Scenarios", "Assumptions")
+SHARED_SHEETS = ("Summary", "Frontier", "Scenarios", "Assumptions")
 SERVERS_HEADER = (
     "Server",
     "Measure",
@@ -122,6 +123,7 @@ class _Styles:
         self.whole = add({"num_format": "#,##0", "valign": "top"})
         self.number = add({"num_format": "#,##0.0#", "valign": "top"})
         self.share = add({"num_format": "0.0%", "valign": "top"})
+        self.nines = add({"num_format": "0.0000%", "valign": "top"})
         self.preference = add({"num_format": "0", "align": "center", "valign": "top", "border": 1})
         self.active = add(
             {
@@ -239,10 +241,11 @@ def _design_sheet(sheet: _Sheet, name: str, d: DesignColumn, c: Comparison, pape
         sheet.formula(left_row + 1, 5, f'=IF(F{left_row + 1}>=0,"yes","no")', within, s.text)
         budget_left = _ref(name, left_row, 5)
     row = left_row + 3
-    row = _facts(sheet, row, "Design", [(k, plain(v)) for k, v in d.design.facts().items() if v is not None])
+    row = _facts(sheet, row, "Design", design_facts(d.design))
+    row = downtime_block(sheet, row, d, c.services)
     row = _servers_block(sheet, row, d)
     row = _layout_block(sheet, row, d)
-    row = _facts(sheet, row, "Goals", [(g.name, _goal_text(g)) for g in d.goals] or [("none", "")])
+    row = _facts(sheet, row, "Goals", [(g.words, _goal_text(g)) for g in d.goals] or [("none", "")])
     spofs = [(p.component, p.explanation) for p in d.single_points_of_failure]
     row = _facts(sheet, row, "Single points of failure", spofs or [("none", "")])
     if d.reasons:
@@ -507,6 +510,8 @@ def render_xlsx(comparison: Comparison, options: Options) -> Rendered:
         for name, d in zip(names, comparison.designs, strict=True)
     ]
     _summary_sheet(summary, book, comparison, totals, options.paper)
+    if comparison.frontier:
+        frontier_sheet(_Sheet(book.add_worksheet("Frontier"), styles), comparison, options.paper)
     _scenarios_sheet(_Sheet(book.add_worksheet("Scenarios"), styles), comparison, options.paper)
     _assumptions_sheet(_Sheet(book.add_worksheet("Assumptions"), styles), comparison, options.paper)
     book.set_properties({"title": "Exchange HA quote comparison", "comments": comparison.header.notice})

@@ -345,7 +345,7 @@ ENVIRONMENT: tuple[Control, ...] = (
         "Exchange Standard CALs already owned",
         "integer",
         "Client access licences the customer already has; only the missing ones are bought. The "
-        "seed case runs Exchange already, so its 300 users are licensed.",
+        "example filled in runs Exchange already, so its 300 users are licensed.",
         "300",
     ),
 )
@@ -364,6 +364,11 @@ OUTPUT: tuple[Control, ...] = (
                     "max_goals",
                     "Most preferred goals",
                     "The most preferred-goal weight met wins; then the cheapest.",
+                ),
+                (
+                    "min_downtime",
+                    "Least downtime",
+                    "The least expected Outlook downtime a year within the budget wins; then the cheapest.",
                 ),
             ]
         ),

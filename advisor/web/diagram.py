@@ -130,15 +130,6 @@ class _Svg:
             self.tag(box)
         self.add("</g>")
 
-    def label(self, x: float, y: float, text: str, size: float = 10.5) -> None:
-        """Text centred on x over a white band, so the lines it crosses do not run through it."""
-        w = len(text) * size * 0.56 + 12
-        self.add(
-            f'<rect x="{x - w / 2:.1f}" y="{y - size - 2:.1f}" width="{w:.1f}" height="{size + 7:.1f}" '
-            f'rx="3" fill="#ffffff"/>'
-        )
-        self.text(x, y, text, size)
-
     def tag(self, box: Box) -> None:
         x = box.x + box.w - 58
         self.add(f'<rect x="{x:.1f}" y="{box.y - 9:.1f}" width="54" height="17" rx="3" fill="{SPOF}"/>')
@@ -152,7 +143,12 @@ class _Svg:
         dashed: bool = True,
         hint: str = "",
         fill: str = "none",
+        at_bottom: bool = False,
+        lines: Sequence[str] = (),
     ) -> None:
+        """A frame round a group. Its title sits where no line runs: at the top, at the bottom
+        (`at_bottom`, for a group whose members lines reach from above), or as `lines` down its
+        left side, beside the members."""
         spof = self.spofs.get(component)
         colour, width = (SPOF, "2.5") if spof is not None else (LINE, "1.2")
         dash = ' stroke-dasharray="6 4"' if dashed else ""
@@ -163,9 +159,13 @@ class _Svg:
             f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="8" '
             f'fill="{fill}" stroke="{colour}" stroke-width="{width}"{dash}/>'
         )
-        self.text(
-            box.x + 10, box.y + 16, label, 11.5, bold=True, anchor="start", fill=colour if spof else INK
-        )
+        ink = colour if spof else INK
+        if lines:
+            for i, line in enumerate(lines):
+                self.text(box.x + 10, box.y + 18 + 14 * i, line, 11.5, bold=True, anchor="start", fill=ink)
+        else:
+            y = box.y + box.h - 9 if at_bottom else box.y + 16
+            self.text(box.x + 10, y, label, 11.5, bold=True, anchor="start", fill=ink)
         if spof is not None:
             self.tag(box)
         self.add("</g>")
@@ -229,14 +229,15 @@ def render_svg(recommendation: DesignReport, id_prefix: str, heading: str = "") 
     reach: list[Box] = []  # the boxes clients go through first
 
     front = _front(design, parts)
-    pair: tuple[float, str] | None = None  # the load-balancer pair's label, drawn over the lines
+    leave: list[tuple[float, float]] = []  # where lines down to the servers start
     if parts.load_balancers:
-        boxes, y, pair = _load_balancers(svg, design, parts, y, inner_x0, inner_x1)
+        boxes, y, leave = _load_balancers(svg, design, parts, y, inner_x0, inner_x1)
         reach = boxes
     elif front:
         box = Box(WIDTH / 2 - 190, y, 380, 44)
         svg.box(box, front[0], [front[1]], FILLS["front"], hint=front[1])
         reach = [box]
+        leave = [box.bottom]
         y = box.y + box.h + 30
     for target in reach:
         svg.line(clients.bottom, target.top)
@@ -244,26 +245,27 @@ def render_svg(recommendation: DesignReport, id_prefix: str, heading: str = "") 
     cas_boxes: list[Box] = []
     if parts.cas:
         height = _rows_height(len(parts.cas), 62)
-        frame = Box(inner_x0 - 6, y, inner_x1 - inner_x0 + 12, height + 36)
+        frame = Box(inner_x0 - 6, y, inner_x1 - inner_x0 + 12, height + 44)
         array = "" if design.spec.http_clients else " · CAS array"
-        svg.frame(frame, f"Windows NLB cluster{array} (dedicated Client Access servers)")
-        cas_boxes = _row(len(parts.cas), y + 28, 62, inner_x0, inner_x1)
+        svg.frame(frame, f"Windows NLB cluster{array} (dedicated Client Access servers)", at_bottom=True)
+        cas_boxes = _row(len(parts.cas), y + 14, 62, inner_x0, inner_x1)
         model = design.cas_server_model or ""
         for box, name in zip(cas_boxes, parts.cas, strict=False):
             svg.box(box, name, [_cas_roles(design), model], FILLS["cas"], name, parts.described.get(name, ""))
-            if reach:
-                for source in reach:
-                    svg.line(source.bottom, box.top)
+            if leave:
+                for start in leave:
+                    svg.line(start, box.top)
             else:
                 svg.line(clients.bottom, box.top)
+        nlb_bottom = frame.y + frame.h
         y = frame.y + frame.h + 30
 
     height = _rows_height(len(parts.mailbox), 76)
-    frame = Box(inner_x0 - 6, y, inner_x1 - inner_x0 + 12, height + 36)
     dag_label = _servers_label(design, bool(parts.cas))
+    frame = Box(inner_x0 - 6, y, inner_x1 - inner_x0 + 12, height + (44 if dag_label else 28))
     if dag_label:
-        svg.frame(frame, dag_label)
-    boxes = _row(len(parts.mailbox), y + 28, 76, inner_x0, inner_x1)
+        svg.frame(frame, dag_label, at_bottom=True)
+    boxes = _row(len(parts.mailbox), y + 14, 76, inner_x0, inner_x1)
     short = {"mailbox": "Mailbox", "client_access": "CAS", "hub_transport": "Hub"}
     roles = " + ".join(short.get(r, r) for r in design.spec.exchange_roles)
     fixed = front is not None and front[2]
@@ -278,16 +280,13 @@ def render_svg(recommendation: DesignReport, id_prefix: str, heading: str = "") 
             name,
             parts.described.get(name, ""),
         )
-        sources = cas_boxes or reach
         if cas_boxes:
             continue
-        for source in sources:
+        for start in leave:
             if not fixed or i == 0:
-                svg.line(source.bottom, box.top)
+                svg.line(start, box.top)
     if cas_boxes:
-        svg.line((WIDTH / 2, cas_boxes[-1].y + cas_boxes[-1].h + 6), frame.top)
-    if pair is not None:
-        svg.label(WIDTH / 2, pair[0], pair[1])
+        svg.line((WIDTH / 2, nlb_bottom), frame.top)
     y = frame.y + frame.h + 28
 
     bottom = [*parts.witness, *parts.controllers]
@@ -350,35 +349,49 @@ def render_svg(recommendation: DesignReport, id_prefix: str, heading: str = "") 
     return Markup(head + "".join(svg.parts) + "</svg>")
 
 
+PAIR_GAP = 80  # between a pair's units: room for its label between the lines they drop
+HOST_TITLE = ("Hypervisor", "host {host}")
+
+
 def _load_balancers(
     svg: _Svg, design: Design, parts: _Parts, y: float, x0: float, x1: float
-) -> tuple[list[Box], float, tuple[float, str] | None]:
+) -> tuple[list[Box], float, list[tuple[float, float]]]:
     """The load-balancer units, each on its hypervisor host when they are virtual; returns the
-    unit boxes (what clients reach first), the y below them and the pair's label (y, words)."""
+    unit boxes (what clients reach first), the y below them, and the points lines to the servers
+    leave from: each unit's bottom, or for a pair the middle of the line joining the units'
+    drops, with the pair's label above it, between the drops, where no line runs."""
     units = parts.load_balancers
     hosts = parts.hosts
-    top = y + (36 if hosts else 0)
-    boxes = _row(len(units), top, 48, x0, x1, 170)
-    if hosts:  # spread the units so that each host's frame fits around its own
+    pair = len(units) == 2
+    gap = PAIR_GAP if pair else GAP
+    width = 170.0
+    boxes = _row(len(units), y, 48, x0, x1, width)
+    if pair:
+        left = (x0 + x1) / 2 - width - gap / 2
+        boxes = [Box(left, y, width, 48), Box(left + width + gap, y, width, 48)]
+    if hosts:  # each host's frame: its title down the left, its units beside it
         per_host = [list(hosts[h]) for h in hosts]
-        width = min(170.0, (x1 - x0 - 60 * len(hosts)) / max(1, len(units)))
-        spans = [max(210.0, len(u) * width + GAP * (len(u) - 1) + 24) for u in per_host]
+        title_w = max(len(HOST_TITLE[0]), max(len(HOST_TITLE[1].format(host=h)) for h in hosts)) * 11.5 * 0.6
+        pad = 10 + title_w + 12
+        width = min(170.0, (x1 - x0 - (pad + 12) * len(hosts) - 40 * (len(hosts) - 1) - gap) / len(units))
+        inners = [len(u) * width + gap * (len(u) - 1) for u in per_host]
+        spans = [pad + inner + 12 for inner in inners]
         left = x0 + (x1 - x0 - sum(spans) - 40 * (len(spans) - 1)) / 2
         placed: dict[str, Box] = {}
         for host, host_units, span in zip(hosts, per_host, spans, strict=True):
-            frame = Box(left, y, span, top - y + 48 + 12)
+            frame = Box(left, y, span, 48 + 24)
             svg.frame(
                 frame,
                 f"Hypervisor host {host}",
                 host,
                 hint=parts.described.get(host, ""),
                 fill=FILLS["host"],
+                lines=(HOST_TITLE[0], HOST_TITLE[1].format(host=host)),
             )
-            inner = len(host_units) * width + GAP * (len(host_units) - 1)
             for i, unit in enumerate(host_units):
-                placed[unit] = Box(left + (span - inner) / 2 + i * (width + GAP), top, width, 48)
+                placed[unit] = Box(left + pad + i * (width + gap), y + 12, width, 48)
             left += span + 40
-        boxes = [placed.get(u, b) for u, b in zip(units, boxes, strict=True)]
+        boxes = [placed[u] for u in units]
     model = design.load_balancer_model or ""
     for box, name in zip(boxes, units, strict=False):
         role = parts.described.get(name, "")
@@ -392,11 +405,33 @@ def _load_balancers(
             role,
         )
     bottom = max(b.y + b.h for b in boxes) + (12 if hosts else 0)
-    if len(boxes) == 2:
-        a, b = sorted(boxes, key=lambda box: box.x)
-        svg.line((a.x + a.w, a.y + 24), (b.x, b.y + 24), dashed=True)
-        return boxes, bottom + 40, (bottom + 16, _pair_words(parts))
-    return boxes, bottom + 30, None
+    if not pair:
+        return boxes, bottom + 30, [b.bottom for b in boxes]
+    a, b = sorted(boxes, key=lambda box: box.x)
+    svg.line((a.x + a.w, a.y + 24), (b.x, b.y + 24), dashed=True)
+    words = _pair_lines(parts)
+    bus = bottom + 12 + 14 * len(words)
+    svg.add(f"<g><title>{escape(_pair_words(parts))}</title>")
+    for i, line in enumerate(words):
+        svg.text((a.bottom[0] + b.bottom[0]) / 2, bottom + 14 + 14 * i, line, 10.5)
+    svg.add("</g>")
+    svg.line(a.bottom, (a.bottom[0], bus))
+    svg.line(b.bottom, (b.bottom[0], bus))
+    svg.line((a.bottom[0], bus), (b.bottom[0], bus))
+    return boxes, bus + 30, [((a.bottom[0] + b.bottom[0]) / 2, bus)]
+
+
+def _pair_lines(parts: _Parts) -> list[str]:
+    """The pair's label in lines short enough to sit between the units' drops."""
+    words = _pair_words(parts)
+    head, _, rest = words.partition(", ")
+    if not rest:
+        return [head]
+    lines = [head + ","]
+    if ": " in rest:
+        first, _, second = rest.partition(": ")
+        return [*lines, first + ":", second]
+    return [*lines, rest]
 
 
 def _pair_words(parts: _Parts) -> str:

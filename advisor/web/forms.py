@@ -246,7 +246,25 @@ def friendly(message: str) -> str:
         "Not a valid integer": "must be a whole number",
     }
     text = replacements.get(message.rstrip("."), message).strip()
+    text = _RANGE.sub(lambda m: f"be between {_figure(m[1])} and {_figure(m[2])}", text)
+    text = _AT_LEAST.sub(lambda m: f"be at least {_figure(m[1])}", text)
+    text = _AT_MOST.sub(lambda m: f"be at most {_figure(m[1])}", text)
     return text[:1].upper() + text[1:] if text else text
+
+
+# The schema's range messages, as people write them: "between 0 and 100,000,000".
+_RANGE = re.compile(r"be greater than or equal to (-?[\d.]+) and less than or equal to (-?[\d.]+)")
+_AT_LEAST = re.compile(r"be greater than or equal to (-?[\d.]+)")
+_AT_MOST = re.compile(r"be less than or equal to (-?[\d.]+)")
+
+
+def _figure(text: str) -> str:
+    """'100000000' -> '100,000,000'; '0.5' stays."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,g}"
 
 
 def merge_problems(first: list[FieldProblem], then: list[FieldProblem]) -> list[FieldProblem]:

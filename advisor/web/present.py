@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from advisor.domain import (
+    FAILURE_WORDS,
     OUTCOME_SEVERITY,
     OUTCOMES,
     SERVICES,
@@ -21,11 +24,18 @@ from advisor.domain import (
     ScenarioReport,
     ServerLoad,
     ServerReport,
+    ServiceAvailability,
+    SpofReport,
+    WeighedArchitecture,
     format_money,
     money_to_cents,
     windows_name,
 )
 from advisor.exports import servers as shared
+from advisor.exports.components import load_balancer_hosts
+from advisor.exports.frontier import minutes_text as minutes_text
+from advisor.exports.frontier import nines_count as nines_count
+from advisor.exports.frontier import nines_text as nines_text
 from advisor.exports.servers import LAYOUT_RULE as LAYOUT_RULE
 from advisor.exports.servers import (
     LayoutGrid,
@@ -41,6 +51,7 @@ from advisor.exports.servers import (
 )
 from advisor.exports.servers import failover_example as failover_example
 from advisor.exports.servers import number as number
+from advisor.exports.summary import DESIGN_LABELS
 from advisor.web.controls import KIND_LABELS, SERVICE_LABELS, SERVICE_SHORT
 
 STATUS_LABELS: dict[str, str] = {
@@ -340,3 +351,121 @@ def _survivors(scenario: ScenarioReport, servers: Sequence[ServerReport]) -> tup
 def layout_grid(report: DesignReport) -> LayoutGrid:
     """The design's copy layout as a grid: databases down, servers across."""
     return shared.layout_grid(report.servers, report.copy_layout)
+
+
+# ---------- expected downtime and the frontier ----------
+
+
+def availability_rows(report: DesignReport) -> list[tuple[str, ServiceAvailability]]:
+    """(service label, its figures) for every service the design's availability covers."""
+    if report.availability is None:
+        return []
+    services = report.availability.services
+    return [(service_label(s), services[s]) for s in SERVICES if s in services]
+
+
+def outlook_downtime(report: DesignReport) -> str:
+    """'24 minutes a year (99.9954%, four nines)' for Outlook, or '' when not estimated."""
+    if report.availability is None or "outlook" not in report.availability.services:
+        return ""
+    found = report.availability.services["outlook"]
+    return (
+        f"{minutes_text(found.expected_outage_minutes_per_year)} minutes a year "
+        f"({nines_text(found.availability)}, {nines_count(found.availability)})"
+    )
+
+
+# ---------- words a customer reads ----------
+
+_GOAL_ID = re.compile(r"\b(" + "|".join(FAILURE_WORDS) + r")/(" + "|".join(SERVICES) + r")\b")
+
+
+def goal_words(failure: str, service: str) -> str:
+    """('load_balancer', 'outlook') -> 'Outlook staying up when a load balancer fails'."""
+    return f"{service_label(service, short=True)} staying up when {FAILURE_WORDS.get(failure, failure)}"
+
+
+def customer_text(text: str) -> str:
+    """An engine sentence with goal ids ('database/outlook') in words."""
+    return _GOAL_ID.sub(lambda m: goal_words(m.group(1), m.group(2)), text)
+
+
+def missed_goals_sentence(goals: Sequence[GoalReport]) -> str:
+    """'It meets 4 of 5 goals; it misses Outlook staying up when a load balancer fails (preferred).'"""
+    met, total = goal_tally(goals)
+    head = f"It meets {met} of {total} goal{'s' if total != 1 else ''}"
+    missed = [g for g in goals if not g.met]
+    if not missed:
+        return head + "."
+    words = [f"{goal_words(g.failure, g.service)} ({g.priority})" for g in missed]
+    listed = words[0] if len(words) == 1 else "; ".join(words[:-1]) + "; and " + words[-1]
+    return f"{head}; it misses {listed}."
+
+
+def nothing_fits(weighed: Sequence[WeighedArchitecture], request: Request) -> tuple[str, str]:
+    """When no architecture meets the required goals at any price: the headline naming what
+    binds (the size, a rule, a goal) and the reason quoted from the engine."""
+    reasons = Counter(r for w in weighed for r in w.reasons)
+    common = reasons.most_common(1)[0][0] if reasons else ""
+    ruled_out = all(w.status == "not_allowed" for w in weighed)
+    if ruled_out and weighed and all(_sizing(w.reasons) for w in weighed):
+        return (
+            f"No architecture can carry {request.mailboxes:,} mailboxes in {request.databases} "
+            "databases: the size rules out every design, whatever the budget",
+            customer_text(common),
+        )
+    if ruled_out:
+        return "Every architecture is ruled out for this request", customer_text(common)
+    site = any(g.failure == "site" and g.priority == "required" for g in request.goals)
+    tail = " Surviving the loss of the site needs a second site, which is not modelled yet." if site else ""
+    return (
+        "Every design that can be built misses a required goal",
+        "The table below says which rule stands in the way of each. Make a goal preferred or "
+        "remove it." + tail,
+    )
+
+
+def _sizing(reasons: Sequence[str]) -> bool:
+    return any("sizing" in r for r in reasons)
+
+
+def weighed_status(w: WeighedArchitecture, ranks: Mapping[str, int]) -> tuple[str, str]:
+    """(mark, label) of a weighed architecture: #1 is the recommendation, the rest alternatives,
+    as their cards say."""
+    if w.status == "recommended":
+        rank = ranks.get(w.architecture, 1)
+        return ("★", "Recommended") if rank == 1 else ("☆", f"Alternative #{rank}")
+    return STATUS_MARKS.get(w.status, ""), STATUS_LABELS.get(w.status, w.status)
+
+
+def weighed_reasons(w: WeighedArchitecture, budget: Budget) -> list[str]:
+    """A weighed architecture's reasons in customer words. An over-budget row speaks of its own
+    cheapest design (the engine's sentence reads as if it were the cheapest of all, which the
+    headline's minimum budget is)."""
+    if w.status == "over_budget" and w.cost is not None:
+        currency = w.cost.currency
+        measure = w.cost.measure(budget.applies_to)
+        return [
+            f"Its cheapest design that meets every required goal costs {money(measure, currency)} "
+            f"{budget.applies_to}, {money(measure - budget.amount_cents, currency)} more than the budget "
+            f"of {money(budget.amount_cents, currency)}."
+        ]
+    return [customer_text(r) for r in w.reasons]
+
+
+def ranks_of(recommendations: Sequence[Any]) -> dict[str, int]:
+    """Each recommended architecture's rank."""
+    return {r.architecture: r.rank for r in recommendations}
+
+
+def design_label(field: str) -> str:
+    """A design fact's name in words: 'domain_controllers_added' -> 'Domain controllers to buy'."""
+    return DESIGN_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def spof_kind(report: DesignReport, spof: SpofReport) -> str:
+    """What a single point of failure is, in words: a hypervisor host running virtual load
+    balancers is named as the host, not as a load balancer."""
+    if spof.component in load_balancer_hosts(report.failure_scenarios):
+        return "hypervisor host"
+    return kind_label(spof.kind).lower()

@@ -57,6 +57,7 @@ from advisor.web import views as web_views
 from advisor.web.accounts import safe_next, sign_in_page
 from advisor.web.controls import FAILURE_LABELS, SERVICE_LABELS
 from advisor.web.diagram import render_svg
+from advisor.web.frontier_chart import frontier_context
 from advisor.web.views import EXPORT_FORMATS, architecture_info, bp
 
 PAGE_SIZE = 20
@@ -258,6 +259,7 @@ def _scenario_page(
         project=(parsed.project if parsed else None) or Project(),
         currency=response.catalog.currency,
         diagrams=diagrams,
+        **frontier_context(response, parsed.budget if parsed else present.stored_budget(saved)),
         rows=_rows_of(response),
         info=architecture_info(parsed) if parsed else _any_version_info(),
         p=present,
@@ -318,12 +320,20 @@ def scenario_reprice(scenario_id: str) -> ResponseReturnValue:
     """A new scenario from the same request against today's catalog; its page shows what changed."""
     original = _scenarios().get(scenario_id, owner())
     try:
-        fresh, _ = _scenarios().reprice(original, parse_stored_request(original.request))
+        fresh, changes = _scenarios().reprice_if_changed(original, parse_stored_request(original.request))
     except InvalidInput as err:
         lines = [f"{p.field}: {forms.friendly(p.message)}" for p in err.problems]
         return _error(422, "This scenario cannot be re-priced", "Its request is not valid any more.", lines)
     except UnknownCatalog as err:
         return _error(422, "This scenario cannot be re-priced", str(err))
+    if fresh is None:
+        catalog = changes.catalog.after
+        flash(
+            f"Nothing changed: re-priced against catalog {catalog.id} version {catalog.version} of "
+            f"{catalog.as_of}, every price, design, status and the ranking are as saved, so nothing new "
+            "was saved."
+        )
+        return redirect(url_for("web.scenario", scenario_id=original.id), code=303)
     flash("Re-priced against the current catalog: this is a new saved scenario; the original is kept.")
     return redirect(url_for("web.scenario", scenario_id=fresh.id), code=303)
 

@@ -44,6 +44,7 @@ from advisor.web.controls import (
     weight_name,
 )
 from advisor.web.diagram import render_svg
+from advisor.web.frontier_chart import frontier_context
 from advisor.web.security import csrf
 from advisor.web.versions import VersionMenus, version_menus
 
@@ -64,6 +65,7 @@ EXPORT_FORMATS: dict[str, str] = {
     "json": "JSON",
 }
 PICKABLE = tuple(s for s in EXPORT_PICKABLE if s != "misses_required_goal")
+EXPORT_FIELDS = {"format": "File format", "paper": "Paper size"}  # the download form's own fields
 
 
 def _advisor() -> Advisor:
@@ -241,6 +243,7 @@ def result() -> ResponseReturnValue:
     diagrams = {r.rank: render_svg(r, f"diagram-{r.rank}", project.name) for r in recommendations}
     html = render_template(
         "web/result.html",
+        **frontier_context(response, parsed.budget),
         token=token,
         request_data=parsed,
         response=response,
@@ -296,24 +299,57 @@ def export() -> ResponseReturnValue:
     picks = request.args.getlist("picks") or None
     fmt = request.args.get("format", "pdf")
     paper = request.args.get("paper", "A4")
+    back = url_for("web.result", r=request.args.get("r", "")) + "#exports"
     try:
-        rendered = quote(_advisor(), parse_request(data), fmt, picks, paper=paper)
+        parsed = parse_request(data)
+        rendered = quote(_advisor(), parsed, fmt, picks, paper=paper)
     except UnknownCatalog as err:
-        return _problems_page([FieldProblem("catalog", str(err))])
+        return _problems_page([FieldProblem("catalog", str(err))], back)
     except InvalidInput as err:
-        return _problems_page(err.problems)
+        if any(p.field.startswith("picks") for p in err.problems):
+            return _picks_page(picks or [], back, data)
+        return _problems_page(err.problems, back)
     return current_app.response_class(rendered.content, headers=rendered.headers())
 
 
-def _problems_page(problems: list[FieldProblem]) -> tuple[str, int, dict[str, str]]:
-    lines = "; ".join(f"{p.field}: {forms.friendly(p.message)}" for p in problems)
-    return _error_page(422, "That cannot be exported", lines)
+def _picks_page(picks: list[str], back: str, data: dict[str, Any]) -> ResponseReturnValue:
+    """The designs to compare could not be used: say so in words, with the way back."""
+    if not picks:
+        detail = (
+            "Nothing was ticked, and no design is recommended within this budget to compare by "
+            "default. Go back, tick the designs to compare, and download again."
+        )
+    else:
+        try:
+            titles = architecture_info(parse_request(data))
+        except InvalidInput:
+            titles = {}
+        unknown = "an architecture this Exchange version does not offer"
+        named = [titles[p].title if p in titles else unknown for p in picks]
+        detail = (
+            "Not every design ticked can be compared ("
+            + "; ".join(dict.fromkeys(named))
+            + "): only designs the result priced can. Go back and tick others."
+        )
+    return _error_page(422, "Choose the designs to compare", detail, back=back)
+
+
+def _problems_page(problems: list[FieldProblem], back: str = "") -> tuple[str, int, dict[str, str]]:
+    lines = "; ".join(
+        f"{EXPORT_FIELDS.get(p.field) or control_label(p.field)}: {forms.friendly(p.message)}"
+        for p in problems
+    )
+    return _error_page(422, "That cannot be exported", lines, back=back)
 
 
 def _error_page(
-    status: int, title: str, detail: str, headers: Mapping[str, str] | None = None
+    status: int,
+    title: str,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+    back: str = "",
 ) -> tuple[str, int, dict[str, str]]:
-    html = render_template("web/error.html", status=status, title=title, detail=detail)
+    html = render_template("web/error.html", status=status, title=title, detail=detail, back=back)
     return html, status, dict(headers or {})
 
 

@@ -71,7 +71,8 @@ def test_the_xlsx_quote_reads_back_with_a_summary_and_a_sheet_per_design(client:
     response = quote(client, format="xlsx", picks=["dag_cas_array_single_lb", "dag_cas_array_lb_pair"])
 
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames[0] == "Summary" and len(book.sheetnames) == 5
+    assert book.sheetnames[0] == "Summary" and len(book.sheetnames) == 6
+    assert book.sheetnames[3] == "Frontier"
 
 
 def test_the_csv_quote_lines_add_up_to_each_designs_upfront(client: FlaskClient, advisor: Advisor) -> None:

@@ -95,7 +95,7 @@ def test_a_bad_budget_shows_the_error_beside_the_field_with_the_input_kept(
     assert budget.input_value() == "-500"
     assert budget.get_attribute("aria-invalid") == "true"
     beside = page.locator("#f-budget-amount-error")
-    assert "greater than or equal to 0" in beside.inner_text()
+    assert "Must be between 0 and 100,000,000" in beside.inner_text()
     assert page.get_by_label("Project name").input_value() == "Mail HA refresh"
     assert page.get_by_label("A load balancer fails: OWA").input_value() == "preferred"
     summary = page.get_by_role("alert")

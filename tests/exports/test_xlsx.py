@@ -36,7 +36,9 @@ def summary_row(book: Workbook, label: str) -> int:
     raise AssertionError(f"no {label} row")
 
 
-def test_the_workbook_has_a_summary_a_sheet_per_design_scenarios_and_assumptions(values: Workbook) -> None:
+def test_the_workbook_has_a_summary_a_sheet_per_design_the_frontier_scenarios_and_assumptions(
+    values: Workbook,
+) -> None:
     assert values.sheetnames == [
         "Summary",
         "A single_server",
@@ -45,6 +47,7 @@ def test_the_workbook_has_a_summary_a_sheet_per_design_scenarios_and_assumptions
         "D dag_cas_array_single_lb",
         "E dag_cas_array_lb_pair",
         "F dedicated_cas_wnlb",
+        "Frontier",
         "Scenarios",
         "Assumptions",
     ]

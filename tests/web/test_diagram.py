@@ -13,6 +13,7 @@ from advisor.schemas import parse_request
 from advisor.web.diagram import render_svg
 from advisor.web.present import scenario_rows
 from tests.conftest import make_request
+from tests.web.svg_geometry import lines_through_words
 
 ARCHITECTURES = names("2010")
 
@@ -125,3 +126,27 @@ def test_a_hardware_pair_runs_on_no_host(advisor: Any) -> None:
     svg = str(render_svg(_analysed(advisor, design={"load_balancer_model": "LB-ENTRY-HW"}), "hw"))
     assert "HA pair sharing one virtual IP</text>" in svg
     assert "Hypervisor host" not in svg
+
+
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_no_line_of_any_architecture_runs_through_a_label(
+    every_design: dict[str, Recommendation], architecture: str
+) -> None:
+    assert lines_through_words(str(render_svg(every_design[architecture], "x"))) == []
+
+
+@pytest.mark.parametrize(
+    "request_changes",
+    [
+        {},
+        {"environment": {"hypervisor_hosts": 1}, "design": {"load_balancer_model": "LB-VIRTUAL"}},
+        {"design": {"load_balancer_model": "LB-ENTRY-HW"}},
+        {"architecture": "dag_cas_array_single_lb"},
+        {"architecture": "dedicated_cas_wnlb"},
+    ],
+    ids=["virtual-pair-two-hosts", "virtual-pair-one-host", "hardware-pair", "single-lb", "wnlb"],
+)
+def test_no_line_runs_through_a_label_of_a_load_balancer_pair_or_its_hosts(
+    advisor: Any, request_changes: dict[str, Any]
+) -> None:
+    assert lines_through_words(str(render_svg(_analysed(advisor, **request_changes), "y"))) == []

@@ -28,7 +28,7 @@ def test_a_bad_budget_is_named_beside_the_budget_with_everything_typed_kept(clie
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "greater than or equal to 0" in error_beside(page, "f-budget-amount")
+    assert "Must be between 0 and 100,000,000" in error_beside(page, "f-budget-amount")
     assert 'name="budget.amount" value="-5"' in page
     assert 'aria-invalid="true"' in page
     assert 'name="project.name" value="Keep me"' in page
@@ -54,7 +54,7 @@ def test_an_empty_budget_asks_for_one(client: FlaskClient) -> None:
 
 def test_a_goal_weight_out_of_range_is_named_beside_that_rows_weight(client: FlaskClient) -> None:
     page = post_form(client, **{"weight.load_balancer": "5000"}).get_data(as_text=True)
-    assert "less than or equal to 1000" in error_beside(page, "f-weight-load-balancer")
+    assert "between 0 and 1,000" in error_beside(page, "f-weight-load-balancer")
 
 
 def test_a_currency_the_catalog_does_not_price_in_is_named_beside_the_currency(client: FlaskClient) -> None:
@@ -103,7 +103,7 @@ def test_a_link_to_a_request_that_breaks_the_contract_re_shows_the_form_with_the
     response = client.get("/result", query_string={"r": token})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "greater than or equal to 0" in error_beside(page, "f-budget-amount")
+    assert "Must be between 0 and 100,000,000" in error_beside(page, "f-budget-amount")
     assert 'name="mailboxes" value="12"' in page
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import openpyxl
@@ -218,10 +218,20 @@ def test_deleting_asks_first_then_removes_the_scenario(app: Flask, client: Flask
     assert client.get(f"/scenarios/{scenario_id}").status_code == 404
 
 
+def priced_from_an_older_catalog(app: Flask, scenario_id: str) -> str:
+    """A copy of a saved scenario as if priced from an earlier version of the price book."""
+    saved = app.extensions["scenarios"].get(scenario_id)
+    older = replace(saved.result, catalog=replace(saved.result.catalog, version="2025.1.0"))
+    copy: SavedScenario = app.extensions["scenarios"].store.add(
+        saved.name, saved.notes, dict(saved.request), older
+    )
+    return copy.id
+
+
 def test_re_pricing_makes_a_new_scenario_whose_page_shows_the_differences(
     app: Flask, client: FlaskClient
 ) -> None:
-    scenario_id = saved_id(client, unique("Old prices"))
+    scenario_id = priced_from_an_older_catalog(app, saved_id(client, unique("Old prices")))
     page = client.get(f"/scenarios/{scenario_id}").get_data(as_text=True)
     response = client.post(f"/scenarios/{scenario_id}/reprice", data={"csrf_token": token_of(page)})
     assert response.status_code == 303
@@ -233,6 +243,23 @@ def test_re_pricing_makes_a_new_scenario_whose_page_shows_the_differences(
     assert "Catalog before" in text and "Catalog now" in text
     assert "Total before" in text and "Design changes" in text
     assert "Re-priced against the current catalog" in text
+
+
+def test_re_pricing_against_an_unchanged_catalog_saves_nothing_and_says_nothing_changed(
+    app: Flask, client: FlaskClient
+) -> None:
+    name = unique("Same prices")
+    scenario_id = saved_id(client, name)
+    page = client.get(f"/scenarios/{scenario_id}").get_data(as_text=True)
+    before = app.extensions["scenarios"].list(limit=100, name=name).total
+    response = client.post(f"/scenarios/{scenario_id}/reprice", data={"csrf_token": token_of(page)})
+
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/scenarios/{scenario_id}"
+    assert app.extensions["scenarios"].list(limit=100, name=name).total == before == 1
+    text = text_of(client.get(f"/scenarios/{scenario_id}").get_data(as_text=True))
+    assert "Nothing changed" in text and "nothing new was saved" in text
+    assert "What re-pricing changed" not in text
 
 
 def test_the_list_is_newest_first_filtered_by_name_and_offers_designs_to_compare(client: FlaskClient) -> None:
