@@ -221,8 +221,7 @@ def test_exchange_2010_on_windows_2016_is_refused_naming_both_fields_and_the_cho
     assert set(problems) == {"windows.version", "exchange.version"}
     assert (
         "it runs on 2008, 2008 R2, 2012 (Exchange 2010 SP3 or later), "
-        "2012 R2 (Exchange 2010 SP3 RU5 or later)"
-        in problems["windows.version"]
+        "2012 R2 (Exchange 2010 SP3 RU5 or later)" in problems["windows.version"]
     )
     assert "Windows Server 2016 runs Exchange 2016, not 2010" in problems["exchange.version"]
 
