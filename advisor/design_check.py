@@ -132,6 +132,14 @@ def complete_design(
             )
         )
     copies = given.database_copies if given.database_copies is not None else default_copies(request, n)
+    if given.database_copies is None and spec.dag and request.database_copies > n:
+        problems.append(
+            FieldProblem(
+                "database_copies",
+                f"{request.database_copies} copies of each database need at least "
+                f"{request.database_copies} DAG members; the design has {n} (one copy a server)",
+            )
+        )
     if not 1 <= copies <= max(1, n) or (not spec.dag and copies != 1):
         problems.append(
             FieldProblem("design.database_copies", "must be between 1 and the number of Exchange servers")

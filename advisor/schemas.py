@@ -139,7 +139,15 @@ class _PlatformFields(_Strict):
 
     @validates_schema
     def _jbod_needs_three_copies(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data.get("storage") == "jbod" and data.get("database_copies", 2) < 3:
+        # An analysis's design may give its own copies, which are the ones it holds.
+        design = data.get("design")
+        given = (
+            design.get("database_copies")
+            if isinstance(design, dict)
+            else getattr(design, "database_copies", None)
+        )
+        copies = given if given is not None else data.get("database_copies", FEWEST_DATABASE_COPIES)
+        if data.get("storage") == "jbod" and copies < 3:
             raise ValidationError(
                 "JBOD needs at least 3 database copies; with 2 use raid (rule dag.storage_copies)",
                 field_name="storage",

@@ -49,6 +49,7 @@ class Demand:
     iops: float = 0.0
     disk_gb: float = 0.0
     mounts: int = 0
+    active: int = 0  # the most database copies one server holds active in normal operation
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,7 @@ class Sizing:
             * (1 + r.iops_headroom),
             disk_gb=held * self.copy_gb(m),
             mounts=held,
+            active=max(layout.active_on(), default=0),
         )
 
     def _front_share(self, through_failures: bool, client_access: bool) -> tuple[float, float]:
@@ -313,9 +315,21 @@ def least_disks(demand: Demand, disk: DiskModel, storage: StorageRules, read_sha
     per_iops = disk_iops(disk, storage, read_share)
     per_gb = disk_gb(disk, storage)
     data = max(1, math.ceil(max(demand.iops / per_iops, demand.disk_gb / per_gb) - 1e-9))
+    data = max(data, layout_disks(demand, storage))
     if storage.even_disks and data % 2:
         data += 1
     return data + storage.spare_disks
+
+
+def layout_disks(demand: Demand, storage: StorageRules) -> int:
+    """The data disks the copies one server holds need where a disk may hold only so many
+    copies, and so many of them active (JBOD); 0 where the storage has no such rule."""
+    need = 0
+    if storage.copies_per_disk:
+        need = math.ceil(demand.mounts / storage.copies_per_disk)
+    if storage.active_copies_per_disk:
+        need = max(need, math.ceil(demand.active / storage.active_copies_per_disk))
+    return need
 
 
 def mailboxes_within(

@@ -93,6 +93,10 @@ class StorageRules:
     spare_disks: int
     even_disks: bool
     basis: str
+    # JBOD: how many database copies one disk may hold, and how many of them active in normal
+    # operation (0: no such rule, as on RAID, where a volume spans the disks).
+    copies_per_disk: int = 0
+    active_copies_per_disk: int = 0
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,8 @@ class StorageRulesSchema(_Strict):
     write_penalty = StrictNumber(required=True, validate=validate.Range(min=1, max=10))
     spare_disks = StrictInteger(required=True, validate=validate.Range(min=0, max=16))
     even_disks = StrictBoolean(required=True)
+    copies_per_disk = StrictInteger(load_default=0, validate=validate.Range(min=0, max=64))
+    active_copies_per_disk = StrictInteger(load_default=0, validate=validate.Range(min=0, max=64))
     basis = _text()
 
 

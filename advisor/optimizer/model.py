@@ -44,7 +44,7 @@ from advisor.pricing import (
     server_group_lines,
     witness_lines,
 )
-from advisor.sizing import Demand, Sizing, disk_gb, disk_iops, platform_megacycles
+from advisor.sizing import Demand, Sizing, disk_gb, disk_iops, layout_disks, platform_megacycles
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
@@ -299,6 +299,7 @@ class Hardware:
     def _count(self, d: Demand, disk: _Disk) -> int:
         """The disks (spares included) one server needs of a model: `least_disks`, inline."""
         data = max(1, math.ceil(max(d.iops / disk.per_iops, d.disk_gb / disk.per_gb) - 1e-9))
+        data = max(data, layout_disks(d, self.store))
         if self.store.even_disks and data % 2:
             data += 1
         return data + self.store.spare_disks
@@ -607,6 +608,13 @@ def build_model(
             0,
             f"disk_space_for_every_copy_{tag}",
         )
+        if need := layout_disks(d, store):
+            add(
+                [(data, 1) for _, data, _ in picks] + [(x, -need)],
+                pulp.LpConstraintGE,
+                0,
+                f"jbod_copies_and_actives_per_disk_{tag}",
+            )
         add(
             [(data, 1) for _, data, _ in picks]
             + [(picked, store.spare_disks) for picked, _, _ in picks]

@@ -201,3 +201,48 @@ def test_recommended_goals_agree_with_the_simulator_on_every_architecture(
     assert again["cost"]["total"] == rec["cost"]["total"]
     assert again["goals"] == rec["goals"]
     assert again["single_points_of_failure"] == rec["single_points_of_failure"]
+
+
+def test_an_analysis_asking_more_copies_than_its_dag_has_members_is_refused_naming_the_field(
+    advisor: Any,
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        analyze(advisor, "dag_only", {"exchange_servers": 2}, database_copies=3)
+    assert [p.field for p in caught.value.problems] == ["database_copies"]
+    assert "3 copies of each database need at least 3 DAG members" in caught.value.problems[0].message
+
+
+def test_jbod_with_three_copies_given_in_the_design_is_analysed(advisor: Any) -> None:
+    result = analyze(advisor, "dag_only", {"exchange_servers": 3, "database_copies": 3}, storage="jbod")
+    assert result["design"]["database_copies"] == 3
+    with pytest.raises(InvalidInput) as caught:
+        analyze(advisor, "dag_only", {"exchange_servers": 3, "database_copies": 2}, storage="jbod")
+    assert [p.field for p in caught.value.problems] == ["storage"]
+
+
+def test_jbod_gives_each_server_a_disk_for_every_active_copy_and_every_four_copies(advisor: Any) -> None:
+    # 4 databases in 3 copies on 3 servers: each server holds 4 copies, 2 of them active at most.
+    result = advisor.recommend(
+        {
+            "budget": {"amount": 10_000_000},
+            "exchange": {"version": "2016"},
+            "windows": {"version": "2016"},
+            "mailboxes": 500,
+            "databases": 4,
+            "storage": "jbod",
+            "database_copies": 3,
+            "goals": [{"failure": "server", "services": ["outlook"]}],
+        }
+    )
+    for rec in result["recommendations"]:
+        servers = rec["design"]["exchange_servers"]
+        held = [0] * servers
+        active = [0] * servers
+        for db in rec["copy_layout"]:
+            for copy in db["copies"]:
+                i = int(copy["server"].removeprefix("ex-")) - 1
+                held[i] += 1
+                active[i] += copy["preference"] == 1
+        data_disks = rec["design"]["disks_per_server"] - 1  # one hot spare a server
+        assert data_disks >= max(active), rec["copy_layout"]
+        assert data_disks >= -(-max(held) // 4)
