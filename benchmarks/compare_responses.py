@@ -51,6 +51,7 @@ FAILURES = ["database", "server", "load_balancer", "witness", "domain_controller
 def varied(count: int, seed: int) -> list[dict[str, Any]]:
     """Requests that differ in every field the engine reads; a few are invalid."""
     rng = random.Random(seed)
+    editions = ["any", "any", "standard", "enterprise"]
     out = []
     for _ in range(count):
         exchange, windows = rng.choice(PLATFORMS)
@@ -67,8 +68,8 @@ def varied(count: int, seed: int) -> list[dict[str, Any]]:
                 "applies_to": rng.choice(["upfront", "upfront", "total"]),
             },
             "horizon_years": rng.choice([1, 3, 5]),
-            "exchange": {"version": exchange, "edition": rng.choice(["any", "any", "standard", "enterprise"])},
-            "windows": {"version": windows, "edition": rng.choice(["any", "any", "standard", "enterprise"])},
+            "exchange": {"version": exchange, "edition": rng.choice(editions)},
+            "windows": {"version": windows, "edition": rng.choice(editions)},
             "mailboxes": rng.choice([50, 150, 300, 600, 1200, 2500, 6000]),
             "databases": rng.choice([1, 2, 4, 6, 8, 12]),
             "environment": {
@@ -187,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         old, new = before[key], now[key]
         if old != new:
-            where = first_text_difference(old["text"], new["text"]) if old["text"] != new["text"] else "status or type"
+            same = old["text"] == new["text"]
+            where = "status or type" if same else first_text_difference(old["text"], new["text"])
             print(f"{key}: {where}")
             differing += 1
     print(f"{count} answers compared, {differing} differ")

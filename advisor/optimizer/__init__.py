@@ -214,7 +214,7 @@ def _build(
     found = structures(spec, request, catalog, cache)
     if not found:
         return ArchitectureResult(spec, "not_allowed", [_too_few(spec, request, catalog)])
-    kit = hardware(spec, request, catalog, options)
+    kit = hardware(spec, request, catalog, options, cache)
     found_columns = columns(spec, request, catalog, found, score, cache)
     lb_downtime: dict[str, float] = {}
     if request.objective == "min_downtime":

@@ -49,8 +49,11 @@ def catalog_key(catalog: Catalog) -> tuple[str, str, Catalog]:
 
 @dataclass
 class EngineCache:
-    """Simulated shapes, each architecture's structures and each platform's priced servers."""
+    """Simulated shapes, each architecture's structures and layouts, each platform's priced
+    servers (`units`: the hardware offered and the price of each need on it) and each
+    structure's sized needs at a mailbox count and profile."""
 
     simulator: Simulator = field(default_factory=Simulator)
     structures: Bounded[object] = field(default_factory=lambda: Bounded(1024))
     units: Bounded[object] = field(default_factory=lambda: Bounded(256))
+    needs: Bounded[object] = field(default_factory=lambda: Bounded(16384))
