@@ -12,7 +12,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from advisor.api.settings import InvalidSetting
-from advisor.catalog.loader import InvalidCatalog
+from advisor.catalog.errors import InvalidCatalog
 from advisor.domain import StorageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

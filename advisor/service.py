@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisor import architectures, reference
+from advisor import architectures
 from advisor.assess import Assessment, assess
 from advisor.availability import estimate
 from advisor.catalog.model import Catalog
@@ -29,12 +29,12 @@ from advisor.failures import Simulator
 from advisor.optimizer import EngineCache, Highs, Optimization, optimize
 from advisor.optimizer.solve import time_budget as time_budget  # the edges bound a request with it
 from advisor.pricing import bill_of_materials
-from advisor.reference import ArchitectureProfiles, CatalogDetail, CatalogEntry
 from advisor.report import catalog_ref, cost_report, design_report, spof_reports
 from advisor.tradeoffs import Candidate, budget_step, frontier, versus_first
 
 if TYPE_CHECKING:
     from advisor.catalog.registry import CatalogRegistry
+    from advisor.reference import ArchitectureProfiles, CatalogDetail, CatalogEntry
 
 
 class Advisor:
@@ -76,12 +76,16 @@ class Advisor:
     def catalog_list(self) -> list[CatalogEntry]:
         """Every price book by id, version, currency and date; `default` marks the one requests
         that name no catalog are priced from."""
+        from advisor import reference  # the reference views, only when asked for
+
         default_id = self.catalogs.get("default").id
         return [reference.catalog_entry(c, default_id) for c in self.catalogs.all()]
 
     def catalog_detail(self, catalog_id: str) -> CatalogDetail:
         """One price book with every price and its basis, the facts and the rules they cite;
         UnknownCatalog when there is no such id."""
+        from advisor import reference
+
         catalog = self.catalogs.get(catalog_id)
         return reference.catalog_detail(catalog, catalog.id == self.catalogs.get("default").id)
 
@@ -89,6 +93,8 @@ class Advisor:
         """Every architecture with its rules and the failure profile of its smallest design,
         worked out once per advisor (it depends on the default catalog only)."""
         if self._profiles is None:
+            from advisor import reference
+
             self._profiles = reference.architectures(self.catalogs.get("default"), self.analyze)
         return self._profiles
 
