@@ -9,6 +9,7 @@ from advisor.api import advice, docs, health, quotes, reference, scenarios
 from advisor.api.middleware import register_middleware
 from advisor.api.openapi import AdvisorApi, init_api
 from advisor.api.settings import SETTINGS
+from advisor.contract.summary import RecommendationsSummarySchema
 
 __all__ = ["register"]
 
@@ -23,6 +24,8 @@ def register(app: Flask) -> AdvisorApi:
     """Add the API to an app whose `extensions["advisor"]` holds the service."""
     register_middleware(app)
     api = init_api(app)
+    # The compact answer (`?view=summary`) is not an operation's default schema: named here.
+    api.spec.components.schema("RecommendationsSummary", schema=RecommendationsSummarySchema)
     for blueprint in (advice.blp, quotes.blp, scenarios.blp, reference.blp, health.blp, docs.blp):
         api.register_blueprint(blueprint)
     app.add_template_filter(_code, "code")
