@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor import architectures
-from advisor.assess import Assessment, assess
+from advisor.assess import Assessment
 from advisor.availability import estimate
 from advisor.catalog.model import Catalog
 from advisor.design_check import check_platform, complete_design
@@ -25,7 +25,6 @@ from advisor.domain import (
     Request,
     WeighedArchitecture,
 )
-from advisor.failures import Simulator
 from advisor.optimizer import EngineCache, Highs, Optimization, optimize
 from advisor.optimizer.solve import time_budget as time_budget  # the edges bound a request with it
 from advisor.pricing import bill_of_materials
@@ -109,7 +108,7 @@ class Advisor:
         catalog = self.catalog_for(request)
         check_platform(request, catalog)
         result = optimize(request, catalog, self.cache, self.highs, self.solver, write_lp, self.time_limit)
-        candidates = _candidates(result, request, catalog, self.cache.simulator)
+        candidates = _candidates(result, request, catalog, self.cache)
         first = candidates.get(result.ranking[0]) if result.ranking else None
         measure = request.budget.applies_to
         recommendations = []
@@ -161,13 +160,13 @@ class Advisor:
         check_platform(request, catalog)
         spec = architectures.spec(analysis.architecture, request.platform.exchange_version)
         design, warnings = complete_design(spec, analysis.design, request, catalog, analysis.copy_layout)
-        assessment = assess(design, request, catalog, self.cache.simulator)
+        assessment = self.cache.assess(design, request, catalog)
         quote = bill_of_materials(design, request, catalog)
         return design_report(design, quote, assessment, request, catalog, analysis.budget_given, warnings)
 
 
 def _candidates(
-    result: Optimization, request: Request, catalog: Catalog, simulator: Simulator
+    result: Optimization, request: Request, catalog: Catalog, cache: EngineCache
 ) -> dict[str, Candidate]:
     """Every weighed architecture's design that meets every required goal, with its cost by the
     budget's measure and its expected downtime, and, where it has load balancers, the same design
@@ -198,7 +197,7 @@ def _candidates(
         if others:
             variant = dataclasses.replace(r.design, load_balancer_model=others[0].item.sku)
             quote = bill_of_materials(variant, request, catalog)
-            assessment = assess(variant, request, catalog, simulator)
+            assessment = cache.assess(variant, request, catalog)
             found[f"{name}:{others[0].item.sku}"] = _candidate(
                 r.spec.title, variant, quote, assessment, request, catalog
             )

@@ -3,9 +3,11 @@ per shape and mailbox count, and answers that do not depend on what a cache held
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from advisor.architectures import spec
+from advisor.assess import assess
 from advisor.catalog import Catalog
 from advisor.catalog.registry import CatalogRegistry
 from advisor.contract.responses import dump_recommendations
@@ -85,3 +87,24 @@ def test_an_answer_is_the_same_whatever_the_caches_held_before(registry: Catalog
         cold["solver"].pop("solve_ms")
         held["solver"].pop("solve_ms")
         assert held == cold
+
+
+def test_a_design_is_assessed_apart_for_each_copy_layout(registry: CatalogRegistry) -> None:
+    body = make_request(mailboxes=1200, databases=6, budget={"amount": 200000})
+    request = parse_request(body)
+    catalog = registry.get()
+    advisor = Advisor(registry)
+    chosen = advisor.recommend(request).recommendations[0].design
+    laid_out = dataclasses.replace(chosen, exchange_servers=3, layout=((0, 1), (1, 2), (2, 0)) * 2)
+    plain = dataclasses.replace(laid_out, layout=())
+    assert plain == laid_out  # a design compares without its layout
+
+    engine = EngineCache()
+    kept = [engine.assess(d, request, catalog) for d in (laid_out, plain, laid_out)]
+
+    assert kept[0] is kept[2]
+    assert kept[1] is not kept[0]
+    for design, assessment in zip((laid_out, plain), kept, strict=False):
+        fresh = assess(design, request, catalog, EngineCache().simulator)
+        assert assessment.sizing.layout == fresh.sizing.layout
+        assert assessment.servers == fresh.servers
