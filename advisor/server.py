@@ -113,9 +113,10 @@ def serve(host: str, port: int, workers: int, dev: bool) -> int:
         int(app.config["ADVISOR_SOLVE_QUEUE"]),
     )
     # The app is built before the fork (preload): its caches are filled once here (the
-    # architectures' failure profiles simulate every architecture), then frozen so that the
-    # workers' garbage collections neither scan them nor write to their pages, which stay shared.
-    app.extensions["advisor"].warm([])
+    # architectures' failure profiles simulate every architecture, and the structures most
+    # requests weigh are simulated: under a second), then frozen so that the workers' garbage
+    # collections neither scan them nor write to their pages, which stay shared.
+    app.extensions["advisor"].warm([], shapes=True)
     gc.freeze()
     try:
         AdvisorServer(app, options).run()

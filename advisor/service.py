@@ -14,6 +14,7 @@ from advisor.catalog.model import Catalog
 from advisor.design_check import check_platform, complete_design
 from advisor.domain import (
     AnalysisRequest,
+    Budget,
     Design,
     DesignReport,
     FieldProblem,
@@ -27,9 +28,13 @@ from advisor.domain import (
 )
 from advisor.optimizer import EngineCache, Highs, Optimization, optimize
 from advisor.optimizer.solve import time_budget as time_budget  # the edges bound a request with it
+from advisor.optimizer.variants import structures
 from advisor.pricing import bill_of_materials
 from advisor.report import catalog_ref, cost_report, design_report, spof_reports
 from advisor.tradeoffs import Candidate, budget_step, frontier, versus_first
+
+# Database counts whose structures a server simulates before it forks (`Advisor.warm_shapes`).
+WARM_DATABASES = range(1, 9)
 
 if TYPE_CHECKING:
     from advisor.catalog.registry import CatalogRegistry
@@ -97,11 +102,33 @@ class Advisor:
             self._profiles = reference.architectures(self.catalogs.get("default"), self.analyze)
         return self._profiles
 
-    def warm(self, requests: list[Request]) -> None:
-        """Fill the caches before a fork: the architecture profiles and the given requests."""
+    def warm(self, requests: list[Request], shapes: bool = False) -> None:
+        """Fill the caches before a fork: the architecture profiles, with `shapes` the shapes most
+        requests weigh (`warm_shapes`), and the given requests."""
         self.architecture_profiles()
+        if shapes:
+            self.warm_shapes()
         for request in requests:
             self.recommend(request)
+
+    def warm_shapes(self, databases: range = WARM_DATABASES) -> int:
+        """Simulate the structures most requests weigh, so that a fresh worker does not: every
+        architecture of the default request's Exchange version, at its database copies and
+        sites, with `databases` databases, one or two domain controllers and either witness
+        host, in the default catalog. Returns how many shapes the simulator then holds."""
+        catalog = self.catalogs.get("default")
+        base = Request(Budget(0), ())
+        for spec in architectures.for_version(base.platform.exchange_version):
+            for count in databases:
+                for controllers in (1, 2):
+                    for witness in ("existing", "buy"):
+                        env = dataclasses.replace(
+                            base.environment, domain_controllers=controllers, witness_host=witness
+                        )
+                        request = dataclasses.replace(base, databases=count, environment=env)
+                        for structure in structures(spec, request, catalog, self.cache):
+                            self.cache.simulator.outages(structure.shape)
+        return len(self.cache.simulator)
 
     def recommend(self, request: Request, write_lp: Path | None = None) -> Recommendations:
         """The best designs for a request, every architecture's fate, and the least budget."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from advisor import failures
 from advisor.architectures import spec
 from advisor.assess import assess
 from advisor.catalog import Catalog
@@ -108,3 +109,25 @@ def test_a_design_is_assessed_apart_for_each_copy_layout(registry: CatalogRegist
         fresh = assess(design, request, catalog, EngineCache().simulator)
         assert assessment.sizing.layout == fresh.sizing.layout
         assert assessment.servers == fresh.servers
+
+
+def test_after_warming_the_common_shapes_a_request_scores_its_structures_without_simulating(
+    registry: CatalogRegistry, monkeypatch: Any
+) -> None:
+    service = Advisor(registry)
+    held = service.warm_shapes()
+    assert held == len(service.cache.simulator) > 0
+    simulated: list[object] = []
+    real = failures.simulate
+    monkeypatch.setattr(failures, "simulate", lambda t: simulated.append(t) or real(t))
+    catalog = registry.get()
+    for body in (
+        make_request(databases=6, environment={"domain_controllers": 1, "witness_host": "buy"}),
+        make_request(databases=1, mailboxes=2500, goals=[]),
+    ):
+        request = parse_request(body)
+        score = Scorer(request, service.cache.simulator)
+        for name in ("dag_only", "dag_cas_array_lb_pair", "dedicated_cas_wnlb"):
+            for structure in structures(spec(name), request, catalog, service.cache):
+                score(structure)
+    assert simulated == []
