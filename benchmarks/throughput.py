@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs shared with the load generator; warm-up {warmed.done} requests "
         f"({warmed.rate:.1f} req/s cold)"
     )
-    print("figure                                              target      min / median / max")
+    print(f"{'figure':<56}{'target':<12}min / median / max")
     rows = [
         ("README example req/s / echo req/s", ">= 25 %", spread(results["readme / echo"], percent=True)),
         (
@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
     ]
     for name, target, values in rows:
-        print(f"{name:<52}{target:<12}{values}")
+        print(f"{name:<56}{target:<12}{values}")
     print(
         "rates (req/s): echo "
         + spread(results["echo req/s"])
