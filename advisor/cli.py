@@ -9,12 +9,11 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from advisor import jsontext
-from advisor.catalog.loader import InvalidCatalog, load_catalog
+from advisor.catalog.errors import InvalidCatalog
 from advisor.catalog.registry import ENV_CATALOG, CatalogRegistry, shipped_catalogs_dir
 from advisor.domain import SOLVERS, FieldProblem, InvalidInput, LifecycleReport, SolverFailed, UnknownCatalog
 
@@ -48,10 +47,20 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("exchange-ha-advisor")
     except PackageNotFoundError:  # run from a source tree that was never installed
         return "unknown"
+
+
+class _Version(argparse.Action):
+    """--version, whose package metadata is read (and imported) only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        sys.stdout.write(f"advisor {_version()}\n")
+        parser.exit()
 
 
 def _seconds(text: str) -> float:
@@ -72,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"advisor {_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show program's version number and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def catalog_option(p: argparse.ArgumentParser) -> None:
@@ -412,6 +421,8 @@ def _db_upgrade(url: str | None) -> int:
 
 
 def _check(path: Path | None) -> int:
+    from advisor.catalog.loader import load_catalog
+
     folder = path or shipped_catalogs_dir() / "default"
     try:
         catalog = load_catalog(folder)

@@ -13,7 +13,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from advisor.api.settings import InvalidSetting, from_environment
-from advisor.catalog.loader import InvalidCatalog
+from advisor.catalog.errors import InvalidCatalog
 from advisor.domain import StorageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -139,9 +139,10 @@ def serve(host: str, port: int, workers: int, dev: bool) -> int:
         int(app.config["ADVISOR_SOLVE_QUEUE"]),
     )
     # The app is built before the fork (preload): its caches are filled once here (the
-    # architectures' failure profiles simulate every architecture), then frozen so that the
-    # workers' garbage collections neither scan them nor write to their pages, which stay shared.
-    app.extensions["advisor"].warm([])
+    # architectures' failure profiles simulate every architecture, and the structures most
+    # requests weigh are simulated: under a second), then frozen so that the workers' garbage
+    # collections neither scan them nor write to their pages, which stay shared.
+    app.extensions["advisor"].warm([], shapes=True)
     gc.freeze()
     try:
         AdvisorServer(app, options).run()

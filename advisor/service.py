@@ -8,13 +8,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisor import architectures, reference
-from advisor.assess import Assessment, assess
+from advisor import architectures
+from advisor.assess import Assessment
 from advisor.availability import estimate
 from advisor.catalog.model import Catalog
 from advisor.design_check import check_platform, complete_design
 from advisor.domain import (
     AnalysisRequest,
+    Budget,
     Design,
     DesignReport,
     FieldProblem,
@@ -27,16 +28,19 @@ from advisor.domain import (
     Request,
     WeighedArchitecture,
 )
-from advisor.failures import Simulator
 from advisor.optimizer import EngineCache, Highs, Optimization, optimize
 from advisor.optimizer.solve import time_budget as time_budget  # the edges bound a request with it
+from advisor.optimizer.variants import structures
 from advisor.pricing import bill_of_materials
-from advisor.reference import ArchitectureProfiles, CatalogDetail, CatalogEntry
 from advisor.report import catalog_ref, cost_report, design_report, lifecycle_reports, spof_reports
 from advisor.tradeoffs import Candidate, budget_step, frontier, versus_first
 
+# Database counts whose structures a server simulates before it forks (`Advisor.warm_shapes`).
+WARM_DATABASES = range(1, 9)
+
 if TYPE_CHECKING:
     from advisor.catalog.registry import CatalogRegistry
+    from advisor.reference import ArchitectureProfiles, CatalogDetail, CatalogEntry
 
 
 class Advisor:
@@ -91,12 +95,16 @@ class Advisor:
     def catalog_list(self) -> list[CatalogEntry]:
         """Every price book by id, version, currency and date; `default` marks the one requests
         that name no catalog are priced from."""
+        from advisor import reference  # the reference views, only when asked for
+
         default_id = self.catalogs.get("default").id
         return [reference.catalog_entry(c, default_id) for c in self.catalogs.all()]
 
     def catalog_detail(self, catalog_id: str) -> CatalogDetail:
         """One price book with every price and its basis, the facts and the rules they cite;
         UnknownCatalog when there is no such id."""
+        from advisor import reference
+
         catalog = self.catalogs.get(catalog_id)
         return reference.catalog_detail(catalog, catalog.id == self.catalogs.get("default").id)
 
@@ -104,21 +112,45 @@ class Advisor:
         """Every architecture with its rules and the failure profile of its smallest design,
         worked out once per advisor (it depends on the default catalog only)."""
         if self._profiles is None:
+            from advisor import reference
+
             self._profiles = reference.architectures(self.catalogs.get("default"), self.analyze)
         return self._profiles
 
-    def warm(self, requests: list[Request]) -> None:
-        """Fill the caches before a fork: the architecture profiles and the given requests."""
+    def warm(self, requests: list[Request], shapes: bool = False) -> None:
+        """Fill the caches before a fork: the architecture profiles, with `shapes` the shapes most
+        requests weigh (`warm_shapes`), and the given requests."""
         self.architecture_profiles()
+        if shapes:
+            self.warm_shapes()
         for request in requests:
             self.recommend(request)
+
+    def warm_shapes(self, databases: range = WARM_DATABASES) -> int:
+        """Simulate the structures most requests weigh, so that a fresh worker does not: every
+        architecture of the default request's Exchange version, at its database copies and
+        sites, with `databases` databases, one or two domain controllers and either witness
+        host, in the default catalog. Returns how many shapes the simulator then holds."""
+        catalog = self.catalogs.get("default")
+        base = Request(Budget(0), ())
+        for spec in architectures.for_version(base.platform.exchange_version):
+            for count in databases:
+                for controllers in (1, 2):
+                    for witness in ("existing", "buy"):
+                        env = dataclasses.replace(
+                            base.environment, domain_controllers=controllers, witness_host=witness
+                        )
+                        request = dataclasses.replace(base, databases=count, environment=env)
+                        for structure in structures(spec, request, catalog, self.cache):
+                            self.cache.simulator.outages(structure.shape)
+        return len(self.cache.simulator)
 
     def recommend(self, request: Request, write_lp: Path | None = None) -> Recommendations:
         """The best designs for a request, every architecture's fate, and the least budget."""
         catalog = self.catalog_for(request)
         check_platform(request, catalog)
         result = optimize(request, catalog, self.cache, self.highs, self.solver, write_lp, self.time_limit)
-        candidates = _candidates(result, request, catalog, self.cache.simulator)
+        candidates = _candidates(result, request, catalog, self.cache)
         first = candidates.get(result.ranking[0]) if result.ranking else None
         measure = request.budget.applies_to
         recommendations = []
@@ -170,13 +202,13 @@ class Advisor:
         check_platform(request, catalog)
         spec = architectures.spec(analysis.architecture, request.platform.exchange_version)
         design, warnings = complete_design(spec, analysis.design, request, catalog, analysis.copy_layout)
-        assessment = assess(design, request, catalog, self.cache.simulator)
+        assessment = self.cache.assess(design, request, catalog)
         quote = bill_of_materials(design, request, catalog)
         return design_report(design, quote, assessment, request, catalog, analysis.budget_given, warnings)
 
 
 def _candidates(
-    result: Optimization, request: Request, catalog: Catalog, simulator: Simulator
+    result: Optimization, request: Request, catalog: Catalog, cache: EngineCache
 ) -> dict[str, Candidate]:
     """Every weighed architecture's design that meets every required goal, with its cost by the
     budget's measure and its expected downtime, and, where it has load balancers, the same design
@@ -207,7 +239,7 @@ def _candidates(
         if others:
             variant = dataclasses.replace(r.design, load_balancer_model=others[0].item.sku)
             quote = bill_of_materials(variant, request, catalog)
-            assessment = assess(variant, request, catalog, simulator)
+            assessment = cache.assess(variant, request, catalog)
             found[f"{name}:{others[0].item.sku}"] = _candidate(
                 r.spec.title, variant, quote, assessment, request, catalog
             )

@@ -10,6 +10,7 @@ from advisor.api.auth import init_auth
 from advisor.api.middleware import register_middleware
 from advisor.api.openapi import AdvisorApi, init_api
 from advisor.api.settings import SETTINGS
+from advisor.contract.summary import RecommendationsSummarySchema
 
 __all__ = ["register"]
 
@@ -25,6 +26,8 @@ def register(app: Flask) -> AdvisorApi:
     register_middleware(app)
     init_auth(app)
     api = init_api(app)
+    # The compact answer (`?view=summary`) is not an operation's default schema: named here.
+    api.spec.components.schema("RecommendationsSummary", schema=RecommendationsSummarySchema)
     for blueprint in (advice.blp, quotes.blp, scenarios.blp, reference.blp, health.blp, docs.blp):
         api.register_blueprint(blueprint)
     app.add_template_filter(_code, "code")

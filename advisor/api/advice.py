@@ -5,14 +5,15 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 
 from advisor.api.admission import solves
 from advisor.api.bodies import BodyBlueprint, require_json_object
 from advisor.api.descriptions import ANALYSIS_EXAMPLE, RECOMMENDATION_EXAMPLE
 from advisor.contract.responses import AnalysisResponseSchema, RecommendationsResponseSchema
-from advisor.domain import DesignReport
+from advisor.contract.summary import VIEWS, dump_summary
+from advisor.domain import DesignReport, FieldProblem, InvalidInput
 from advisor.domain import Recommendations as Answer
 from advisor.schemas import ANALYSIS_SCHEMA, REQUEST_SCHEMA, analysis_from, request_from
 from advisor.service import Advisor
@@ -42,24 +43,52 @@ def _errors(view: Any) -> Any:
     return view
 
 
+VIEW_PARAMETER = {
+    "name": "view",
+    "in": "query",
+    "required": False,
+    "description": "`full` (the default): the whole answer (`RecommendationsResponse`). `summary`: the "
+    "compact answer (`RecommendationsSummary`): each recommendation's design, cost, goals, single points "
+    "of failure and availability, and each architecture's status, cost and reasons, without bills of "
+    "materials, failure scenarios, servers, copy layouts or the frontier. Any other value is a 422 "
+    "naming `view`.",
+    "schema": {"type": "string", "enum": list(VIEWS), "default": "full"},
+}
+
+
+def _view() -> str:
+    """The answer's view from the query string: `full` or `summary` (InvalidInput otherwise)."""
+    view = request.args.get("view", "full")
+    if view not in VIEWS:
+        raise InvalidInput([FieldProblem("view", f"must be one of {', '.join(VIEWS)}, not {view!r}")])
+    return view
+
+
 @blp.route("/recommendations")
 class Recommendations(MethodView):
     @_errors
+    @blp.doc(parameters=[VIEW_PARAMETER])
     @blp.arguments(REQUEST_SCHEMA, example=RECOMMENDATION_EXAMPLE)
     @blp.response(200, RecommendationsResponseSchema)
     @solves
-    def post(self, valid: dict[str, Any]) -> Answer:
+    def post(self, valid: dict[str, Any]) -> Answer | Response:
         """Recommend designs for a request
 
         Weighs every architecture the Exchange version knows, sizes and prices the best design
         of each with a MILP, checks each with the failure simulator and returns at most
         `alternatives` designs, best first, with every architecture's fate under `weighed`.
+        With `?view=summary` the answer is the compact `RecommendationsSummary`.
         An unknown catalog or a budget currency the catalog does not price in is invalid
         input (422) naming the field; a solver that stops without an answer is a 503.
         """
         # The body was validated by @arguments with the request schema; @response dumps the
-        # typed answer through the response schema.
-        return advisor().recommend(request_from(valid))
+        # typed answer through the response schema (the summary is dumped here, as it is not
+        # the operation's default schema).
+        view = _view()
+        answer = advisor().recommend(request_from(valid))
+        if view == "summary":
+            return jsonify(dump_summary(answer))
+        return answer
 
 
 @blp.route("/analyses")

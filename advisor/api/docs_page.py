@@ -79,6 +79,9 @@ class _Reader:
 
     def fields(self, schema: dict[str, Any], prefix: str = "", depth: int = 0) -> list[Field]:
         schema, _ = self.unwrap(schema)
+        if "oneOf" in schema and "properties" not in schema:
+            # Answers in views (`?view=`): the fields of the first, the default one.
+            schema, _ = self.unwrap(schema["oneOf"][0])
         out: list[Field] = []
         if depth > MAX_DEPTH:
             return out

@@ -133,10 +133,44 @@ def _secured(doc: dict[str, Any], accounts: bool) -> None:
             operation.setdefault("responses", {})["401"] = {"$ref": "#/components/responses/UNAUTHORIZED"}
 
 
+SUMMARY_VIEWS = {"/api/v1/recommendations": "RecommendationsSummary"}
+GZIP_TEXT = (
+    "`gzip` when the request's Accept-Encoding allows gzip and the answer is JSON, a problem or "
+    "text of at least 1 KiB; absent otherwise. Such answers carry `Vary: Accept-Encoding`."
+)
+
+
+def _summary_views(doc: dict[str, Any]) -> None:
+    """An operation with a `view` parameter answers 200 with its full schema or its summary."""
+    for path, summary in SUMMARY_VIEWS.items():
+        operation = doc.get("paths", {}).get(path, {}).get("post")
+        if operation is None:
+            continue
+        content = operation["responses"]["200"]["content"]["application/json"]
+        full = content["schema"]
+        content["schema"] = {"oneOf": [full, {"$ref": f"#/components/schemas/{summary}"}]}
+
+
+def _compressed(doc: dict[str, Any]) -> None:
+    """Every answer under /api/v1 may come gzip-compressed when the client accepts it."""
+    header = {"description": GZIP_TEXT, "schema": {"type": "string", "enum": ["gzip"]}}
+    for path, item in doc.get("paths", {}).items():
+        if not path.startswith("/api/v1"):
+            continue
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                for response in operation.get("responses", {}).values():
+                    if "$ref" not in response:
+                        response.setdefault("headers", {})["Content-Encoding"] = header
+
+
 def finished(document: dict[str, Any], accounts: bool = False) -> dict[str, Any]:
     """The spec as served: request fields described, X-Request-ID documented on every operation,
-    and (`accounts`: ADVISOR_AUTH=tokens) the bearer token required where the service asks for it."""
+    the summary view's schema beside the full one, gzip where a client accepts it, and
+    (`accounts`: ADVISOR_AUTH=tokens) the bearer token required where the service asks for it."""
     doc = copy.deepcopy(document)
+    _summary_views(doc)
+    _compressed(doc)
     schemas = doc.get("components", {}).get("schemas", {})
     for component, described in REQUEST_FIELDS.items():
         properties = schemas.get(component, {}).get("properties", {})

@@ -7,12 +7,12 @@ import os
 import re
 import stat
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from marshmallow import ValidationError
 
+from advisor.catalog.errors import CatalogProblem, InvalidCatalog
 from advisor.catalog.model import (
     AvailabilityFigures,
     Catalog,
@@ -33,7 +33,7 @@ from advisor.catalog.model import (
     annual_from_rate,
 )
 from advisor.catalog.schema import FILES
-from advisor.domain import MOST_DATABASE_COPIES, AdvisorError, money_to_cents
+from advisor.domain import MOST_DATABASE_COPIES, money_to_cents
 
 # Which list in which file holds items, and which field names an item in a message.
 _LISTS = {
@@ -46,24 +46,6 @@ _LISTS = {
     ("rules.toml", "rule"): "id",
     ("lifecycle.toml", "product"): "product",
 }
-
-
-@dataclass(frozen=True)
-class CatalogProblem:
-    file: str
-    item: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return ": ".join(part for part in (self.file, self.item, self.field, self.message) if part)
-
-
-class InvalidCatalog(AdvisorError):
-    def __init__(self, path: Path, problems: list[CatalogProblem]):
-        super().__init__(f"catalog {path} has {len(problems)} problem(s)")
-        self.path = path
-        self.problems = problems
 
 
 def load_catalog(path: Path) -> Catalog:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from advisor.catalog.loader import load_catalog
 from advisor.catalog.model import Catalog
 from advisor.domain import UnknownCatalog
 
@@ -26,6 +25,8 @@ class CatalogRegistry:
     """
 
     def __init__(self, own: Path | str | None = None, shipped: Path | None = None):
+        from advisor.catalog.loader import load_catalog  # the validator, only when loading
+
         self._catalogs: dict[str, Catalog] = {}
         shipped = shipped or shipped_catalogs_dir()
         if shipped.is_dir():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pulp
 
 from advisor import architectures
-from advisor.assess import Assessment, assess
+from advisor.assess import Assessment
 from advisor.availability import downtime
 from advisor.catalog.model import Catalog
 from advisor.domain import (
@@ -149,7 +149,7 @@ def optimize(
     for architecture, model in models.items():
         design, column = extract_design(model)
         quote = bill_of_materials(design, request, catalog)
-        assessment = assess(design, request, catalog, cache.simulator)
+        assessment = cache.assess(design, request, catalog)
         if not model.meets_required:
             result = ArchitectureResult(
                 model.spec, "misses_required_goal", _missed(request, assessment.analysis), design, quote
@@ -214,7 +214,7 @@ def _build(
     found = structures(spec, request, catalog, cache)
     if not found:
         return ArchitectureResult(spec, "not_allowed", [_too_few(spec, request, catalog)])
-    kit = hardware(spec, request, catalog, options)
+    kit = hardware(spec, request, catalog, options, cache)
     found_columns = columns(spec, request, catalog, found, score, cache)
     lb_downtime: dict[str, float] = {}
     if request.objective == "min_downtime":

@@ -9,7 +9,9 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from advisor.assess import Assessment, assess
 from advisor.catalog.model import Catalog
+from advisor.domain import Design, Request
 from advisor.failures import Simulator
 
 V = TypeVar("V")
@@ -49,8 +51,33 @@ def catalog_key(catalog: Catalog) -> tuple[str, str, Catalog]:
 
 @dataclass
 class EngineCache:
-    """Simulated shapes, each architecture's structures and each platform's priced servers."""
+    """Simulated shapes, each architecture's structures and layouts, each platform's priced
+    servers (`units`: the hardware offered and the price of each need on it) and each
+    structure's sized needs at a mailbox count and profile, and the assessments of the designs
+    reported (a design is assessed once per the request fields its assessment reads)."""
 
     simulator: Simulator = field(default_factory=Simulator)
     structures: Bounded[object] = field(default_factory=lambda: Bounded(1024))
     units: Bounded[object] = field(default_factory=lambda: Bounded(256))
+    needs: Bounded[object] = field(default_factory=lambda: Bounded(16384))
+    assessments: Bounded[Assessment] = field(default_factory=lambda: Bounded(256))
+
+    def assess(self, design: Design, request: Request, catalog: Catalog) -> Assessment:
+        """`advisor.assess.assess`, kept: keyed by the design and every request field it reads
+        (sizes, profile, storage, environment, Exchange version), so two requests that differ in
+        budget, goals, objective or editions share it. Callers never change an assessment."""
+        env = request.environment
+        key = (
+            catalog_key(catalog),
+            design,
+            design.layout,  # a design compares without its layout; its assessment depends on it
+            request.platform.exchange_version,
+            request.databases,
+            request.mailboxes,
+            request.mailbox_profile,
+            request.storage,
+            env.domain_controllers,
+            env.sites,
+            env.hypervisor_hosts,
+        )
+        return self.assessments.get(key, lambda: assess(design, request, catalog, self.simulator))

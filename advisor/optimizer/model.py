@@ -32,7 +32,7 @@ import pulp
 from advisor.catalog.model import Catalog, DiskModel, ServerModel, SizingRules, StorageRules
 from advisor.domain import ArchitectureSpec, Design, Request
 from advisor.layout import Layout, layouts
-from advisor.optimizer.cache import EngineCache
+from advisor.optimizer.cache import EngineCache, catalog_key
 from advisor.optimizer.variants import Options, Scorer, Structure, Variant
 from advisor.pricing import (
     CLIENT_ACCESS_ROLE,
@@ -47,6 +47,8 @@ from advisor.pricing import (
 from advisor.sizing import Demand, Sizing, disk_gb, disk_iops, layout_disks, platform_megacycles
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+# Needs whose cheapest hardware one Hardware keeps before it starts again (about 10 MB at most).
+_PRICED_NEEDS = 20_000
 
 
 def _name(text: str) -> str:
@@ -193,29 +195,67 @@ def columns(
         if shape.witness == "buy":
             fixed = fixed + witness
         variant = score(structure)
-        options = layouts_of(shape.exchange_servers, shape.databases, shape.database_copies, engine)
-        for layout in options:
+        scored: dict[bool, Variant] = {}
+        for layout, through, demand, cas_demand in _needs(
+            spec, structure, request, catalog, rules, modes, engine
+        ):
+            if through not in scored:
+                weight = variant.weight if through else score.weight_without_server(structure)
+                scored[through] = Variant(
+                    variant.shape,
+                    variant.domain_controllers_added,
+                    variant.meets_required,
+                    weight,
+                    variant.simulator,
+                )
+            found.append(Column(scored[through], layout, through, demand, cas_demand, fixed))
+    return found
+
+
+_Need = tuple[Layout, bool, Demand, Demand]
+
+
+def _needs(
+    spec: ArchitectureSpec,
+    structure: Structure,
+    request: Request,
+    catalog: Catalog,
+    rules: SizingRules,
+    modes: tuple[bool, ...],
+    engine: EngineCache,
+) -> tuple[_Need, ...]:
+    """A structure's layouts, each in each sizing mode with what one mailbox server and one
+    Client Access server of it need: worked out once per server counts, databases, copies,
+    mailbox count and profile and kept (they depend on neither the goals, the budget, the
+    editions, the witness nor the domain controllers)."""
+    shape = structure.shape
+
+    def make() -> tuple[_Need, ...]:
+        out = []
+        for layout in layouts_of(shape.exchange_servers, shape.databases, shape.database_copies, engine):
             sizing = Sizing(
                 spec, layout, shape.dedicated_cas_servers, request.mailboxes, request.mailbox_profile, rules
             )
             for through in modes if shape.exchange_servers > 1 else (False,):
-                weight = variant.weight if through else score.weight_without_server(structure)
-                found.append(
-                    Column(
-                        Variant(
-                            variant.shape,
-                            variant.domain_controllers_added,
-                            variant.meets_required,
-                            weight,
-                            variant.simulator,
-                        ),
-                        layout,
-                        through,
-                        sizing.demand(through),
-                        sizing.demand(through, client_access=True),
-                        fixed,
-                    )
+                out.append(
+                    (layout, through, sizing.demand(through), sizing.demand(through, client_access=True))
                 )
+        return tuple(out)
+
+    key = (
+        "needs",
+        catalog_key(catalog),
+        request.platform.exchange_version,
+        spec,
+        shape.exchange_servers,
+        shape.dedicated_cas_servers,
+        shape.databases,
+        shape.database_copies,
+        request.mailboxes,
+        request.mailbox_profile,
+        modes,
+    )
+    found: tuple[_Need, ...] = engine.needs.get(key, make)  # type: ignore[assignment]
     return found
 
 
@@ -296,6 +336,19 @@ class Hardware:
             for d in self.disks
         ]
 
+    @cached_property
+    def _most(self) -> tuple[float, float, int, int, float]:
+        """The most any mailbox platform offers of CPU, memory, mounts and bays, and the most
+        Client Access CPU (each 0 when there is none)."""
+        offers, cas = self._offers, self._cas_offers
+        return (
+            max((o.megacycles for o in offers), default=0.0),
+            max((o.memory_gb for o in offers), default=0.0),
+            max((o.mounts for o in offers), default=0),
+            max((o.bays for o in offers), default=0),
+            max((m for m, _ in cas), default=0.0),
+        )
+
     def _count(self, d: Demand, disk: _Disk) -> int:
         """The disks (spares included) one server needs of a model: `least_disks`, inline."""
         data = max(1, math.ceil(max(d.iops / disk.per_iops, d.disk_gb / disk.per_gb) - 1e-9))
@@ -307,22 +360,21 @@ class Hardware:
     def fits(self, column: Column, catalog: Catalog) -> str | None:
         """Why no hardware meets the column's need, or None when some may."""
         d = column.demand
-        offers = self._offers
-        if not offers:
+        if not self._offers:
             return "no server model is offered for this Exchange version"
-        if d.megacycles > max(o.megacycles for o in offers) + 1e-9:
+        megacycles, memory_gb, mounts, bays, cas_megacycles = self._most
+        if d.megacycles > megacycles + 1e-9:
             return "CPU"
-        if d.memory_gb > max(o.memory_gb for o in offers) + 1e-9:
+        if d.memory_gb > memory_gb + 1e-9:
             return "memory"
-        if d.mounts > max(o.mounts for o in offers):
+        if d.mounts > mounts:
             return "mounted databases"
-        bays = max(o.bays for o in offers)
         if not any(self._count(d, disk) <= bays for disk in self._disks):
             return "disk IOPS and space"
         if column.cas_servers:
             if not self._cas_offers:
                 return "Client Access server memory"
-            if column.cas_demand.megacycles > max(m for m, _ in self._cas_offers) + 1e-9:
+            if column.cas_demand.megacycles > cas_megacycles + 1e-9:
                 return "Client Access CPU"
         if self.cheapest(column, catalog) is None:  # each limit is met by some model, not all by one
             return "CPU, memory and disks together"
@@ -388,6 +440,8 @@ class Hardware:
                         cheapest + Cents(*cas[0]) * m,
                         least + Cents(min(c[0] for c in cas), min(c[1] for c in cas)) * m,
                     )
+        if len(cache) >= _PRICED_NEEDS:  # a Hardware is kept across requests (see `hardware`)
+            cache.clear()
         cache[key] = result
         return result
 
@@ -413,7 +467,34 @@ class Hardware:
         return [(p, platform_megacycles(p.model, self.rules)) for p in self.cas]
 
 
-def hardware(spec: ArchitectureSpec, request: Request, catalog: Catalog, options: Options) -> Hardware:
+def hardware(
+    spec: ArchitectureSpec,
+    request: Request,
+    catalog: Catalog,
+    options: Options,
+    engine: EngineCache | None = None,
+) -> Hardware:
+    """What the catalog offers an architecture under a request. With an `engine`, made once per
+    platform, editions and storage and kept there, so each need is priced once per process."""
+    if engine is None:
+        return _hardware(spec, request, catalog, options)
+    p = request.platform
+    key = (
+        "hardware",
+        catalog_key(catalog),
+        p.exchange_version,
+        p.windows_version,
+        spec.dedicated_client_access,
+        options.windows_editions,
+        options.cas_windows_editions,
+        options.exchange_editions,
+        request.storage,
+    )
+    found: Hardware = engine.units.get(key, lambda: _hardware(spec, request, catalog, options))  # type: ignore[assignment]
+    return found
+
+
+def _hardware(spec: ArchitectureSpec, request: Request, catalog: Catalog, options: Options) -> Hardware:
     role = "Mailbox servers" if spec.dedicated_client_access else "Exchange servers"
     return Hardware(
         mailbox=platforms(catalog, request, options.windows_editions, options.exchange_editions, role),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,11 +30,32 @@ SUCCESSES_REQUIRED = {"POST /api/v1/recommendations": 200, "POST /api/v1/analyse
 MIN_SUCCESSES = 20
 
 
+def _decoding(app: Any) -> Any:
+    """The app as an HTTP client sees it: a gzip-encoded answer (schemathesis sends Accept-Encoding:
+    gzip) decoded, as requests does over a socket; schemathesis's WSGI transport does not decode."""
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        captured: list[Any] = []
+        chunks = app(environ, lambda status, headers, exc_info=None: captured.extend([status, headers]))
+        body = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+        status, headers = captured
+        if any(k.lower() == "content-encoding" and v == "gzip" for k, v in headers):
+            body = gzip.decompress(body)
+            headers = [(k, v) for k, v in headers if k.lower() not in ("content-encoding", "content-length")]
+            headers.append(("Content-Length", str(len(body))))
+        start_response(status, headers)
+        return [body]
+
+    return wsgi
+
+
 def _schema() -> Any:
     """The schema, loaded when the module is collected: schemathesis.pytest.from_fixture (the lazy
     loader) breaks on pytest 9 (it sets Function._nodeid, which pytest 9 no longer has)."""
     app = create_app({"TESTING": True, "ADVISOR_CATALOG": None})
-    loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _decoding(app))
     loaded.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
         max_examples=EXAMPLES_PER_OPERATION,

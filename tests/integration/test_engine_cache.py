@@ -1,0 +1,133 @@
+"""What the engine keeps between requests: hardware priced once per platform, sizing needs once
+per shape and mailbox count, and answers that do not depend on what a cache held before."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from advisor import failures
+from advisor.architectures import spec
+from advisor.assess import assess
+from advisor.catalog import Catalog
+from advisor.catalog.registry import CatalogRegistry
+from advisor.contract.responses import dump_recommendations
+from advisor.optimizer import EngineCache
+from advisor.optimizer.model import columns, hardware
+from advisor.optimizer.variants import Options, Scorer, allowed, structures
+from advisor.schemas import parse_request
+from advisor.service import Advisor
+from tests.conftest import make_request
+
+
+def _options(architecture: str, body: dict[str, Any], catalog: Catalog) -> Options:
+    found = allowed(spec(architecture), parse_request(body), catalog)
+    assert isinstance(found, Options)
+    return found
+
+
+def test_two_requests_on_one_platform_share_the_hardware_they_are_priced_on(catalog: Catalog) -> None:
+    engine = EngineCache()
+    arch = spec("dag_cas_array_lb_pair")
+    first = make_request(budget={"amount": 10000})
+    second = make_request(budget={"amount": 90000}, goals=[], mailboxes=1200, objective="max_goals")
+    kit = hardware(arch, parse_request(first), catalog, _options(arch.name, first, catalog), engine)
+    again = hardware(arch, parse_request(second), catalog, _options(arch.name, second, catalog), engine)
+    assert again is kit
+
+
+def test_another_storage_or_windows_edition_gets_hardware_of_its_own(catalog: Catalog) -> None:
+    engine = EngineCache()
+    arch = spec("dag_only")
+    base = make_request(database_copies=3)
+    others = [
+        make_request(database_copies=3, storage="jbod"),
+        make_request(windows={"edition": "enterprise"}),
+    ]
+    kit = hardware(arch, parse_request(base), catalog, _options(arch.name, base, catalog), engine)
+    for body in others:
+        other = hardware(arch, parse_request(body), catalog, _options(arch.name, body, catalog), engine)
+        assert other is not kit
+        assert other == hardware(arch, parse_request(body), catalog, _options(arch.name, body, catalog))
+
+
+def test_columns_from_kept_sizing_needs_equal_columns_worked_out_afresh(catalog: Catalog) -> None:
+    arch = spec("dag_cas_array_single_lb")
+    engine = EngineCache()
+    for body in (
+        make_request(),
+        make_request(goals=[{"failure": "server", "services": ["outlook"], "priority": "preferred"}]),
+        make_request(environment={"witness_host": "buy", "domain_controllers": 1}, mailboxes=2500),
+    ):
+        request = parse_request(body)
+        found = structures(arch, request, catalog, engine)
+        kept = columns(arch, request, catalog, found, Scorer(request, engine.simulator), engine)
+        fresh_engine = EngineCache()
+        fresh = columns(
+            arch,
+            request,
+            catalog,
+            structures(arch, request, catalog, fresh_engine),
+            Scorer(request, fresh_engine.simulator),
+            fresh_engine,
+        )
+        assert kept == fresh
+
+
+def test_an_answer_is_the_same_whatever_the_caches_held_before(registry: CatalogRegistry) -> None:
+    bodies = [
+        make_request(mailboxes=m, budget={"amount": a}, objective=o)
+        for m, a, o in [(300, 30000, "min_cost"), (1200, 80000, "max_goals"), (150, 20000, "min_downtime")]
+    ]
+    warm = Advisor(registry)
+    for body in reversed(bodies):
+        warm.recommend(parse_request(body))
+    for body in bodies:
+        cold = dump_recommendations(Advisor(registry).recommend(parse_request(body)))
+        held = dump_recommendations(warm.recommend(parse_request(body)))
+        cold["solver"].pop("solve_ms")
+        held["solver"].pop("solve_ms")
+        assert held == cold
+
+
+def test_a_design_is_assessed_apart_for_each_copy_layout(registry: CatalogRegistry) -> None:
+    body = make_request(mailboxes=1200, databases=6, budget={"amount": 200000})
+    request = parse_request(body)
+    catalog = registry.get()
+    advisor = Advisor(registry)
+    chosen = advisor.recommend(request).recommendations[0].design
+    laid_out = dataclasses.replace(chosen, exchange_servers=3, layout=((0, 1), (1, 2), (2, 0)) * 2)
+    plain = dataclasses.replace(laid_out, layout=())
+    assert plain == laid_out  # a design compares without its layout
+
+    engine = EngineCache()
+    kept = [engine.assess(d, request, catalog) for d in (laid_out, plain, laid_out)]
+
+    assert kept[0] is kept[2]
+    assert kept[1] is not kept[0]
+    for design, assessment in zip((laid_out, plain), kept, strict=False):
+        fresh = assess(design, request, catalog, EngineCache().simulator)
+        assert assessment.sizing.layout == fresh.sizing.layout
+        assert assessment.servers == fresh.servers
+
+
+def test_after_warming_the_common_shapes_a_request_scores_its_structures_without_simulating(
+    registry: CatalogRegistry, monkeypatch: Any
+) -> None:
+    service = Advisor(registry)
+    held = service.warm_shapes()
+    assert held == len(service.cache.simulator) > 0
+    simulated: list[object] = []
+    real = failures.simulate
+    monkeypatch.setattr(failures, "simulate", lambda t: simulated.append(t) or real(t))
+    catalog = registry.get()
+    for body in (
+        make_request(databases=6, environment={"domain_controllers": 1, "witness_host": "buy"}),
+        make_request(databases=1, mailboxes=2500, goals=[]),
+    ):
+        request = parse_request(body)
+        score = Scorer(request, service.cache.simulator)
+        for name in ("dag_only", "dag_cas_array_lb_pair", "dedicated_cas_wnlb"):
+            for structure in structures(spec(name), request, catalog, service.cache):
+                score(structure)
+    assert simulated == []
