@@ -96,6 +96,7 @@ SEED_GOALS: dict[tuple[str, str], str] = {
     ("server", "owa"): "required",
     ("server", "smtp_inbound"): "required",
     ("load_balancer", "outlook"): "preferred",
+    ("load_balancer", "owa"): "preferred",
 }
 SEED_WEIGHTS: dict[str, str] = {"load_balancer": "5"}
 DEFAULT_WEIGHT = "1"

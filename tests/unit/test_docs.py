@@ -121,3 +121,21 @@ def test_requires_python_admits_every_cpython_the_dependencies_support() -> None
     for version in ("3.11", "3.12", "3.13", "3.14"):
         assert version in allowed, version
     assert "3.10" not in allowed
+
+
+def test_the_readme_prose_on_the_se_example_quotes_its_figures() -> None:
+    import json
+
+    from advisor.catalog.registry import CatalogRegistry
+    from advisor.contract.responses import dump_recommendations
+    from advisor.schemas import parse_request
+    from advisor.service import Advisor
+
+    data = json.loads((ROOT / "examples" / "se-on-2025.json").read_text())
+    first = dump_recommendations(Advisor(CatalogRegistry(own="")).recommend(parse_request(data)))[
+        "recommendations"
+    ][0]
+    cals = sum(line["upfront"] for line in first["bill_of_materials"] if line["sku"] == "EXCHSE-SCAL")
+    prose = " ".join(README.split())
+    assert f"The 500 SE CALs are {cals:,.0f} USD of the {first['cost']['upfront']:,.0f} USD upfront" in prose
+    assert f"the {first['cost']['annual']:,.2f} USD a year is not optional" in prose

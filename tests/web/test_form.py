@@ -270,3 +270,15 @@ def test_a_supported_pair_of_every_exchange_version_is_accepted(
         newest = catalog.exchange[version].windows_versions[-1]
         response = post_form(client, **{"exchange.version": version, "windows.version": newest})
         assert response.status_code == 303, (version, newest)
+
+
+def test_the_form_starts_with_the_goals_of_the_readmes_recommendation_example() -> None:
+    import json
+    from pathlib import Path
+
+    from advisor.web.controls import SEED_GOALS, SEED_WEIGHTS
+
+    example = json.loads((Path(__file__).parents[2] / "examples" / "contoso-owns-cals.json").read_text())
+    goals = {(g["failure"], s): g["priority"] for g in example["goals"] for s in g["services"]}
+    assert goals == SEED_GOALS
+    assert {g["failure"]: str(g["weight"]) for g in example["goals"] if "weight" in g} == SEED_WEIGHTS
