@@ -270,8 +270,7 @@ def main(argv: list[str] | None = None) -> int:
                 parsed = parse_request(data)
                 out = dump_recommendations(advisor.recommend(parsed, write_lp=args.write_lp))
             _say_when_nothing_is_recommended(out, data)
-            if out["recommendations"]:  # a design is printed: say if it is on a retired product
-                _warn_out_of_support(advisor.lifecycle(parsed))
+            _warn_out_of_support(advisor.lifecycle(parsed))  # whatever is recommended, or nothing
         elif args.command == "analyze":
             data = _read_json(args.file)
             from advisor.contract.responses import dump_analysis

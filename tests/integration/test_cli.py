@@ -369,6 +369,10 @@ def test_a_request_nothing_meets_says_on_standard_error_what_the_minimum_budget_
     assert result.stderr == (
         "advisor: nothing is recommended: no design meets every required goal within 30,000.00 USD "
         "upfront; the least one that does costs 38,286.00 USD upfront (dag_cas_array_single_lb)\n"
+        "advisor: warning: Exchange Server 2010 is out of support since 2020-10-13 "
+        "(rule lifecycle.support)\n"
+        "advisor: warning: Windows Server 2008 R2 is out of support since 2020-01-14 "
+        "(rule lifecycle.support)\n"
     )
 
 
