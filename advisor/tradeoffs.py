@@ -111,12 +111,13 @@ def versus_first(first: Candidate, other: Candidate, currency: str, measure: str
 
 def step_sentence(before: Candidate, after: Candidate, currency: str, measure: str) -> str:
     """What a design adds over a cheaper one, and what that buys: '+1,490.00 USD upfront for a
-    second load-balancer unit: expected Outlook downtime 129 -> 2 minutes a year'."""
+    second load-balancer unit cuts expected Outlook downtime from 129 to 2 minutes a year'."""
     diff = after.measure_cents - before.measure_cents
     what = additions(before.design, after.design, before.load_balancer_kind, after.load_balancer_kind)
-    return (
-        f"+{format_money(diff, currency)} {measure} for {what}: expected Outlook downtime "
-        f"{_fmt(before.minutes.get(SERVICE, 0.0))} -> {_fmt(after.minutes.get(SERVICE, 0.0))} minutes a year."
+    a, b = before.minutes.get(SERVICE, 0.0), after.minutes.get(SERVICE, 0.0)
+    verb = "cuts" if b < a else ("raises" if b > a else "keeps")
+    return f"+{format_money(diff, currency)} {measure} for {what} {verb} expected Outlook downtime " + (
+        f"from {_fmt(a)} to {_fmt(b)} minutes a year." if a != b else f"at {_fmt(a)} minutes a year."
     )
 
 
