@@ -105,8 +105,10 @@ def console() -> Console:
     return Console()
 
 
-def _page(browser: Any, console: Console, viewport: dict[str, int]) -> Iterator[Any]:
-    context = browser.new_context(viewport=viewport, java_script_enabled=True)
+def _page(browser: Any, console: Console, viewport: dict[str, int], scripts: bool = True) -> Iterator[Any]:
+    """A tab at `viewport` (`scripts` False: JavaScript off in the page; Playwright's own calls
+    still run)."""
+    context = browser.new_context(viewport=viewport, java_script_enabled=scripts)
     page = context.new_page()
     page.set_default_timeout(30_000)
     console.listen(page)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from advisor.catalog.registry import CatalogRegistry
-from tests.e2e.conftest import DESKTOP, PHONE, Console, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, Console, _page, screenshot
 
 CATALOG = CatalogRegistry(own="").get("default")
 OFFERED = (
@@ -22,14 +22,7 @@ OFFERED = (
 @pytest.fixture
 def scriptless(browser: Any, console: Console) -> Iterator[Any]:
     """A desktop tab with JavaScript off in the page (Playwright's own calls still run)."""
-    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    console.listen(page)
-    try:
-        yield page
-    finally:
-        context.close()
+    yield from _page(browser, console, DESKTOP, scripts=False)
 
 
 def hint_shown(page: Any, exchange: str) -> bool:
