@@ -120,6 +120,12 @@ def _past(name: str, load: Load, cap: Capacity, sizing: Sizing, mailbox: bool) -
             out.append(Overload(name, "disk space", sizing.disk_gb[name], cap.disk_gb))
         if sizing.mounts[name] > cap.mounts:
             out.append(Overload(name, "mounted databases", sizing.mounts[name], cap.mounts))
+        if cap.disk_copies and sizing.mounts[name] > cap.disk_copies:
+            out.append(
+                Overload(
+                    name, "database copies its JBOD disks may hold", sizing.mounts[name], cap.disk_copies
+                )
+            )
     return out
 
 

@@ -62,6 +62,8 @@ class Capacity:
     iops: float
     disk_gb: float
     mounts: int
+    # JBOD: how many database copies its data disks may hold (0: no such limit, as on RAID).
+    disk_copies: int = 0
 
     @property
     def usable_megacycles(self) -> float:
@@ -307,6 +309,7 @@ def capacity(
         iops=data * disk_iops(disk, store, catalog.read_share) if disk else 0.0,
         disk_gb=data * disk_gb(disk, store) if disk else 0.0,
         mounts=mounts,
+        disk_copies=data * store.copies_per_disk,
     )
 
 

@@ -246,3 +246,18 @@ def test_jbod_gives_each_server_a_disk_for_every_active_copy_and_every_four_copi
         data_disks = rec["design"]["disks_per_server"] - 1  # one hot spare a server
         assert data_disks >= max(active), rec["copy_layout"]
         assert data_disks >= -(-max(held) // 4)
+
+
+def test_jbod_disks_given_too_few_for_the_copies_a_server_holds_are_reported_undersized(advisor: Any) -> None:
+    # 8 databases in 3 copies on 3 servers: 8 copies a server, at most 4 a JBOD disk: 2 data disks.
+    design = {
+        "exchange_servers": 3,
+        "database_copies": 3,
+        "disk_model": "DISK-2TB-7K2",
+        "disks_per_server": 2,
+    }
+    result = analyze(advisor, "dag_only", design, storage="jbod", databases=8, mailboxes=400)
+    assert any(
+        "needs 200% of the database copies its JBOD disks may hold" in note for note in design_notes(result)
+    ), design_notes(result)
+    assert not result["servers"][0]["normal"]["within_sizing"]
