@@ -137,6 +137,7 @@ class Accounts:
             password_matches(secret, _DECOY)
             return None
         if not found.account.active:
+            password_matches(secret, _DECOY)  # as long as any other refusal
             return None
         digest = token_digest(secret)
         by_token = found.token_hash is not None and hmac.compare_digest(found.token_hash, digest)
@@ -144,6 +145,10 @@ class Accounts:
         by_password = password_matches(secret, found.password_hash or _DECOY)
         by_password = by_password and found.password_hash is not None
         return found.account if by_token or by_password else None
+
+    def sign_out(self, account_id: int) -> None:
+        """Ends every web session of the account: sign-out holds even for a copy of the cookie."""
+        self.store.sign_out(account_id)
 
     def current(self, account_id: int, epoch: int) -> Account | None:
         """The account a web session names, if it is still active and signed in since its

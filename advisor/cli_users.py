@@ -122,7 +122,10 @@ def _revoke(accounts: Accounts, args: argparse.Namespace) -> None:
 
 
 def _token(accounts: Accounts, args: argparse.Namespace) -> None:
+    was_active = accounts.store.credentials(args.name).account.active
     _, token = accounts.new_token(args.name)
+    if not was_active:
+        print(f"advisor: users: {args.name} was revoked and is active again with this token", file=sys.stderr)
     print(token)
 
 

@@ -67,6 +67,9 @@ def gunicorn_options(
         "loglevel": "info",
         "logconfig_dict": LOGGING,
         "proc_name": "advisor",
+        # gunicorn would believe X-Forwarded-Proto from 127.0.0.1 by default: only the app's
+        # ProxyFix, set by ADVISOR_TRUSTED_PROXIES, may turn a request into HTTPS.
+        "forwarded_allow_ips": "",
     }
 
 

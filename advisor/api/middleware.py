@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -17,6 +18,15 @@ REQUEST_ID_HEADER = "X-Request-ID"
 MAX_REQUEST_ID = 128
 
 access_log = logging.getLogger("advisor.access")
+
+
+# A share link's token is a credential: the log shows where a request went, never the token.
+_SHARED = re.compile(r"^(/api/v1/shared/|/shared/)[^/]+")
+
+
+def logged_path(path: str) -> str:
+    """The request path for the log, with a share token replaced by `<token>`."""
+    return _SHARED.sub(r"\1<token>", path)
 
 
 def acceptable_request_id(value: str) -> bool:
@@ -42,7 +52,7 @@ def _finish(response: Response) -> Response:
             json.dumps(
                 {
                     "method": request.method,
-                    "path": request.path,
+                    "path": logged_path(request.path),
                     "status": response.status_code,
                     "duration_ms": round(duration, 3),
                     "request_id": request_id,

@@ -72,6 +72,24 @@ def _path(text: str) -> str | None:
     return text or None
 
 
+# The README's example value: a deployment that copied it would sign sessions anyone can forge.
+README_SECRET_EXAMPLE = "change-me-to-64-hex-characters-the-same-on-every-instance"
+SECRET_MIN = 32
+SECRET_HOW = "e.g. `python3 -c 'import secrets; print(secrets.token_hex(32))'`"
+
+
+def _secret(text: str) -> str | None:
+    if not text:
+        return None
+    if text == README_SECRET_EXAMPLE:
+        raise ValueError(f"is the README's example value: set your own, {SECRET_HOW}")
+    if len(text) < SECRET_MIN:
+        raise ValueError(
+            f"must be at least {SECRET_MIN} characters (it signs the web sessions): {SECRET_HOW}"
+        )
+    return text
+
+
 def _auth(text: str) -> str:
     lowered = text.lower()
     if lowered not in ("off", "tokens"):
@@ -213,9 +231,10 @@ SETTINGS: tuple[Setting, ...] = (
         "SECRET_KEY",
         "ADVISOR_SECRET_KEY",
         None,
-        _path,
-        "The key that signs the web form's CSRF tokens; set the same value on every host. Without it "
-        "each start makes a random one, so a form left open across a restart is asked for again.",
+        _secret,
+        "The key that signs the web form's CSRF tokens and the sign-in sessions: at least 32 characters, "
+        "the same value on every host. Without it each start makes a random one, so a form left open "
+        "across a restart is asked for again (and, with accounts, everyone signs in again).",
         "a random key made at each start",
     ),
     Setting(

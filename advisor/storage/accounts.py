@@ -103,6 +103,13 @@ class AccountStore:
             row.epoch += 1
             return _account(row)
 
+    def sign_out(self, account_id: int) -> None:
+        """Every web session of the account ends (its token and password keep working)."""
+        with self._transaction() as session:
+            row = session.get(AccountRow, account_id)
+            if row is not None:
+                row.epoch += 1
+
     def revoke(self, name: str) -> Account:
         """The token and password stop working; the account's scenarios stay its own."""
         with self._transaction() as session:

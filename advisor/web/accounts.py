@@ -44,8 +44,16 @@ def signed_in_account() -> Account | None:
 
 
 def safe_next(target: str | None) -> str:
-    """A path on this site to go back to; anything else (another site, a scheme) is the form."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
+    """A path on this site to go back to; anything else (another site, a scheme, white space or a
+    control character a browser or the server would drop, turning `/\t/evil` into `//evil`) is
+    the form."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith(("//", "/\\"))
+        or "\\" in target
+        or any(c.isspace() or not c.isprintable() for c in target)
+    ):
         return url_for("web.form")
     return target
 
@@ -112,6 +120,9 @@ def sign_in() -> ResponseReturnValue:
 
 @bp.post("/signout")
 def sign_out() -> ResponseReturnValue:
+    account = g.get("account")
+    if account is not None:  # a copy of the cookie kept elsewhere must not stay signed in
+        accounts().sign_out(account.id)
     session.clear()
     if auth_mode() != AUTH_TOKENS:
         return redirect(url_for("web.form"), code=303)

@@ -38,6 +38,10 @@ def init_csrf(app: Flask) -> None:
     # A consultant may keep the form open through a long meeting; an expired token re-shows the
     # form with everything typed, so a long limit costs little.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)
+    # Over HTTPS Flask-WTF also wants a Referer from this site, but every page asks browsers to
+    # send none (Referrer-Policy: no-referrer), so each post behind a TLS proxy would fail; the
+    # token and the SameSite=Lax cookie are the protection.
+    app.config.setdefault("WTF_CSRF_SSL_STRICT", False)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     if not app.config.get("SECRET_KEY"):

@@ -414,3 +414,37 @@ def test_the_rate_limit_counts_per_account_not_per_shared_address(tmp_path: Path
 
     assert spent == [200, 200, 200, 429]
     assert other.status_code == 200
+
+
+def test_the_request_log_shows_where_a_share_link_went_but_never_its_token(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = app.test_client()
+    saved = save(client, token_of(app, "alice")).get_json()
+    token = saved["share_url"].rsplit("/", 1)[1]
+
+    with caplog.at_level("INFO"):
+        assert client.get(saved["share_url"]).status_code == 200
+        assert client.get(saved["links"]["share_page"]).status_code == 200
+
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert token not in logged
+    assert '"path": "/api/v1/shared/<token>"' in logged and '"path": "/shared/<token>"' in logged
+
+
+def test_a_revoked_account_is_refused_as_slowly_as_a_wrong_secret(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import advisor.accounts as module
+
+    accounts = app.extensions["accounts"]
+    token_of(app, "dave")
+    accounts.revoke("dave")
+    checks: list[str] = []
+    real = module.password_matches
+    monkeypatch.setattr(module, "password_matches", lambda s, h: checks.append(s) or real(s, h))
+
+    assert accounts.sign_in("dave", "wrong") is None
+    assert accounts.sign_in("nosuchuser", "wrong") is None
+
+    assert checks == ["wrong", "wrong"]  # one password hash (a decoy) for each refusal

@@ -70,6 +70,8 @@ def test_test_config_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) 
         ("ADVISOR_RATE_LIMIT", "lots"),
         ("ADVISOR_REDIS_URL", "http://127.0.0.1:6379"),
         ("ADVISOR_TRUSTED_PROXIES", "many"),
+        ("ADVISOR_SECRET_KEY", "x"),
+        ("ADVISOR_SECRET_KEY", "change-me-to-64-hex-characters-the-same-on-every-instance"),
     ],
 )
 def test_a_bad_setting_stops_the_app_naming_the_variable(name: str, value: str) -> None:
@@ -106,3 +108,9 @@ def test_a_corrupt_database_stops_the_app_at_start(tmp_path: Path) -> None:
     bad.write_bytes(b"not a database" * 100)
     with pytest.raises(StorageError):
         create_app({"ADVISOR_DATABASE_URL": f"sqlite:///{bad}"})
+
+
+def test_gunicorn_trusts_no_forwarded_header_itself_only_the_apps_trusted_proxies() -> None:
+    from advisor.server import gunicorn_options
+
+    assert gunicorn_options("127.0.0.1", 8000, 2, 10.0)["forwarded_allow_ips"] == ""

@@ -70,9 +70,10 @@ def test_users_revoke_stops_the_token_and_users_token_gives_a_new_one(
     assert code == 0 and "revoked" in err
     assert accounts(database).by_token(first.strip()) is None
 
-    code, second, _ = run(capsys, "token", "alice")
+    code, second, said = run(capsys, "token", "alice")
 
     assert code == 0 and second.strip() != first.strip()
+    assert "alice was revoked and is active again with this token" in said
     assert accounts(database).by_token(second.strip()) is not None
     assert accounts(database).by_token(first.strip()) is None
 

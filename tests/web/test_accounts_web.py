@@ -127,13 +127,68 @@ def test_a_wrong_name_token_or_password_is_refused_with_the_form_again(
     assert secret not in page or not secret
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/x",
+        "/ /evil.example",
+    ],
+)
 def test_sign_in_never_sends_the_browser_to_another_site(app: Flask, target: str) -> None:
     client = app.test_client()
 
     response = sign_in(client, "alice", account(app, "alice"), next_url=target)
 
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["/%09/evil.example", "/%0a/x", "//evil.example"])
+def test_with_accounts_off_the_sign_in_link_never_leads_to_another_site(tmp_path: Path, target: str) -> None:
+    app = build_app(ADVISOR_DATABASE_URL=f"sqlite:///{tmp_path / 'off.sqlite3'}")
+
+    response = app.test_client().get(f"/signin?next={target}")
+
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_behind_a_tls_proxy_a_browser_that_sends_no_referer_signs_in(tmp_path: Path) -> None:
+    # Every page asks for no Referer (Referrer-Policy: no-referrer); the CSRF token is the check.
+    app = build_app(
+        ADVISOR_AUTH="tokens",
+        ADVISOR_DATABASE_URL=f"sqlite:///{tmp_path / 'tls.sqlite3'}",
+        ADVISOR_TRUSTED_PROXIES=1,
+    )
+    client = app.test_client()
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    page = client.get("/signin", headers=proxied).get_data(as_text=True)
+    found = CSRF_FIELD.search(page)
+    assert found
+    data = {"csrf_token": found.group(1), "account": "alice", "secret": account(app, "alice"), "next": "/"}
+
+    response = client.post("/signin", data=data, headers=proxied)
+
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    without_token = client.post("/signin", data={**data, "csrf_token": "forged"}, headers=proxied)
+    assert without_token.status_code == 400
+
+
+def test_a_copy_of_the_cookie_kept_from_before_sign_out_no_longer_signs_in(app: Flask) -> None:
+    client = signed_in(app, "alice")
+    kept = client.get_cookie("session")
+    assert kept is not None
+    page = client.get("/").get_data(as_text=True)
+    found = re.search(r'action="/signout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page)
+    assert found
+    assert client.post("/signout", data={"csrf_token": found.group(1)}).status_code == 303
+
+    replay = app.test_client()
+    replay.set_cookie("session", kept.value)
+
+    assert replay.get("/scenarios").status_code == 303
 
 
 def test_signing_out_ends_the_session(app: Flask) -> None:
