@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import astuple
 from typing import Any
 
 from advisor.catalog.model import Catalog, DiskModel
@@ -21,6 +22,7 @@ from advisor.domain import (
 )
 from advisor.layout import Layout, best_layout
 from advisor.optimizer.variants import Forbidden, allowed, default_copies
+from advisor.pricing import windows_cost
 from advisor.sizing import (
     Demand,
     Sizing,
@@ -426,14 +428,9 @@ def _disks(
 
 
 def _per_server_cheapest(catalog: Catalog, version: str, editions: tuple[str, ...], model: str) -> str:
-    """The Windows edition that costs least for one server of `model`."""
-    server = catalog.servers[model]
-    return min(
-        editions,
-        key=lambda e: (
-            catalog.windows[(version, e)].price_cents * catalog.windows_licences(version, e, server)
-        ),
-    )
+    """The Windows edition that costs least for one server of `model`, upfront then yearly: the
+    bill of materials' own price (advisor.pricing)."""
+    return min(editions, key=lambda e: astuple(windows_cost(catalog, version, e, model)))
 
 
 def _edition(

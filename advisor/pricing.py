@@ -63,6 +63,12 @@ def _windows_line(catalog: Catalog, version: str, edition: str, model: str, coun
     return _line(catalog.windows[(version, edition)], count * per_server, role)
 
 
+def windows_cost(catalog: Catalog, version: str, edition: str, model: str) -> Cents:
+    """What Windows `edition` costs one server of `model` (per server, processor or core pack):
+    the bill of materials' own line for that server."""
+    return Cents.of([_windows_line(catalog, version, edition, model, 1, "")])
+
+
 def disk_lines(catalog: Catalog, model: str, count: int, role: str) -> list[Line]:
     """`count` database disks of one model."""
     if not count:
