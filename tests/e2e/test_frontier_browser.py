@@ -15,16 +15,8 @@ from advisor.web import codec
 from tests.e2e.conftest import SCREENS, Console
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_browser import fill_the_seed_case
+from tests.web.test_what_each_dollar_buys import SEED
 
-SEED: dict[str, Any] = {
-    "budget": {"amount": 30000},
-    "environment": {"cals_owned": 300},
-    "goals": [
-        {"failure": "database", "services": ["outlook", "owa"], "priority": "required"},
-        {"failure": "server", "services": ["outlook", "owa", "smtp_inbound"], "priority": "required"},
-        {"failure": "load_balancer", "services": ["outlook", "owa"], "priority": "preferred", "weight": 5},
-    ],
-}
 PHONE_CONTENT = 342  # the content box of a 390 px wide phone
 
 

@@ -90,16 +90,20 @@ def test_the_session_cookie_is_secure_when_the_request_came_over_https(app: Flas
     assert "Secure" in session_cookie(response)
 
 
-def test_behind_a_trusted_proxy_x_forwarded_proto_https_makes_the_cookie_secure(tmp_path: Path) -> None:
-    app = build_app(
+PROXIED = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}  # from a TLS proxy
+
+
+def behind_a_proxy(tmp_path: Path) -> Flask:
+    """Accounts on, behind one trusted reverse proxy that terminates TLS."""
+    return build_app(
         ADVISOR_AUTH="tokens",
         ADVISOR_DATABASE_URL=f"sqlite:///{tmp_path / 'proxy.sqlite3'}",
         ADVISOR_TRUSTED_PROXIES=1,
     )
-    client = app.test_client()
-    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
 
-    response = client.get("/signin", headers=proxied)
+
+def test_behind_a_trusted_proxy_x_forwarded_proto_https_makes_the_cookie_secure(tmp_path: Path) -> None:
+    response = behind_a_proxy(tmp_path).test_client().get("/signin", headers=PROXIED)
 
     assert "Secure" in session_cookie(response)
 
@@ -157,22 +161,17 @@ def test_with_accounts_off_the_sign_in_link_never_leads_to_another_site(tmp_path
 
 def test_behind_a_tls_proxy_a_browser_that_sends_no_referer_signs_in(tmp_path: Path) -> None:
     # Every page asks for no Referer (Referrer-Policy: no-referrer); the CSRF token is the check.
-    app = build_app(
-        ADVISOR_AUTH="tokens",
-        ADVISOR_DATABASE_URL=f"sqlite:///{tmp_path / 'tls.sqlite3'}",
-        ADVISOR_TRUSTED_PROXIES=1,
-    )
+    app = behind_a_proxy(tmp_path)
     client = app.test_client()
-    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
-    page = client.get("/signin", headers=proxied).get_data(as_text=True)
+    page = client.get("/signin", headers=PROXIED).get_data(as_text=True)
     found = CSRF_FIELD.search(page)
     assert found
     data = {"csrf_token": found.group(1), "account": "alice", "secret": account(app, "alice"), "next": "/"}
 
-    response = client.post("/signin", data=data, headers=proxied)
+    response = client.post("/signin", data=data, headers=PROXIED)
 
     assert response.status_code == 303 and response.headers["Location"] == "/"
-    without_token = client.post("/signin", data={**data, "csrf_token": "forged"}, headers=proxied)
+    without_token = client.post("/signin", data={**data, "csrf_token": "forged"}, headers=PROXIED)
     assert without_token.status_code == 400
 
 
