@@ -451,12 +451,13 @@ class Hardware:
         the others could never be chosen)."""
         d = column.cas_demand if client_access else column.demand
         ceiling = self.rules.cpu_ceiling
-        return [
+        meeting = [
             p
             for p, megacycles in (self._cas_platforms if client_access else self._mailbox_platforms)
             if d.megacycles <= megacycles * ceiling + 1e-9
             and (client_access or (d.memory_gb <= p.model.memory_gb + 1e-9 and d.mounts <= p.mounts))
         ]
+        return _undominated(meeting, client_access)
 
     @cached_property
     def _mailbox_platforms(self) -> list[tuple[Platform, float]]:
@@ -465,6 +466,24 @@ class Hardware:
     @cached_property
     def _cas_platforms(self) -> list[tuple[Platform, float]]:
         return [(p, platform_megacycles(p.model, self.rules)) for p in self.cas]
+
+
+def _undominated(meeting: list[Platform], client_access: bool) -> list[Platform]:
+    """The platforms no other one beats for a need they all meet: once CPU, memory and mounted
+    databases are met, a mailbox platform differs from another only in its price (upfront and
+    annual) and the drive bays its disks must fit (a Client Access server holds no mailbox
+    disks: its price alone). One that costs at least as much in both and offers no more bays
+    can never make a design cheaper, so the model leaves it out (of equals, the first stays)."""
+    kept: list[Platform] = []
+    for p in sorted(meeting, key=lambda p: (p.price.upfront, p.price.annual, -p.model.disk_bays)):
+        if not any(
+            q.price.upfront <= p.price.upfront
+            and q.price.annual <= p.price.annual
+            and (client_access or q.model.disk_bays >= p.model.disk_bays)
+            for q in kept
+        ):
+            kept.append(p)
+    return kept
 
 
 def hardware(
