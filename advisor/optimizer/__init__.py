@@ -6,8 +6,6 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pulp
-
 from advisor import architectures
 from advisor.assess import Assessment
 from advisor.availability import downtime
@@ -24,6 +22,7 @@ from advisor.domain import (
 )
 from advisor.failures import Analysis
 from advisor.optimizer.cache import EngineCache
+from advisor.optimizer.milp import GE, LE, Expr
 from advisor.optimizer.model import (
     Column,
     Hardware,
@@ -119,9 +118,7 @@ def optimize(
         _objective(model, measure - eps * model.weight + eps * 1e-3 * model.evenness)
     _solve_stage(models, stats, highs, solver, time_limit)
     least = {
-        a: round(pulp.value(m.total if by_total else m.upfront))
-        for a, m in models.items()
-        if m.meets_required
+        a: round(m.value(m.total if by_total else m.upfront)) for a, m in models.items() if m.meets_required
     }
     over = {a for a, cents in least.items() if cents > request.budget.amount_cents}
     open_ = {a: m for a, m in models.items() if m.meets_required and a not in over}
@@ -138,11 +135,11 @@ def optimize(
     if request.objective in ("max_goals", "min_downtime") and again:
         for model in again.values():
             if request.objective == "max_goals" or model.downtime is None:
-                best = pulp.value(model.weight) or 0.0
-                model.problem.addConstraint(model.weight >= best - 1e-6, "keep_best_preferred_weight")
+                best = model.value(model.weight) or 0.0
+                model.milp.constrain(model.weight, GE, best - 1e-6, "keep_best_preferred_weight")
             else:
-                fewest = pulp.value(model.downtime) or 0.0
-                model.problem.addConstraint(model.downtime <= fewest + 1e-6, "keep_least_downtime")
+                fewest = model.value(model.downtime) or 0.0
+                model.milp.constrain(model.downtime, LE, fewest + 1e-6, "keep_least_downtime")
             _objective(model, model.total + eps * 1e-3 * model.evenness)
         _solve_stage(again, stats, highs, solver, time_limit)
 
@@ -177,7 +174,8 @@ def optimize(
     if write_lp is not None:
         write_lp.mkdir(parents=True, exist_ok=True)
         for architecture, model in models.items():
-            model.problem.writeLP(str(write_lp / f"{architecture}.lp"))
+            problem, _ = model.milp.to_pulp()
+            problem.writeLP(str(write_lp / f"{architecture}.lp"))
     results = {s.name: results[s.name] for s in specs}
     position = {s.name: i for i, s in enumerate(specs)}
 
@@ -285,10 +283,10 @@ def _hosted(
     return dataclasses.replace(options, load_balancer_models=models)
 
 
-def _objective(model: Model, objective: pulp.LpAffineExpression) -> None:
+def _objective(model: Model, objective: Expr) -> None:
     """Every objective is minimised, so that any models can share a batched solve."""
-    model.problem.sense = pulp.LpMinimize
-    model.problem.setObjective(objective)
+    model.milp.maximize = False
+    model.milp.objective = objective
 
 
 def _solve_stage(
@@ -296,7 +294,7 @@ def _solve_stage(
 ) -> None:
     """One batched solve; every model here is feasible by construction (columns exist, and
     the budget is enforced only where stage A showed a design within it)."""
-    problems = [m.problem for m in models.values()]
+    problems = [m.milp for m in models.values()]
     for solved, (architecture, _) in zip(
         solve_many(problems, stats, highs, solver, time_limit), models.items(), strict=True
     ):

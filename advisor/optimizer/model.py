@@ -27,12 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import pulp
-
 from advisor.catalog.model import Catalog, DiskModel, ServerModel, SizingRules, StorageRules
 from advisor.domain import ArchitectureSpec, Design, Request
 from advisor.layout import Layout, layouts
 from advisor.optimizer.cache import EngineCache, catalog_key
+from advisor.optimizer.milp import EQ, GE, LE, Expr, Milp
 from advisor.optimizer.variants import Options, Scorer, Structure, Variant
 from advisor.pricing import (
     CLIENT_ACCESS_ROLE,
@@ -56,11 +55,6 @@ def _name(text: str) -> str:
     return _UNSAFE.sub("_", text)
 
 
-def _sum(terms: list[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> pulp.LpAffineExpression:
-    """A linear expression from (variable, coefficient) pairs, without PuLP's operator overhead."""
-    return pulp.LpAffineExpression(terms, constant)
-
-
 @dataclass(frozen=True)
 class Platform:
     """One server as bought: a hardware model with a Windows and an Exchange edition."""
@@ -71,7 +65,7 @@ class Platform:
     price: Cents  # one server: hardware and both licences
     mounts: int  # databases the Exchange edition mounts
 
-    @property
+    @cached_property
     def key(self) -> str:
         return _name(f"{self.model.item.sku}_{self.windows}_{self.exchange}")
 
@@ -107,31 +101,35 @@ class Column:
 @dataclass
 class Model:
     spec: ArchitectureSpec
-    problem: pulp.LpProblem
-    columns: list[tuple[pulp.LpVariable, Column]]
-    platforms: dict[str, tuple[pulp.LpVariable, Platform]]
-    cas_platforms: dict[str, tuple[pulp.LpVariable, Platform]]
-    disks: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, DiskModel]]  # sku -> (chosen, data disks)
-    load_balancer: dict[str, pulp.LpVariable]
-    upfront: pulp.LpAffineExpression
-    annual: pulp.LpAffineExpression
-    total: pulp.LpAffineExpression
-    weight: pulp.LpAffineExpression
-    evenness: pulp.LpAffineExpression
-    budget_overrun: pulp.LpVariable | None
+    milp: Milp
+    columns: list[tuple[int, Column]]
+    platforms: dict[str, tuple[int, Platform]]
+    cas_platforms: dict[str, tuple[int, Platform]]
+    disks: dict[str, tuple[int, int, DiskModel]]  # sku -> (chosen, data disks)
+    load_balancer: dict[str, int]
+    upfront: Expr
+    annual: Expr
+    total: Expr
+    weight: Expr
+    evenness: Expr
+    budget_overrun: int | None
     spares: int = 0
     meets_required: bool = True
     rules: SizingRules | None = field(default=None, repr=False)
-    downtime: pulp.LpAffineExpression | None = None  # expected Outlook minutes (min_downtime)
+    downtime: Expr | None = None  # expected Outlook minutes (min_downtime)
 
     def lift_budget(self) -> None:
         """Let the cost exceed the budget, to find what the cheapest qualifying design costs."""
         if self.budget_overrun is not None:
-            self.budget_overrun.upBound = None
+            self.milp.set_upper(self.budget_overrun, math.inf)
 
     def enforce_budget(self) -> None:
         if self.budget_overrun is not None:
-            self.budget_overrun.upBound = 0
+            self.milp.set_upper(self.budget_overrun, 0.0)
+
+    def value(self, expr: Expr) -> float:
+        """An expression's value in the last solution."""
+        return self.milp.of(expr)
 
 
 class Unsizable(Exception):
@@ -624,23 +622,32 @@ def build_model(
     hardware to its need; a column not chosen has all its hardware at zero. Written per column,
     the model's relaxation stays tight, so the solver proves its optimum quickly.
     """
-    problem = pulp.LpProblem(_name(f"advisor_{spec.name}"), pulp.LpMinimize)
+    milp = Milp(_name(f"advisor_{spec.name}"))
+    var, row = milp.var, milp.row
     rules = kit.rules
+    ceiling = rules.cpu_ceiling
     store = catalog.storage[kit.storage]
+    spares = store.spare_disks
 
-    def add(terms: list[tuple[pulp.LpVariable, float]], sense: int, rhs: float, name: str) -> None:
-        problem.addConstraint(pulp.LpConstraint(_sum(terms), sense, name, rhs))
-
-    up: list[tuple[pulp.LpVariable, float]] = []
-    an: list[tuple[pulp.LpVariable, float]] = []
-    chosen: list[tuple[pulp.LpVariable, Column]] = []
-    servers: dict[str, tuple[pulp.LpVariable, Platform]] = {}
-    cas: dict[str, tuple[pulp.LpVariable, Platform]] = {}
-    disks: dict[str, tuple[pulp.LpVariable, pulp.LpVariable, DiskModel]] = {}
+    up: list[tuple[int, float]] = []
+    an: list[tuple[int, float]] = []
+    chosen: list[tuple[int, Column]] = []
+    servers: dict[str, tuple[int, Platform]] = {}
+    cas: dict[str, tuple[int, Platform]] = {}
+    disks: dict[str, tuple[int, int, DiskModel]] = {}
     most_bays = max(p.model.disk_bays for p in kit.mailbox)
-    disk_price = {d.item.sku: Cents.of(disk_lines(catalog, d.item.sku, 1, "")) for d in kit.disks}
+    disk_facts = [
+        (
+            disk,
+            _name(disk.item.sku),
+            Cents.of(disk_lines(catalog, disk.item.sku, 1, "")),
+            disk_iops(disk, store, catalog.read_share),
+            disk_gb(disk, store),
+        )
+        for disk in kit.disks
+    ]
     for column in selection.columns:
-        x = problem.add_variable(column.label, cat="Binary")
+        x = var(column.label)
         chosen.append((x, column))
         tag = column.label.removeprefix("design_")
         n = column.servers
@@ -649,77 +656,64 @@ def build_model(
             an.append((x, column.fixed.annual))
         own = []
         for p in kit.offered(column):
-            v = problem.add_variable(_name(f"server_{p.key}_for_{tag}"), cat="Binary")
+            v = var(f"server_{p.key}_for_{tag}")
             own.append((v, p))
             servers[f"{p.key}_for_{tag}"] = (v, p)
             up.append((v, n * p.price.upfront))
             an.append((v, n * p.price.annual))
-        add([(v, 1) for v, _ in own] + [(x, -1)], pulp.LpConstraintEQ, 0, f"one_server_platform_{tag}")
+        row([(v, 1) for v, _ in own] + [(x, -1)], EQ, 0, f"one_server_platform_{tag}")
         d = column.demand
         suffix = "_through_failures" if column.through_failures else "_normal_operation"
-        add(
-            [(v, platform_megacycles(p.model, rules) * rules.cpu_ceiling) for v, p in own]
-            + [(x, -d.megacycles)],
-            pulp.LpConstraintGE,
+        row(
+            [(v, platform_megacycles(p.model, rules) * ceiling) for v, p in own] + [(x, -d.megacycles)],
+            GE,
             0,
             f"cpu_within_ceiling{suffix}_{tag}",
         )
-        add(
+        row(
             [(v, float(p.model.memory_gb)) for v, p in own] + [(x, -d.memory_gb)],
-            pulp.LpConstraintGE,
+            GE,
             0,
             f"memory{suffix}_{tag}",
         )
-        add(
-            [(v, p.mounts) for v, p in own] + [(x, -d.mounts)],
-            pulp.LpConstraintGE,
-            0,
-            f"mounted_database_limit_{tag}",
-        )
+        row([(v, p.mounts) for v, p in own] + [(x, -d.mounts)], GE, 0, f"mounted_database_limit_{tag}")
         picks = []
-        for disk in kit.disks:
-            sku = _name(disk.item.sku)
-            picked = problem.add_variable(f"disk_{sku}_for_{tag}", cat="Binary")
-            data = problem.add_variable(f"data_disks_{sku}_for_{tag}", 0, most_bays, cat="Integer")
-            add([(data, 1), (picked, -most_bays)], pulp.LpConstraintLE, 0, f"disks_of_one_model_{sku}_{tag}")
+        for disk, sku, price, iops, gb in disk_facts:
+            picked = var(f"disk_{sku}_for_{tag}")
+            data = var(f"data_disks_{sku}_for_{tag}", 0, most_bays)
+            row([(data, 1), (picked, -most_bays)], LE, 0, f"disks_of_one_model_{sku}_{tag}")
             if store.even_disks:
-                pairs = problem.add_variable(f"disk_pairs_{sku}_for_{tag}", 0, most_bays // 2, cat="Integer")
-                add([(data, 1), (pairs, -2)], pulp.LpConstraintEQ, 0, f"raid_10_pairs_{sku}_{tag}")
-            picks.append((picked, data, disk))
+                pairs = var(f"disk_pairs_{sku}_for_{tag}", 0, most_bays // 2)
+                row([(data, 1), (pairs, -2)], EQ, 0, f"raid_10_pairs_{sku}_{tag}")
+            picks.append((picked, data, iops, gb))
             disks[f"{disk.item.sku}_for_{tag}"] = (picked, data, disk)
-            price = disk_price[disk.item.sku]
-            up.extend([(data, n * price.upfront), (picked, n * store.spare_disks * price.upfront)])
-            an.extend([(data, n * price.annual), (picked, n * store.spare_disks * price.annual)])
-        add(
-            [(picked, 1) for picked, _, _ in picks] + [(x, -1)],
-            pulp.LpConstraintEQ,
-            0,
-            f"one_disk_model_{tag}",
-        )
-        add(
-            [(data, disk_iops(disk, store, catalog.read_share)) for _, data, disk in picks] + [(x, -d.iops)],
-            pulp.LpConstraintGE,
+            up.extend([(data, n * price.upfront), (picked, n * spares * price.upfront)])
+            an.extend([(data, n * price.annual), (picked, n * spares * price.annual)])
+        row([(picked, 1) for picked, _, _, _ in picks] + [(x, -1)], EQ, 0, f"one_disk_model_{tag}")
+        row(
+            [(data, iops) for _, data, iops, _ in picks] + [(x, -d.iops)],
+            GE,
             0,
             f"disk_iops{suffix}_{tag}",
         )
-        add(
-            [(data, disk_gb(disk, store)) for _, data, disk in picks] + [(x, -d.disk_gb)],
-            pulp.LpConstraintGE,
+        row(
+            [(data, gb) for _, data, _, gb in picks] + [(x, -d.disk_gb)],
+            GE,
             0,
             f"disk_space_for_every_copy_{tag}",
         )
         if need := layout_disks(d, store):
-            add(
-                [(data, 1) for _, data, _ in picks] + [(x, -need)],
-                pulp.LpConstraintGE,
+            row(
+                [(data, 1) for _, data, _, _ in picks] + [(x, -need)],
+                GE,
                 0,
                 f"jbod_copies_and_actives_per_disk_{tag}",
             )
-        add(
-            [(data, 1) for _, data, _ in picks]
-            + [(picked, store.spare_disks) for picked, _, _ in picks]
+        row(
+            [(data, 1) for _, data, _, _ in picks]
+            + [(picked, spares) for picked, _, _, _ in picks]
             + [(v, -p.model.disk_bays) for v, p in own],
-            pulp.LpConstraintLE,
+            LE,
             0,
             f"disks_fit_the_bays_{tag}",
         )
@@ -727,63 +721,53 @@ def build_model(
             m = column.cas_servers
             mine = []
             for p in kit.offered(column, client_access=True):
-                v = problem.add_variable(_name(f"cas_server_{p.key}_for_{tag}"), cat="Binary")
+                v = var(f"cas_server_{p.key}_for_{tag}")
                 mine.append((v, p))
                 cas[f"{p.key}_for_{tag}"] = (v, p)
                 up.append((v, m * p.price.upfront))
                 an.append((v, m * p.price.annual))
-            add(
-                [(v, 1) for v, _ in mine] + [(x, -1)],
-                pulp.LpConstraintEQ,
-                0,
-                f"one_client_access_platform_{tag}",
-            )
-            add(
-                [(v, platform_megacycles(p.model, rules) * rules.cpu_ceiling) for v, p in mine]
+            row([(v, 1) for v, _ in mine] + [(x, -1)], EQ, 0, f"one_client_access_platform_{tag}")
+            row(
+                [(v, platform_megacycles(p.model, rules) * ceiling) for v, p in mine]
                 + [(x, -column.cas_demand.megacycles)],
-                pulp.LpConstraintGE,
+                GE,
                 0,
                 f"client_access_cpu_within_ceiling{suffix}_{tag}",
             )
-    add([(x, 1) for x, _ in chosen], pulp.LpConstraintEQ, 1, "choose_one_design")
+    row([(x, 1) for x, _ in chosen], EQ, 1, "choose_one_design")
 
-    lb = {
-        sku: problem.add_variable(_name(f"load_balancer_{sku}"), cat="Binary")
-        for sku in options.load_balancer_models
-    }
+    lb = {sku: var(_name(f"load_balancer_{sku}")) for sku in options.load_balancer_models}
     if lb:
-        add([(b, 1) for b in lb.values()], pulp.LpConstraintEQ, 1, "one_load_balancer_model")
+        row([(b, 1) for b in lb.values()], EQ, 1, "one_load_balancer_model")
         for sku, b in lb.items():
             cost = Cents.of(load_balancer_lines(catalog, sku, spec.load_balancer_units))
             up.append((b, cost.upfront))
             an.append((b, cost.annual))
 
     cals = Cents.of(cal_lines(catalog, request))
-    upfront = _sum(up, cals.upfront)
-    annual = _sum(an, cals.annual)
+    upfront = Expr.of(up, cals.upfront)
+    annual = Expr.of(an, cals.annual)
     total = upfront + request.horizon_years * annual
-    weight = _sum([(x, c.variant.weight) for x, c in chosen if c.variant.weight])
-    downtime = _sum(
+    weight = Expr.of([(x, c.variant.weight) for x, c in chosen if c.variant.weight])
+    downtime = Expr.of(
         [(x, c.downtime) for x, c in chosen if c.downtime]
         + [(b, selection.lb_downtime[sku]) for sku, b in lb.items() if selection.lb_downtime.get(sku)]
     )
-    evenness = _sum([(x, c.layout.worst_active / max(1, c.variant.shape.databases)) for x, c in chosen])
+    evenness = Expr.of([(x, c.layout.worst_active / max(1, c.variant.shape.databases)) for x, c in chosen])
     overrun = None
     if with_budget:
         # Fixed at zero, the overrun makes this a hard budget; lift_budget() frees it.
-        overrun = problem.add_variable("budget_overrun", 0, 0)
+        overrun = var("budget_overrun", 0, 0, integer=False)
         measure = total if request.budget.applies_to == "total" else upfront
-        problem.addConstraint(
-            pulp.LpConstraint(
-                _sum([*measure.items(), (overrun, -1)], measure.constant),
-                pulp.LpConstraintLE,
-                f"budget_{request.budget.applies_to}",
-                request.budget.amount_cents,
-            )
+        milp.constrain(
+            measure - Expr({overrun: 1.0}),
+            LE,
+            request.budget.amount_cents,
+            f"budget_{request.budget.applies_to}",
         )
     return Model(
         spec,
-        problem,
+        milp,
         chosen,
         servers,
         cas,
@@ -795,34 +779,36 @@ def build_model(
         weight,
         evenness,
         overrun,
-        store.spare_disks,
+        spares,
         selection.meets_required,
         rules,
         downtime,
     )
 
 
-def _chosen(table: dict[str, pulp.LpVariable]) -> str:
-    return max(table, key=lambda k: table[k].value() or 0.0)
+def _chosen(table: dict[str, int], milp: Milp) -> str:
+    return max(table, key=lambda k: milp.solved(table[k]))
 
 
 def extract_design(model: Model) -> tuple[Design, Column]:
     """Read the solved model back as a concrete design."""
-    column = max(model.columns, key=lambda pair: pair[0].value() or 0.0)[1]
+    milp = model.milp
+    solved = milp.solved
+    column = max(model.columns, key=lambda pair: solved(pair[0]))[1]
     shape = column.variant.shape
     tag = "_for_" + column.label.removeprefix("design_")
     server = max(
         (pair for key, pair in model.platforms.items() if key.endswith(tag)),
-        key=lambda pair: pair[0].value() or 0.0,
+        key=lambda pair: solved(pair[0]),
     )[1]
     _, data, disk = max(
         (triple for key, triple in model.disks.items() if key.endswith(tag)),
-        key=lambda triple: triple[0].value() or 0.0,
+        key=lambda triple: solved(triple[0]),
     )
     cas = (
         max(
             (pair for key, pair in model.cas_platforms.items() if key.endswith(tag)),
-            key=lambda pair: pair[0].value() or 0.0,
+            key=lambda pair: solved(pair[0]),
         )[1]
         if column.cas_servers
         else None
@@ -837,12 +823,12 @@ def extract_design(model: Model) -> tuple[Design, Column]:
         server_model=server.model.item.sku,
         database_copies=shape.database_copies,
         domain_controllers_added=column.variant.domain_controllers_added,
-        load_balancer_model=_chosen(model.load_balancer) if model.load_balancer else None,
+        load_balancer_model=_chosen(model.load_balancer, milp) if model.load_balancer else None,
         cas_server_model=cas.model.item.sku if cas else None,
         cas_windows_edition=cas.windows if cas else None,
         cas_exchange_edition=cas.exchange if cas else None,
         disk_model=disk.item.sku,
-        disks_per_server=round(data.value() or 0) + model.spares,
+        disks_per_server=round(solved(data)) + model.spares,
         layout=column.layout.databases,
     )
     return design, column

@@ -1,13 +1,13 @@
-"""Run a PuLP model on HiGHS in process (CBC as fallback) and turn every status into a result.
+"""Run models (`advisor.optimizer.milp.Milp`) on HiGHS in process, CBC through PuLP as the
+fallback, and turn every status into a result.
 
-PuLP builds and names the model; HiGHS solves it. PuLP's own HiGHS adapter adds columns and
-rows one Python call at a time, which costs several milliseconds per solve on these small
-models while HiGHS itself needs well under one: `_solve_highs` hands the whole model to
-highspy in a single `passModel` call and writes the values back into PuLP's variables.
+`_solve_highs` hands a batch of models to highspy as arrays in a single `passModel` call and
+sets each model's solution; CBC gets each model as PuLP writes it.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -19,9 +19,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-import pulp
-
 from advisor.domain import SOLVERS, SolverFailed, SolverSummary
+from advisor.optimizer.milp import Milp
 
 DEFAULT_TIME_LIMIT_S = 10.0
 
@@ -135,57 +134,64 @@ class _Outcome:
     OPTIMAL, INFEASIBLE, TIME_LIMIT, FAILED = "optimal", "infeasible", "time_limit", "failed"
 
 
-def _solve_highs(problems: list[pulp.LpProblem], time_limit: float, pool: Highs) -> str:
-    """Solve independent models as one HiGHS run; set every PuLP variable's value on success.
+def _solve_highs(problems: list[Milp], time_limit: float, pool: Highs) -> str:
+    """Solve independent models as one HiGHS run; set every model's solution on success.
 
-    The models share no variable or constraint, so the best of their summed objectives is each
-    one's own best: one run instead of one per architecture.
+    The models share no variable or row, so the best of their summed objectives is each one's
+    own best: one run instead of one per architecture.
     """
     import highspy
 
     highs = pool.instance(time_limit)
     inf = highspy.kHighsInf
-    variables: list[pulp.LpVariable] = []
+    orders: list[list[int]] = []
     costs: list[float] = []
+    lower: list[float] = []
+    upper: list[float] = []
+    integrality: list[Any] = []
+    row_lower: list[float] = []
+    row_upper: list[float] = []
+    starts: list[int] = [0]
+    indices: list[int] = []
+    values: list[float] = []
     offset = 0.0
-    starts, indices, values, lower, upper = [0], [], [], [], []
+    integer, continuous = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
     for problem in problems:
-        own = problem.variables()
-        base = len(variables)
-        position = {v.name: base + i for i, v in enumerate(own)}
-        variables += own
-        costs += [0.0] * len(own)
-        objective = problem.objective or pulp.LpAffineExpression()
-        for var, coefficient in objective.items():
-            costs[position[var.name]] = float(coefficient)
-        offset += float(objective.constant)
-        for constraint in problem.constraints():
-            for var, coefficient in constraint.items():
-                indices.append(position[var.name])
-                values.append(float(coefficient))
-            starts.append(len(indices))
-            bound = -float(constraint.constant)
-            lower.append(bound if constraint.sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -inf)
-            upper.append(bound if constraint.sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else inf)
+        order = problem.order()
+        orders.append(order)
+        base = len(costs)
+        position = [0] * len(order)
+        for new, old in enumerate(order):
+            position[old] = base + new
+        own = [0.0] * len(order)
+        for old, coefficient in problem.objective.terms.items():
+            own[position[old] - base] = float(coefficient)
+        costs += own
+        offset += float(problem.objective.constant)
+        lower += [problem.lower[i] for i in order]
+        upper += [problem.upper[i] for i in order]
+        integrality += [integer if problem.integer[i] else continuous for i in order]
+        row_lower += problem.row_lower
+        row_upper += problem.row_upper
+        shift = len(indices)
+        starts += [shift + s for s in problem.starts[1:]]
+        indices += [position[i] for i in problem.index]
+        values += problem.value
     lp = highspy.HighsLp()
     lp.model_name_ = "+".join(p.name for p in problems)[:200]
-    lp.num_col_ = len(variables)
+    lp.num_col_ = len(costs)
     lp.col_cost_ = costs
     lp.offset_ = offset
-    maximize = problems[0].sense == pulp.LpMaximize
-    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
-    lp.col_lower_ = [-inf if v.lowBound is None else float(v.lowBound) for v in variables]
-    lp.col_upper_ = [inf if v.upBound is None else float(v.upBound) for v in variables]
-    lp.integrality_ = [
-        highspy.HighsVarType.kInteger if v.cat == pulp.LpInteger else highspy.HighsVarType.kContinuous
-        for v in variables
-    ]
-    lp.num_row_ = len(lower)
-    lp.row_lower_ = lower
-    lp.row_upper_ = upper
+    lp.sense_ = highspy.ObjSense.kMaximize if problems[0].maximize else highspy.ObjSense.kMinimize
+    lp.col_lower_ = [-inf if math.isinf(v) else v for v in lower]
+    lp.col_upper_ = [inf if math.isinf(v) else v for v in upper]
+    lp.integrality_ = integrality
+    lp.num_row_ = len(row_lower)
+    lp.row_lower_ = [-inf if math.isinf(v) else v for v in row_lower]
+    lp.row_upper_ = [inf if math.isinf(v) else v for v in row_upper]
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_ = len(variables)
-    lp.a_matrix_.num_row_ = len(lower)
+    lp.a_matrix_.num_col_ = len(costs)
+    lp.a_matrix_.num_row_ = len(row_lower)
     lp.a_matrix_.start_ = starts
     lp.a_matrix_.index_ = indices
     lp.a_matrix_.value_ = values
@@ -193,8 +199,14 @@ def _solve_highs(problems: list[pulp.LpProblem], time_limit: float, pool: Highs)
     highs.run()
     status = highs.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal:
-        for var, value in zip(variables, highs.getSolution().col_value, strict=True):
-            var.varValue = value
+        found = list(highs.getSolution().col_value)
+        at = 0
+        for problem, order in zip(problems, orders, strict=True):
+            solution = [0.0] * len(order)
+            for new, old in enumerate(order):
+                solution[old] = found[at + new]
+            problem.solution = solution
+            at += len(order)
         return _Outcome.OPTIMAL
     if status == highspy.HighsModelStatus.kInfeasible:
         return _Outcome.INFEASIBLE
@@ -203,22 +215,29 @@ def _solve_highs(problems: list[pulp.LpProblem], time_limit: float, pool: Highs)
     return _Outcome.FAILED
 
 
-def _solve_cbc_one(problem: pulp.LpProblem, time_limit: float) -> str:
+def _solve_cbc_one(problem: Milp, time_limit: float) -> str:
+    import pulp
+
+    model, variables = problem.to_pulp()
     with warnings.catch_warnings():
         # PuLP 3 bundles CBC behind PULP_CBC_CMD and announces its move in PuLP 4 (not ours: <4).
         warnings.simplefilter("ignore", DeprecationWarning)
         solver = pulp.PULP_CBC_CMD(msg=False, gapRel=0.0, gapAbs=0.0, timeLimit=time_limit)
-    status = problem.solve(solver)
-    if status == pulp.LpStatusOptimal and problem.sol_status == pulp.LpSolutionOptimal:
+    try:
+        status = model.solve(solver)
+    except pulp.PulpSolverError as err:  # CBC could not run: the caller hands over to HiGHS
+        raise RuntimeError(str(err)) from err
+    if status == pulp.LpStatusOptimal and model.sol_status == pulp.LpSolutionOptimal:
+        problem.solution = [v.varValue or 0.0 for v in variables]
         return _Outcome.OPTIMAL
     if status == pulp.LpStatusInfeasible:
         return _Outcome.INFEASIBLE
-    if problem.sol_status == pulp.LpSolutionIntegerFeasible:
+    if model.sol_status == pulp.LpSolutionIntegerFeasible:
         return _Outcome.TIME_LIMIT
     return _Outcome.FAILED
 
 
-def _solve_cbc(problems: list[pulp.LpProblem], time_limit: float, pool: Highs) -> str:
+def _solve_cbc(problems: list[Milp], time_limit: float, pool: Highs) -> str:
     outcomes = [_solve_cbc_one(p, time_limit) for p in problems]
     for worst in (_Outcome.FAILED, _Outcome.TIME_LIMIT, _Outcome.INFEASIBLE):
         if worst in outcomes:
@@ -230,7 +249,7 @@ _RUNNERS = {"highs": ("HiGHS", _solve_highs), "cbc": ("CBC", _solve_cbc)}
 
 
 def solve(
-    problem: pulp.LpProblem,
+    problem: Milp,
     stats: SolverStats,
     pool: Highs,
     solver: str = "highs",
@@ -241,7 +260,7 @@ def solve(
 
 
 def solve_many(
-    problems: list[pulp.LpProblem],
+    problems: list[Milp],
     stats: SolverStats,
     pool: Highs,
     solver: str = "highs",
@@ -263,7 +282,7 @@ def solve_many(
         started = time.perf_counter()
         try:
             outcome = runner(problems, allowed, pool)
-        except (ImportError, pulp.PulpSolverError, RuntimeError) as err:
+        except (ImportError, RuntimeError) as err:
             errors.append(f"{label}: {err}")
             stats.fell_back.append(errors[-1])
             continue

@@ -4,40 +4,61 @@ from __future__ import annotations
 
 import random
 
-import pulp
 import pytest
 
 from advisor.domain import SolverFailed
 from advisor.optimizer import solve as solve_module
+from advisor.optimizer.milp import GE, LE, Expr, Milp
 from advisor.optimizer.solve import Highs, SolverStats, solve
 
 POOL = Highs()
 
 
-def tiny_problem() -> pulp.LpProblem:
-    problem = pulp.LpProblem("tiny", pulp.LpMinimize)
-    x = problem.add_variable("x", cat="Binary")
-    y = problem.add_variable("y", cat="Binary")
-    problem += 3 * x + 2 * y
-    problem += x + y >= 1, "pick_one"
+def tiny_problem() -> Milp:
+    problem = Milp("tiny")
+    x = problem.var("x")
+    y = problem.var("y")
+    problem.objective = Expr.of([(x, 3), (y, 2)])
+    problem.row([(x, 1), (y, 1)], GE, 1, "pick_one")
     return problem
 
 
-def hard_knapsack(items: int = 60, rows: int = 20, seed: int = 1) -> pulp.LpProblem:
+def hard_knapsack(items: int = 60, rows: int = 20, seed: int = 1) -> Milp:
     """A multi-dimensional knapsack that HiGHS cannot prove optimal in a fraction of a second."""
     rng = random.Random(seed)
-    problem = pulp.LpProblem("hard", pulp.LpMaximize)
-    x = [problem.add_variable(f"x{i}", cat="Binary") for i in range(items)]
-    problem += pulp.lpSum(rng.randint(1000, 2000) * v for v in x)
+    problem = Milp("hard")
+    problem.maximize = True
+    x = [problem.var(f"x{i}") for i in range(items)]
+    problem.objective = Expr.of([(v, rng.randint(1000, 2000)) for v in x])
     for r in range(rows):
-        problem += pulp.lpSum(rng.randint(1000, 2000) * v for v in x) <= items * 500, f"capacity_{r}"
+        problem.row([(v, rng.randint(1000, 2000)) for v in x], LE, items * 500, f"capacity_{r}")
     return problem
 
 
-def test_a_solve_on_highs_reads_the_optimum_back_into_the_variables() -> None:
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_a_solve_reads_the_optimum_back_into_the_model(solver: str) -> None:
     problem = tiny_problem()
-    assert solve(problem, SolverStats(), POOL, "highs", 10.0)
-    assert {v.name: v.value() for v in problem.variables()} == {"x": 0.0, "y": 1.0}
+    assert solve(problem, SolverStats(), POOL, solver, 10.0)
+    assert problem.solution == [0.0, 1.0]
+    assert problem.of(problem.objective) == 2.0
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_a_maximising_model_is_maximised_by_either_solver(solver: str) -> None:
+    problem = Milp("most")
+    x, y = problem.var("x"), problem.var("y", 0, 3)
+    problem.maximize = True
+    problem.objective = Expr.of([(x, 2), (y, 1)])
+    problem.row([(x, 1), (y, 1)], LE, 2, "room")
+    assert solve(problem, SolverStats(), POOL, solver, 10.0)
+    assert problem.solution == [1.0, 1.0]
+
+
+def test_an_infeasible_model_is_reported_as_such_by_either_solver() -> None:
+    for solver in ("highs", "cbc"):
+        problem = tiny_problem()
+        problem.row([(0, 1), (1, 1)], LE, 0, "pick_none")
+        assert solve(problem, SolverStats(), POOL, solver, 10.0) is False
 
 
 def test_one_highs_instance_serves_a_threads_solves_one_after_another() -> None:
@@ -82,7 +103,7 @@ def test_the_solves_inside_a_time_budget_share_it_each_getting_what_is_left(
     granted: list[float] = []
     real = solve_module._RUNNERS["highs"]
 
-    def recording(problems: list[pulp.LpProblem], time_limit: float, pool: Highs) -> str:
+    def recording(problems: list[Milp], time_limit: float, pool: Highs) -> str:
         granted.append(time_limit)
         return real[1](problems, time_limit, pool)
 
