@@ -52,14 +52,15 @@ def catalog_key(catalog: Catalog) -> tuple[str, str, Catalog]:
 @dataclass
 class EngineCache:
     """Simulated shapes, each architecture's structures and layouts, each platform's priced
-    servers (`units`: the hardware offered and the price of each need on it) and each
-    structure's sized needs at a mailbox count and profile, and the assessments of the designs
+    servers (`units`: the hardware offered and the price of each need on it), each
+    architecture's table of sized needs at a mailbox count and profile (`needs`: by server
+    counts, databases and copies), and the assessments of the designs
     reported (a design is assessed once per the request fields its assessment reads)."""
 
     simulator: Simulator = field(default_factory=Simulator)
     structures: Bounded[object] = field(default_factory=lambda: Bounded(1024))
     units: Bounded[object] = field(default_factory=lambda: Bounded(256))
-    needs: Bounded[object] = field(default_factory=lambda: Bounded(16384))
+    needs: Bounded[object] = field(default_factory=lambda: Bounded(2048))
     assessments: Bounded[Assessment] = field(default_factory=lambda: Bounded(256))
 
     def assess(self, design: Design, request: Request, catalog: Catalog) -> Assessment:

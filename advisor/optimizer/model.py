@@ -44,6 +44,7 @@ from advisor.pricing import (
     witness_lines,
 )
 from advisor.sizing import Demand, Sizing, disk_gb, disk_iops, layout_disks, platform_megacycles
+from advisor.topology import Shape
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 # Needs whose cheapest hardware one Hardware keeps before it starts again (about 10 MB at most).
@@ -187,16 +188,19 @@ def columns(
         (True,) if request.survives_server_required else ((True, False) if "server" in asked else (False,))
     )
     found = []
+    table = _needs_table(spec, request, catalog, modes, engine)
+    dc_cost: dict[int, Cents] = {}
     for structure in structures:
         shape = structure.shape
-        fixed = Cents.of(domain_controller_lines(catalog, version, structure.domain_controllers_added))
+        added = structure.domain_controllers_added
+        fixed = dc_cost.get(added)
+        if fixed is None:
+            fixed = dc_cost[added] = Cents.of(domain_controller_lines(catalog, version, added))
         if shape.witness == "buy":
             fixed = fixed + witness
         variant = score(structure)
         scored: dict[bool, Variant] = {}
-        for layout, through, demand, cas_demand in _needs(
-            spec, structure, request, catalog, rules, modes, engine
-        ):
+        for layout, through, demand, cas_demand in _needs(spec, shape, request, rules, modes, table, engine):
             if through not in scored:
                 weight = variant.weight if through else score.weight_without_server(structure)
                 scored[through] = Variant(
@@ -211,24 +215,44 @@ def columns(
 
 
 _Need = tuple[Layout, bool, Demand, Demand]
+_NeedsTable = dict[tuple[int, int, int, int], tuple[_Need, ...]]
+
+
+def _needs_table(
+    spec: ArchitectureSpec, request: Request, catalog: Catalog, modes: tuple[bool, ...], engine: EngineCache
+) -> _NeedsTable:
+    """The structures' needs kept for an architecture at a mailbox count and profile, by server
+    counts, databases and copies (see `_needs`): looked up once per request and architecture, so
+    each structure's lookup hashes four numbers."""
+    key = (
+        "needs",
+        catalog_key(catalog),
+        request.platform.exchange_version,
+        spec,
+        request.mailboxes,
+        request.mailbox_profile,
+        modes,
+    )
+    table: _NeedsTable = engine.needs.get(key, dict)  # type: ignore[assignment]
+    return table
 
 
 def _needs(
     spec: ArchitectureSpec,
-    structure: Structure,
+    shape: Shape,
     request: Request,
-    catalog: Catalog,
     rules: SizingRules,
     modes: tuple[bool, ...],
+    table: _NeedsTable,
     engine: EngineCache,
 ) -> tuple[_Need, ...]:
     """A structure's layouts, each in each sizing mode with what one mailbox server and one
     Client Access server of it need: worked out once per server counts, databases, copies,
     mailbox count and profile and kept (they depend on neither the goals, the budget, the
     editions, the witness nor the domain controllers)."""
-    shape = structure.shape
-
-    def make() -> tuple[_Need, ...]:
+    key = (shape.exchange_servers, shape.dedicated_cas_servers, shape.databases, shape.database_copies)
+    found = table.get(key)
+    if found is None:
         out = []
         for layout in layouts_of(shape.exchange_servers, shape.databases, shape.database_copies, engine):
             sizing = Sizing(
@@ -238,22 +262,8 @@ def _needs(
                 out.append(
                     (layout, through, sizing.demand(through), sizing.demand(through, client_access=True))
                 )
-        return tuple(out)
-
-    key = (
-        "needs",
-        catalog_key(catalog),
-        request.platform.exchange_version,
-        spec,
-        shape.exchange_servers,
-        shape.dedicated_cas_servers,
-        shape.databases,
-        shape.database_copies,
-        request.mailboxes,
-        request.mailbox_profile,
-        modes,
-    )
-    found: tuple[_Need, ...] = engine.needs.get(key, make)  # type: ignore[assignment]
+        # Two threads may both work one out; they are equal, and a dict's item set is atomic.
+        found = table[key] = tuple(out)
     return found
 
 
@@ -355,8 +365,34 @@ class Hardware:
             data += 1
         return data + self.store.spare_disks
 
+    def disk_choices(self, column: Column, bays: int) -> list[int]:
+        """The disk models (indices into `disks`) a column's model weighs when its servers hold
+        at most `bays` drives: those whose least count fits, without the ones another model beats,
+        needing no more bays for no more cost (upfront and annual) at its own least count; a
+        model's disks cost its count times its price whichever server holds them, so a beaten
+        one can never make a design cheaper (of equals, the first in the catalog stays)."""
+        d = column.demand
+        fitting = []
+        for i, disk in enumerate(self._disks):
+            count = self._count(d, disk)
+            if count <= bays:
+                fitting.append((count * disk.price[0], count * disk.price[1], count, i))
+        kept: list[tuple[int, int, int, int]] = []
+        for up, an, count, i in sorted(fitting):
+            if not any(u <= up and a <= an and c <= count for u, a, c, _ in kept):
+                kept.append((up, an, count, i))
+        return sorted(i for _, _, _, i in kept)
+
     def fits(self, column: Column, catalog: Catalog) -> str | None:
         """Why no hardware meets the column's need, or None when some may."""
+        why = self._limit(column)
+        if why is None and self._priced(column) is None:  # each limit is met by some model, not all by one
+            return "CPU, memory and disks together"
+        return why
+
+    def _limit(self, column: Column) -> str | None:
+        """The first need no hardware meets on its own (CPU, memory, mounts, disks, Client
+        Access), or None."""
         d = column.demand
         if not self._offers:
             return "no server model is offered for this Exchange version"
@@ -374,8 +410,6 @@ class Hardware:
                 return "Client Access server memory"
             if column.cas_demand.megacycles > cas_megacycles + 1e-9:
                 return "Client Access CPU"
-        if self.cheapest(column, catalog) is None:  # each limit is met by some model, not all by one
-            return "CPU, memory and disks together"
         return None
 
     def cheapest(self, column: Column, catalog: Catalog) -> Cents | None:
@@ -553,13 +587,17 @@ def select_columns(
 ) -> Selection:
     """The columns the model weighs: those some hardware can size, meeting every required goal
     if any does, without the ones a known design beats on both costs and preferred weight."""
-    sizable: list[Column] = []
+    # Each sizable column with (the cheapest hardware's cost, the least upfront and annual).
+    sizable: list[tuple[Column, Cents, Cents]] = []
     binding: tuple[tuple[int, int, bool], str] | None = None
     for column in found:
-        why = kit.fits(column, catalog)
+        why = kit._limit(column)
         if why is None:
-            sizable.append(column)
-            continue
+            priced = kit._priced(column)
+            if priced is not None:
+                sizable.append((column, priced[0] + column.fixed, priced[1] + column.fixed))
+                continue
+            why = "CPU, memory and disks together"  # each limit is met by some model, not all by one
         # What binds is what stops the most capable structure: the most servers, then the most
         # Client Access servers, sized for normal operation before through failures.
         reach = (column.servers, column.cas_servers, not column.through_failures)
@@ -567,19 +605,14 @@ def select_columns(
             binding = (reach, why)
     if not sizable:
         raise Unsizable(spec.name, binding[1] if binding else "the catalog's hardware")
-    qualifying = [c for c in sizable if c.variant.meets_required]
+    qualifying = [c for c in sizable if c[0].variant.meets_required]
     pool = qualifying or sizable
     # Known designs (incumbents) bound what a column may cost and still be chosen: a column is
     # left out when one of them has at least its preferred weight for less than the least its
     # own hardware can cost (upfront and annual each), strictly less in one.
-    incumbents = _frontier(
-        [(c.variant.weight, cost, c.downtime) for c in pool if (cost := kit.cheapest(c, catalog)) is not None]
-    )
+    incumbents = _frontier([(c.variant.weight, cost, c.downtime) for c, cost, _ in pool])
     kept = []
-    for column in pool:
-        floor = kit.bound(column)
-        if floor is None:
-            continue
+    for column, _, floor in pool:
         beaten = any(
             weight >= column.variant.weight
             and downtime <= column.downtime
@@ -678,7 +711,8 @@ def build_model(
         )
         row([(v, p.mounts) for v, p in own] + [(x, -d.mounts)], GE, 0, f"mounted_database_limit_{tag}")
         picks = []
-        for disk, sku, price, iops, gb in disk_facts:
+        for choice in kit.disk_choices(column, max(p.model.disk_bays for _, p in own)):
+            disk, sku, price, iops, gb = disk_facts[choice]
             picked = var(f"disk_{sku}_for_{tag}")
             data = var(f"data_disks_{sku}_for_{tag}", 0, most_bays)
             row([(data, 1), (picked, -most_bays)], LE, 0, f"disks_of_one_model_{sku}_{tag}")

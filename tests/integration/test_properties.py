@@ -281,33 +281,43 @@ def test_the_models_arrays_on_highs_and_the_same_model_through_pulp_on_cbc_find_
 
 
 @pytest.mark.parametrize("case", list(PRUNING_CASES))
-def test_the_platforms_a_column_leaves_out_never_change_a_models_optimum(
+def test_the_platforms_and_disks_a_column_leaves_out_never_change_a_models_optimum(
     catalog: Catalog, case: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A platform another one beats on price with as many drive bays is left out of a column's
-    model: with every platform that meets the need put back, each optimum stays the same."""
+    """A platform another one beats on price with as many drive bays, and a disk model another
+    one beats on cost and bays at the need, are left out of a column's model: with every
+    platform and disk model that can meet the need put back, each optimum stays the same."""
     from advisor.optimizer import model as model_module
+
+    def weighed(kit: Any, columns: list[Column]) -> int:
+        return sum(
+            len(kit.offered(c)) + len(kit.disk_choices(c, max(p.model.disk_bays for p in kit.offered(c))))
+            for c in columns
+        )
 
     request = parse_request(PRUNING_CASES[case])
     cache = EngineCache()
     pruned, every = {}, {}
-    offered_somewhere = 0
+    left_out = 0
     for architecture in ARCHITECTURES:
         parts = _model_parts(architecture, request, catalog, cache)
         if parts is None:
             continue
         options, kit, _, selection = parts
         pruned[architecture] = _least(architecture, request, catalog, options, kit, selection)
-        offered_somewhere += sum(len(kit.offered(c)) for c in selection.columns)
+        left_out -= weighed(kit, selection.columns)
     with monkeypatch.context() as patch:
         patch.setattr(model_module, "_undominated", lambda meeting, client_access: meeting)
+        patch.setattr(
+            model_module.Hardware, "disk_choices", lambda self, column, bays: list(range(len(self.disks)))
+        )
         for architecture in pruned:
             parts = _model_parts(architecture, request, catalog, cache)
             assert parts is not None
             options, kit, _, selection = parts
             every[architecture] = _least(architecture, request, catalog, options, kit, selection)
-            offered_somewhere -= sum(len(kit.offered(c)) for c in selection.columns)
+            left_out += weighed(kit, selection.columns)
     assert pruned == every
-    assert offered_somewhere <= 0
+    assert left_out >= 0
     if case == "seed":
-        assert offered_somewhere < 0  # the seed's models do leave platforms out
+        assert left_out > 0  # the seed's models do leave platforms and disks out
