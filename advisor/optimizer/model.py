@@ -429,25 +429,31 @@ class Hardware:
         least annual each) for its servers, or None when no hardware meets its need; worked out
         once per need, as many columns share one (the structure's witness and domain controllers
         aside)."""
-        key = (column.demand, column.servers, column.cas_demand, column.cas_servers)
+        # Needs come from the engine's tables (see `_needs`), one object per need, so they are
+        # keyed by identity; the entry holds the objects, so no other can take their ids.
+        key = (id(column.demand), column.servers, id(column.cas_demand), column.cas_servers)
+        cache: dict[tuple[int, int, int, int], tuple[Demand, Demand, tuple[Cents, Cents] | None]]
         cache = self.__dict__.setdefault("_priced_by_need", {})
-        if key in cache:
-            found: tuple[Cents, Cents] | None = cache[key]
-            return found
+        entry = cache.get(key)
+        if entry is not None:
+            return entry[2]
         d = column.demand
         n = column.servers
         best: tuple[int, int] | None = None
         up = an = -1
-        for disk in self._disks:
+        # The platforms that meet the need's CPU, memory and mounts, cheapest first.
+        meeting = [
+            o
+            for o in self._offers
+            if d.megacycles <= o.megacycles + 1e-9
+            and d.memory_gb <= o.memory_gb + 1e-9
+            and d.mounts <= o.mounts
+        ]
+        for disk in self._disks if meeting else ():
             count = self._count(d, disk)
             first = True
-            for o in self._offers:  # cheapest first: the first that meets the need is its best
-                if (
-                    count <= o.bays
-                    and d.megacycles <= o.megacycles + 1e-9
-                    and d.memory_gb <= o.memory_gb + 1e-9
-                    and d.mounts <= o.mounts
-                ):
+            for o in meeting:  # cheapest first: the first whose bays hold the disks is its best
+                if count <= o.bays:
                     u = n * (o.price[0] + count * disk.price[0])
                     a = n * (o.price[1] + count * disk.price[1])
                     if first:
@@ -474,7 +480,7 @@ class Hardware:
                     )
         if len(cache) >= _PRICED_NEEDS:  # a Hardware is kept across requests (see `hardware`)
             cache.clear()
-        cache[key] = result
+        cache[key] = (column.demand, column.cas_demand, result)
         return result
 
     def offered(self, column: Column, client_access: bool = False) -> list[Platform]:
@@ -591,13 +597,12 @@ def select_columns(
     sizable: list[tuple[Column, Cents, Cents]] = []
     binding: tuple[tuple[int, int, bool], str] | None = None
     for column in found:
-        why = kit._limit(column)
-        if why is None:
-            priced = kit._priced(column)
-            if priced is not None:
-                sizable.append((column, priced[0] + column.fixed, priced[1] + column.fixed))
-                continue
-            why = "CPU, memory and disks together"  # each limit is met by some model, not all by one
+        priced = kit._priced(column)  # kept per need; None unless one platform meets every limit
+        if priced is not None:
+            sizable.append((column, priced[0] + column.fixed, priced[1] + column.fixed))
+            continue
+        # Each limit is met by some model, not all by one, unless one of them is met by none.
+        why = kit._limit(column) or "CPU, memory and disks together"
         # What binds is what stops the most capable structure: the most servers, then the most
         # Client Access servers, sized for normal operation before through failures.
         reach = (column.servers, column.cas_servers, not column.through_failures)

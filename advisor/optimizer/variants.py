@@ -31,6 +31,18 @@ class Structure:
 
     shape: Shape
     domain_controllers_added: int
+    # The shape's outages, once the simulator gave them (see `outages`).
+    _outages: frozenset[tuple[str, str]] | None = field(default=None, init=False, repr=False)
+
+    def outages(self, simulator: Simulator) -> frozenset[tuple[str, str]]:
+        """The (failure, service) pairs the shape has an outage for, asked of the simulator once
+        per structure: a structure belongs to the engine whose simulator scores it (see
+        `structures`), and every request that weighs it reads them again."""
+        found = self._outages
+        if found is None:
+            found = simulator.outages(self.shape)
+            object.__setattr__(self, "_outages", found)
+        return found
 
 
 @dataclass(frozen=True)
@@ -71,13 +83,13 @@ class Scorer:
     def weight_without_server(self, structure: Structure) -> float:
         """The preferred weight a structure meets when its servers are sized for normal operation
         only: a server's failure then leaves the services degraded, which meets no goal."""
-        outages = self.simulator.outages(structure.shape)
+        outages = structure.outages(self.simulator)
         return sum(w for pair, w in self.preferred if pair not in outages and pair[0] != "server")
 
     def __call__(self, structure: Structure) -> Variant:
         found = self._scored.get(structure)
         if found is None:
-            outages = self.simulator.outages(structure.shape)
+            outages = structure.outages(self.simulator)
             found = Variant(
                 structure.shape,
                 structure.domain_controllers_added,
