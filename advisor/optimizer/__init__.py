@@ -27,6 +27,7 @@ from advisor.optimizer.model import (
     Column,
     Hardware,
     Model,
+    Selection,
     Unsizable,
     build_model,
     columns,
@@ -35,7 +36,7 @@ from advisor.optimizer.model import (
     select_columns,
 )
 from advisor.optimizer.solve import Highs, SolverStats, solve_many
-from advisor.optimizer.variants import Forbidden, Options, Scorer, allowed, structures
+from advisor.optimizer.variants import Forbidden, Options, Scorer, Structure, allowed, structures
 from advisor.pricing import bill_of_materials
 from advisor.sizing import database_size_note
 
@@ -213,16 +214,69 @@ def _build(
     if not found:
         return ArchitectureResult(spec, "not_allowed", [_too_few(spec, request, catalog)])
     kit = hardware(spec, request, catalog, options, cache)
-    found_columns = columns(spec, request, catalog, found, score, cache)
-    lb_downtime: dict[str, float] = {}
     if request.objective == "min_downtime":
+        found_columns = columns(spec, request, catalog, found, score, cache)
         found_columns, lb_downtime = _with_downtime(spec, request, catalog, options, found_columns, cache)
-    try:
-        selection = select_columns(spec, request, catalog, found_columns, kit)
-    except Unsizable as err:
-        return ArchitectureResult(spec, "not_allowed", [_unsizable(spec, request, catalog, kit, err.limit)])
-    selection.lb_downtime = lb_downtime
-    return build_model(spec, request, catalog, options, kit, selection, with_budget=True)
+        try:
+            selection = select_columns(spec, request, catalog, found_columns, kit)
+        except Unsizable as err:
+            return ArchitectureResult(
+                spec, "not_allowed", [_unsizable(spec, request, catalog, kit, err.limit)]
+            )
+        selection.lb_downtime = lb_downtime
+    else:
+        kept = _selection(spec, request, catalog, found, kit, score, cache)
+        if isinstance(kept, Unsizable):
+            return ArchitectureResult(
+                spec, "not_allowed", [_unsizable(spec, request, catalog, kit, kept.limit)]
+            )
+        selection = kept
+    # A min_downtime selection is the request's own (its columns carry their downtime): its
+    # model is too.
+    engine = None if request.objective == "min_downtime" else cache
+    return build_model(spec, request, catalog, options, kit, selection, with_budget=True, engine=engine)
+
+
+def _selection(
+    spec: ArchitectureSpec,
+    request: Request,
+    catalog: Catalog,
+    found: tuple[Structure, ...],
+    kit: Hardware,
+    score: Scorer,
+    cache: EngineCache,
+) -> Selection | Unsizable:
+    """The columns an architecture's model weighs (`columns`, then `select_columns`), or why
+    none can be sized, kept by what they are made of: the architecture's structures and
+    hardware (each made once and kept by the engine: compared by identity, and held by the
+    entry so that no other object takes their ids), the goals as the scorer reads them, and the
+    mailbox count, profile and Windows version the columns' needs and fixed costs read. Nothing
+    of the budget, the objective (min_downtime aside: its columns carry each one's downtime and
+    are never kept), the editions chosen or the horizon goes in, nor is an answer kept."""
+    key = (
+        "selection",
+        id(found),
+        id(kit),
+        score.required,
+        tuple(sorted(score.preferred)),
+        frozenset(g.failure for g in request.goals),
+        request.survives_server_required,
+        request.mailboxes,
+        request.mailbox_profile,
+        request.platform.windows_version,
+    )
+
+    def make() -> tuple[tuple[Structure, ...], Hardware, Selection | Unsizable]:
+        try:
+            made: Selection | Unsizable = select_columns(
+                spec, request, catalog, columns(spec, request, catalog, found, score, cache), kit
+            )
+        except Unsizable as err:
+            made = err
+        return found, kit, made
+
+    entry: tuple[tuple[Structure, ...], Hardware, Selection | Unsizable] = cache.selections.get(key, make)  # type: ignore[assignment]
+    return entry[2]
 
 
 def _with_downtime(

@@ -54,13 +54,17 @@ class EngineCache:
     """Simulated shapes, each architecture's structures and layouts, each platform's priced
     servers (`units`: the hardware offered and the price of each need on it), each
     architecture's table of sized needs at a mailbox count and profile (`needs`: by server
-    counts, databases and copies), and the assessments of the designs
+    counts, databases and copies), each architecture's selected columns (`selections`, by the
+    request fields they read; see `advisor.optimizer._selection`), the bodies of the models
+    built over them (`models`; a request solves a copy), and the assessments of the designs
     reported (a design is assessed once per the request fields its assessment reads)."""
 
     simulator: Simulator = field(default_factory=Simulator)
     structures: Bounded[object] = field(default_factory=lambda: Bounded(1024))
     units: Bounded[object] = field(default_factory=lambda: Bounded(256))
     needs: Bounded[object] = field(default_factory=lambda: Bounded(2048))
+    selections: Bounded[object] = field(default_factory=lambda: Bounded(1024))
+    models: Bounded[object] = field(default_factory=lambda: Bounded(512))
     assessments: Bounded[Assessment] = field(default_factory=lambda: Bounded(256))
 
     def assess(self, design: Design, request: Request, catalog: Catalog) -> Assessment:

@@ -90,6 +90,16 @@ class Milp:
         self.value: list[float] = []
         self.solution: list[float] | None = None
 
+    def copy(self) -> Milp:
+        """A model of its own with the same variables, rows and objective, not solved."""
+        other = Milp(self.name)
+        other.maximize = self.maximize
+        other.objective = self.objective.copy()
+        for attribute in ("names", "lower", "upper", "integer", "row_names", "row_lower", "row_upper"):
+            setattr(other, attribute, list(getattr(self, attribute)))
+        other.starts, other.index, other.value = list(self.starts), list(self.index), list(self.value)
+        return other
+
     def var(self, name: str, low: float = 0.0, up: float = 1.0, integer: bool = True) -> int:
         """A new variable's index (binary by default; `up` may be math.inf)."""
         self.names.append(name)

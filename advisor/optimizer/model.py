@@ -651,8 +651,13 @@ def build_model(
     kit: Hardware,
     selection: Selection,
     with_budget: bool,
+    engine: EngineCache | None = None,
 ) -> Model:
     """The model for one architecture over the columns `select_columns` chose.
+
+    With an `engine`, the model's body (every variable and row but the budget's) is made once
+    per selection, hardware, options and catalog and kept; each request gets a copy with its
+    own CALs, horizon and budget (`_instantiate`).
 
     Each column has its own hardware variables: which platform its servers are (model and
     editions), which disk model and how many data disks each server holds, and (Windows NLB)
@@ -660,6 +665,41 @@ def build_model(
     hardware to its need; a column not chosen has all its hardware at zero. Written per column,
     the model's relaxation stays tight, so the solver proves its optimum quickly.
     """
+    if engine is None:
+        made = _body(spec, catalog, options, kit, selection)
+    else:
+        key = ("model", id(selection), id(kit), catalog_key(catalog), spec, options)
+        held: tuple[Selection, Hardware, _Body] = engine.models.get(
+            key, lambda: (selection, kit, _body(spec, catalog, options, kit, selection))
+        )  # type: ignore[assignment]
+        made = held[2]
+    return _instantiate(made, request, catalog, with_budget)
+
+
+@dataclass
+class _Body:
+    """A model without what a request adds (CALs, horizon, budget): never solved, only copied."""
+
+    spec: ArchitectureSpec
+    milp: Milp
+    columns: list[tuple[int, Column]]
+    platforms: dict[str, tuple[int, Platform]]
+    cas_platforms: dict[str, tuple[int, Platform]]
+    disks: dict[str, tuple[int, int, DiskModel]]
+    load_balancer: dict[str, int]
+    upfront: Expr  # without the CALs
+    annual: Expr
+    weight: Expr
+    evenness: Expr
+    downtime: Expr
+    spares: int
+    meets_required: bool
+    rules: SizingRules
+
+
+def _body(
+    spec: ArchitectureSpec, catalog: Catalog, options: Options, kit: Hardware, selection: Selection
+) -> _Body:
     milp = Milp(_name(f"advisor_{spec.name}"))
     var, row = milp.var, milp.row
     rules = kit.rules
@@ -783,20 +823,41 @@ def build_model(
             up.append((b, cost.upfront))
             an.append((b, cost.annual))
 
-    cals = Cents.of(cal_lines(catalog, request))
-    upfront = Expr.of(up, cals.upfront)
-    annual = Expr.of(an, cals.annual)
-    total = upfront + request.horizon_years * annual
-    weight = Expr.of([(x, c.variant.weight) for x, c in chosen if c.variant.weight])
     downtime = Expr.of(
         [(x, c.downtime) for x, c in chosen if c.downtime]
         + [(b, selection.lb_downtime[sku]) for sku, b in lb.items() if selection.lb_downtime.get(sku)]
     )
     evenness = Expr.of([(x, c.layout.worst_active / max(1, c.variant.shape.databases)) for x, c in chosen])
+    return _Body(
+        spec,
+        milp,
+        chosen,
+        servers,
+        cas,
+        disks,
+        lb,
+        Expr.of(up),
+        Expr.of(an),
+        Expr.of([(x, c.variant.weight) for x, c in chosen if c.variant.weight]),
+        evenness,
+        downtime,
+        spares,
+        selection.meets_required,
+        rules,
+    )
+
+
+def _instantiate(body: _Body, request: Request, catalog: Catalog, with_budget: bool) -> Model:
+    """A request's own copy of a model's body, with its CALs, horizon and budget."""
+    milp = body.milp.copy()
+    cals = Cents.of(cal_lines(catalog, request))
+    upfront = Expr(dict(body.upfront.terms), cals.upfront)
+    annual = Expr(dict(body.annual.terms), cals.annual)
+    total = upfront + request.horizon_years * annual
     overrun = None
     if with_budget:
         # Fixed at zero, the overrun makes this a hard budget; lift_budget() frees it.
-        overrun = var("budget_overrun", 0, 0, integer=False)
+        overrun = milp.var("budget_overrun", 0, 0, integer=False)
         measure = total if request.budget.applies_to == "total" else upfront
         milp.constrain(
             measure - Expr({overrun: 1.0}),
@@ -805,23 +866,23 @@ def build_model(
             f"budget_{request.budget.applies_to}",
         )
     return Model(
-        spec,
+        body.spec,
         milp,
-        chosen,
-        servers,
-        cas,
-        disks,
-        lb,
+        body.columns,
+        body.platforms,
+        body.cas_platforms,
+        body.disks,
+        body.load_balancer,
         upfront,
         annual,
         total,
-        weight,
-        evenness,
+        body.weight,
+        body.evenness,
         overrun,
-        spares,
-        selection.meets_required,
-        rules,
-        downtime,
+        body.spares,
+        body.meets_required,
+        body.rules,
+        body.downtime,
     )
 
 

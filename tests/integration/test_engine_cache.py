@@ -131,3 +131,39 @@ def test_after_warming_the_common_shapes_a_request_scores_its_structures_without
             for structure in structures(spec(name), request, catalog, service.cache):
                 score(structure)
     assert simulated == []
+
+
+def test_requests_that_differ_in_budget_objective_or_horizon_share_selected_columns_and_model_bodies(
+    registry: CatalogRegistry,
+) -> None:
+    advisor = Advisor(registry)
+    advisor.recommend(parse_request(make_request()))
+    selections, models = len(advisor.cache.selections), len(advisor.cache.models)
+    assert selections > 0 and models > 0
+    for amount, objective, years in [(90000, "max_goals", 5), (8000, "min_cost", 1), (45000, "min_cost", 4)]:
+        body = make_request(budget={"amount": amount, "applies_to": "total"}, objective=objective)
+        body["horizon_years"] = years
+        held = dump_recommendations(advisor.recommend(parse_request(body)))
+        cold = dump_recommendations(Advisor(registry).recommend(parse_request(body)))
+        held["solver"].pop("solve_ms")
+        cold["solver"].pop("solve_ms")
+        assert held == cold
+    assert (len(advisor.cache.selections), len(advisor.cache.models)) == (selections, models)
+
+    advisor.recommend(parse_request(make_request(mailboxes=1200)))
+    advisor.recommend(parse_request(make_request(goals=[{"failure": "database", "services": ["owa"]}])))
+    assert len(advisor.cache.selections) > selections and len(advisor.cache.models) > models
+
+
+def test_a_kept_model_body_is_never_solved_or_changed_only_copied(registry: CatalogRegistry) -> None:
+    advisor = Advisor(registry)
+    advisor.recommend(parse_request(make_request(objective="max_goals")))
+    bodies = [entry[2] for entry in advisor.cache.models._values.values()]  # type: ignore[attr-defined]
+
+    def looks(body: Any) -> tuple[int, int, dict[int, float]]:
+        return len(body.milp.names), len(body.milp.row_names), dict(body.milp.objective.terms)
+
+    before = [looks(b) for b in bodies]
+    advisor.recommend(parse_request(make_request(objective="max_goals", budget={"amount": 9000})))
+    assert all(b.milp.solution is None for b in bodies)
+    assert [looks(b) for b in bodies] == before
