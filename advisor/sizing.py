@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from advisor.catalog.model import Catalog, DiskModel, ServerModel, SizingRules, StorageRules
-from advisor.domain import ArchitectureSpec, Front, MailboxProfile, Request
+from advisor.domain import ArchitectureSpec, Front, MailboxProfile, Request, hash_once
 from advisor.layout import Layout
 
 
@@ -40,6 +40,7 @@ class Load:
     iops: float
 
 
+@hash_once  # the optimizer prices each need once, looked up by it many times a request
 @dataclass(frozen=True)
 class Demand:
     """The most any server of a group needs, over the situations it is sized for."""

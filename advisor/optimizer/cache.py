@@ -26,10 +26,16 @@ class Bounded(Generic[V]):
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
+        # A hit hashes the key twice (the look-up, the move to the end), not three times: the
+        # optimizer's keys are long tuples and it looks one up a hundred times a request.
         with self._lock:
-            if key in self._values:
+            try:
+                value = self._values[key]
+            except KeyError:
+                pass
+            else:
                 self._values.move_to_end(key)
-                return self._values[key]
+                return value
         value = make()
         with self._lock:
             self._values[key] = value
