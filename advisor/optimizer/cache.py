@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from advisor.assess import Assessment, assess
+from advisor.availability import estimate
 from advisor.catalog.model import Catalog
-from advisor.domain import Design, Request
+from advisor.domain import AvailabilityReport, Design, Request
 from advisor.failures import Simulator
 
 V = TypeVar("V")
@@ -59,14 +60,18 @@ def catalog_key(catalog: Catalog) -> tuple[str, str, Catalog]:
 class EngineCache:
     """Simulated shapes, each architecture's structures and layouts, each platform's priced
     servers (`units`: the hardware offered and the price of each need on it) and each
-    structure's sized needs at a mailbox count and profile, and the assessments of the designs
-    reported (a design is assessed once per the request fields its assessment reads)."""
+    structure's sized needs at a mailbox count and profile, the assessments of the designs
+    reported (a design is assessed once per the request fields its assessment reads) and their
+    expected downtime."""
 
     simulator: Simulator = field(default_factory=Simulator)
     structures: Bounded[object] = field(default_factory=lambda: Bounded(1024))
     units: Bounded[object] = field(default_factory=lambda: Bounded(256))
     needs: Bounded[object] = field(default_factory=lambda: Bounded(16384))
     assessments: Bounded[Assessment] = field(default_factory=lambda: Bounded(256))
+    availabilities: Bounded[tuple[Assessment, AvailabilityReport]] = field(
+        default_factory=lambda: Bounded(512)
+    )
 
     def assess(self, design: Design, request: Request, catalog: Catalog) -> Assessment:
         """`advisor.assess.assess`, kept: keyed by the design and every request field it reads
@@ -87,3 +92,17 @@ class EngineCache:
             env.hypervisor_hosts,
         )
         return self.assessments.get(key, lambda: assess(design, request, catalog, self.simulator))
+
+    def availability(self, assessment: Assessment, request: Request, catalog: Catalog) -> AvailabilityReport:
+        """`advisor.availability.estimate` of an assessment, kept: keyed by the assessment itself
+        and every request field the estimate reads (storage, hypervisor hosts), so a design's
+        downtime is worked out once whether it is a candidate, a recommendation or both.
+
+        An assessment is kept and shared, never changed, so it is keyed by identity; its entry
+        holds it, so while the entry lasts no other object can have its id."""
+        key = (id(assessment), request.storage, request.environment.hypervisor_hosts, catalog_key(catalog))
+
+        def make() -> tuple[Assessment, AvailabilityReport]:
+            return assessment, estimate(assessment.analysis, assessment.doubles, None, request, catalog)
+
+        return self.availabilities.get(key, make)[1]
