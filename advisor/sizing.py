@@ -98,11 +98,11 @@ class Sizing:
         self.profile = profile
         self.rules = rules
 
-    @property
+    @cached_property
     def mailbox_servers(self) -> tuple[str, ...]:
         return tuple(f"ex-{i + 1}" for i in range(self.layout.servers))
 
-    @property
+    @cached_property
     def client_access_servers(self) -> tuple[str, ...]:
         return tuple(f"cas-{i + 1}" for i in range(self.cas))
 
