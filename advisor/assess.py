@@ -90,10 +90,9 @@ def assess(design: Design, request: Request, catalog: Catalog, simulator: Simula
         shown = {}
         for name, load in sizing.by_situation[failed].items():
             cap = caps[name]
-            past += _past(name, load, cap, sizing, name in sizing.mailbox_servers)
-            shown[name] = _shown(
-                load, cap, not _past(name, load, cap, sizing, name in sizing.mailbox_servers)
-            )
+            over = _past(name, load, cap, sizing, name in sizing.mailbox_servers)
+            past += over
+            shown[name] = _shown(load, cap, not over)
         if past:
             overloads[failed] = past
         if failed is not None:

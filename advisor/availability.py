@@ -63,22 +63,38 @@ class _Tally:
 def causes_of(component: Component, request: Request, figures: AvailabilityFigures) -> tuple[Cause, ...]:
     """The ways a component fails: by its kind, its appliance (a unit on a hypervisor host is
     virtual) and the request's storage. The site counts none (see the module's note)."""
-    if component.id.startswith("hv-"):
-        kind = "hypervisor_host"
-    elif component.kind in ("server", "witness", "domain_controller", "load_balancer", "database"):
-        kind = component.kind
-    else:
-        return ()
-    appliance = ("virtual" if component.hosted_on else "hardware") if kind == "load_balancer" else None
-    hosts = "several" if request.environment.hypervisor_hosts > 1 else "one"
-    return tuple(
-        c
-        for c in figures.causes
-        if c.kind == kind
-        and (c.appliance is None or c.appliance == appliance)
-        and (c.storage is None or c.storage == request.storage)
-        and (c.hosts is None or c.hosts == hosts)
-    )
+    return _Causes(request, figures)(component)
+
+
+class _Causes:
+    """`causes_of` for one request and catalog, each kind and appliance filtered once: an
+    estimate asks for every scenario's component, and most share their kind."""
+
+    def __init__(self, request: Request, figures: AvailabilityFigures):
+        self._storage = request.storage
+        self._hosts = "several" if request.environment.hypervisor_hosts > 1 else "one"
+        self._figures = figures
+        self._found: dict[tuple[str, str | None], tuple[Cause, ...]] = {}
+
+    def __call__(self, component: Component) -> tuple[Cause, ...]:
+        if component.id.startswith("hv-"):
+            kind = "hypervisor_host"
+        elif component.kind in ("server", "witness", "domain_controller", "load_balancer", "database"):
+            kind = component.kind
+        else:
+            return ()
+        appliance = ("virtual" if component.hosted_on else "hardware") if kind == "load_balancer" else None
+        found = self._found.get((kind, appliance))
+        if found is None:
+            found = self._found[(kind, appliance)] = tuple(
+                c
+                for c in self._figures.causes
+                if c.kind == kind
+                and (c.appliance is None or c.appliance == appliance)
+                and (c.storage is None or c.storage == self._storage)
+                and (c.hosts is None or c.hosts == self._hosts)
+            )
+        return found
 
 
 def unavailability(causes: Iterable[Cause]) -> float:
@@ -100,29 +116,37 @@ def estimate(
     components = analysis.topology.components
     databases = max(1, len(analysis.topology.copies))
     tally = {service: _Tally() for service in SERVICES}
+    causes_of_component = _Causes(request, figures)
+    # Every figure is added up in the same order, each term worked out the same way, as it
+    # always was: the minutes are the same to the last bit.
     for scenario in analysis.scenarios:
-        causes = causes_of(components[scenario.component], request, figures)
+        causes = causes_of_component(components[scenario.component])
+        if not causes:
+            continue
         for service, effect in scenario.effects.items():
             t = tally[service]
-            share = _share(scenario, effect.rule, analysis, databases)
-            for cause in causes:
-                if effect.outcome == "outage":
+            if effect.outcome == "outage":
+                share = _share(scenario, effect.rule, analysis, databases)
+                workaround = effect.rule in figures.workaround_rules
+                for cause in causes:
                     hours = cause.repair_hours
-                    if effect.rule in figures.workaround_rules:
+                    if workaround:
                         hours = min(hours, figures.workaround_hours)
                     t.outage += cause.failures_per_year * hours * 60 * share
-                elif effect.outcome == "failover":
-                    t.failover += (
-                        cause.failures_per_year * figures.interruption(effect.rule or "") / 60 * share
-                    )
-                elif effect.outcome == "degraded":
+            elif effect.outcome == "failover":
+                share = _share(scenario, effect.rule, analysis, databases)
+                interruption = figures.interruption(effect.rule or "")
+                for cause in causes:
+                    t.failover += cause.failures_per_year * interruption / 60 * share
+            elif effect.outcome == "degraded":
+                for cause in causes:
                     t.degraded += cause.failures_per_year * cause.repair_hours * 60
     for pair in doubles:
         together = (
             HOURS_PER_YEAR
             * 60
-            * unavailability(causes_of(components[pair.first], request, figures))
-            * unavailability(causes_of(components[pair.second], request, figures))
+            * unavailability(causes_of_component(components[pair.first]))
+            * unavailability(causes_of_component(components[pair.second]))
             * pair.lost_share
         )
         for service in pair.effects:
@@ -208,10 +232,11 @@ def _planned(
     if scenario.kind != "server":
         return
     for service, effect in scenario.effects.items():
-        share = _share(scenario, effect.rule, analysis, databases)
         if effect.outcome == "outage":
+            share = _share(scenario, effect.rule, analysis, databases)
             tally[service].planned += figures.maintenance_windows * figures.maintenance_hours * 60 * share
         elif effect.outcome in ("failover", "degraded"):
+            share = _share(scenario, effect.rule, analysis, databases)
             tally[service].planned += (
                 figures.maintenance_windows * figures.interruption(effect.rule or "") / 60 * share
             )

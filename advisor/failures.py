@@ -70,6 +70,14 @@ class Scenario:
     def outage_services(self) -> tuple[str, ...]:
         return tuple(s for s, e in self.effects.items() if e.outcome == "outage")
 
+    def carrying(self, load: Mapping[str, ServerLoad] | None) -> Scenario:
+        """The same failure with a sized design's loads on the survivors; its explanation, if
+        already worked out, comes along (it reads the description and effects alone)."""
+        found = Scenario(self.component, self.kind, self.description, self.effects, load)
+        if "explanation" in self.__dict__:
+            found.__dict__["explanation"] = self.__dict__["explanation"]
+        return found
+
 
 @dataclass(frozen=True)
 class SinglePointOfFailure:
@@ -474,6 +482,7 @@ def sized(
     situation that does not take the service down."""
     normal = list(overloads.get(None, ()))
     scenarios = []
+    degrades = False
     for scenario in analysis.scenarios:
         # A server's own failure is judged by its survivors' loads (which include the normal
         # operation's); any other failure by the normal operation's, the failed server aside.
@@ -491,16 +500,30 @@ def sized(
                 service: effect if effect.outcome == "outage" else degraded
                 for service, effect in effects.items()
             }
-        scenarios.append(
-            Scenario(
-                scenario.component,
-                scenario.kind,
-                scenario.description,
-                effects,
-                loads.get(scenario.component),
+            degrades = True
+            scenarios.append(
+                Scenario(
+                    scenario.component,
+                    scenario.kind,
+                    scenario.description,
+                    effects,
+                    loads.get(scenario.component),
+                )
             )
-        )
-    return _collect(analysis.topology, scenarios)
+        else:
+            scenarios.append(scenario.carrying(loads.get(scenario.component)))
+    if degrades:
+        return _collect(analysis.topology, scenarios)
+    # Every effect is the simulator's own: the coverage and the single points of failure are
+    # the shape's (collected from these same effects), on the scenarios that carry the loads.
+    sized_as = {id(old): new for old, new in zip(analysis.scenarios, scenarios, strict=True)}
+    spofs = analysis.single_points_of_failure
+    return Analysis(
+        analysis.topology,
+        tuple(scenarios),
+        tuple(SinglePointOfFailure(sized_as[id(s.scenario)], s.services) for s in spofs),
+        dict(analysis.coverage),
+    )
 
 
 class Simulator:

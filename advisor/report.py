@@ -8,6 +8,7 @@ from advisor.assess import Assessment
 from advisor.availability import estimate
 from advisor.catalog.model import Catalog
 from advisor.domain import (
+    AvailabilityReport,
     Budget,
     CatalogRef,
     CopyReport,
@@ -270,8 +271,11 @@ def design_report(
     budget_given: bool = True,
     extra_notes: list[str] | None = None,
     today: str | None = None,
+    availability: AvailabilityReport | None = None,
 ) -> DesignReport:
-    """A design's report: what `analyze` answers, and each recommendation without its rank."""
+    """A design's report: what `analyze` answers, and each recommendation without its rank.
+    `availability`: the assessment's expected downtime when the caller has it already (else it
+    is estimated here)."""
     analysis = assessment.analysis
     day = today or date.today().isoformat()
     support = lifecycle_reports(request, catalog, day)
@@ -295,7 +299,11 @@ def design_report(
         copy_layout=copy_layout(assessment),
         lifecycle=support,
         exchange_version=request.platform.exchange_version,
-        availability=estimate(analysis, assessment.doubles, design, request, catalog),
+        availability=(
+            availability
+            if availability is not None
+            else estimate(analysis, assessment.doubles, design, request, catalog)
+        ),
     )
 
 

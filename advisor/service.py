@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from advisor import architectures
 from advisor.assess import Assessment
-from advisor.availability import estimate
 from advisor.catalog.model import Catalog
 from advisor.design_check import check_platform, complete_design
 from advisor.domain import (
@@ -158,7 +157,14 @@ class Advisor:
             chosen = result.results[architecture]
             if not (chosen.design and chosen.quote and chosen.assessment):
                 raise RuntimeError(f"{architecture} was ranked without a priced, assessed design")
-            report = design_report(chosen.design, chosen.quote, chosen.assessment, request, catalog)
+            report = design_report(
+                chosen.design,
+                chosen.quote,
+                chosen.assessment,
+                request,
+                catalog,
+                availability=self.cache.availability(chosen.assessment, request, catalog),
+            )
             versus = (
                 versus_first(first, candidates[architecture], catalog.currency, measure)
                 if first is not None and rank > 1
@@ -204,7 +210,16 @@ class Advisor:
         design, warnings = complete_design(spec, analysis.design, request, catalog, analysis.copy_layout)
         assessment = self.cache.assess(design, request, catalog)
         quote = bill_of_materials(design, request, catalog)
-        return design_report(design, quote, assessment, request, catalog, analysis.budget_given, warnings)
+        return design_report(
+            design,
+            quote,
+            assessment,
+            request,
+            catalog,
+            analysis.budget_given,
+            warnings,
+            availability=self.cache.availability(assessment, request, catalog),
+        )
 
 
 def _candidates(
@@ -221,7 +236,7 @@ def _candidates(
             continue
         if not (r.design and r.quote and r.assessment):
             continue
-        found[name] = _candidate(r.spec.title, r.design, r.quote, r.assessment, request, catalog)
+        found[name] = _candidate(r.spec.title, r.design, r.quote, r.assessment, request, catalog, cache)
         model = catalog.load_balancers.get(r.design.load_balancer_model or "")
         if model is None:
             continue
@@ -241,15 +256,21 @@ def _candidates(
             quote = bill_of_materials(variant, request, catalog)
             assessment = cache.assess(variant, request, catalog)
             found[f"{name}:{others[0].item.sku}"] = _candidate(
-                r.spec.title, variant, quote, assessment, request, catalog
+                r.spec.title, variant, quote, assessment, request, catalog, cache
             )
     return found
 
 
 def _candidate(
-    title: str, design: Design, quote: Quote, assessment: Assessment, request: Request, catalog: Catalog
+    title: str,
+    design: Design,
+    quote: Quote,
+    assessment: Assessment,
+    request: Request,
+    catalog: Catalog,
+    cache: EngineCache,
 ) -> Candidate:
-    report = estimate(assessment.analysis, assessment.doubles, design, request, catalog)
+    report = cache.availability(assessment, request, catalog)
     measure = quote.cost.measure(request.budget.applies_to)
     return Candidate(
         design.architecture,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from advisor.catalog.model import Catalog, DiskModel, ServerModel, SizingRules, StorageRules
-from advisor.domain import ArchitectureSpec, Front, MailboxProfile, Request
+from advisor.domain import ArchitectureSpec, Front, MailboxProfile, Request, hash_once
 from advisor.layout import Layout
 
 
@@ -40,6 +40,7 @@ class Load:
     iops: float
 
 
+@hash_once  # the optimizer prices each need once, looked up by it many times a request
 @dataclass(frozen=True)
 class Demand:
     """The most any server of a group needs, over the situations it is sized for."""
@@ -97,11 +98,11 @@ class Sizing:
         self.profile = profile
         self.rules = rules
 
-    @property
+    @cached_property
     def mailbox_servers(self) -> tuple[str, ...]:
         return tuple(f"ex-{i + 1}" for i in range(self.layout.servers))
 
-    @property
+    @cached_property
     def client_access_servers(self) -> tuple[str, ...]:
         return tuple(f"cas-{i + 1}" for i in range(self.cas))
 

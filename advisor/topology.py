@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from advisor.domain import ArchitectureSpec, Design, Front
+from advisor.domain import ArchitectureSpec, Design, Front, hash_once
 from advisor.layout import best_layout
 
 
+@hash_once  # the simulator keeps its analyses and outages by shape
 @dataclass(frozen=True)
 class Shape:
     """What the failure simulator needs of a design: its structure, not its prices."""

@@ -22,6 +22,7 @@ from advisor.domain.errors import (
     StorageError,
     UnknownCatalog,
 )
+from advisor.domain.hashing import hash_once
 from advisor.domain.results import (
     ArchitectureChange,
     AvailabilityReport,
@@ -176,6 +177,7 @@ __all__ = [
     "WitnessPlacement",
     "cents_to_money",
     "format_money",
+    "hash_once",
     "money_to_cents",
     "service_heading",
     "windows_name",

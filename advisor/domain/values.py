@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from advisor.domain.hashing import hash_once
+
 FAILURE_KINDS: tuple[str, ...] = (
     "database",
     "server",
@@ -131,6 +133,7 @@ class Environment:
     hypervisor_hosts: int = 2
 
 
+@hash_once  # part of the engine caches' keys
 @dataclass(frozen=True)
 class MailboxProfile:
     """How busy and how large a mailbox is: what every sizing figure scales with."""

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from advisor.assess import Assessment, assess
+from advisor.availability import estimate
 from advisor.catalog.model import Catalog
-from advisor.domain import Design, Request
+from advisor.domain import AvailabilityReport, Design, Request
 from advisor.failures import Simulator
 
 V = TypeVar("V")
@@ -26,10 +27,16 @@ class Bounded(Generic[V]):
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
+        # A hit hashes the key twice (the look-up, the move to the end), not three times: the
+        # optimizer's keys are long tuples and it looks one up a hundred times a request.
         with self._lock:
-            if key in self._values:
+            try:
+                value = self._values[key]
+            except KeyError:
+                pass
+            else:
                 self._values.move_to_end(key)
-                return self._values[key]
+                return value
         value = make()
         with self._lock:
             self._values[key] = value
@@ -56,8 +63,9 @@ class EngineCache:
     architecture's table of sized needs at a mailbox count and profile (`needs`: by server
     counts, databases and copies), each architecture's selected columns (`selections`, by the
     request fields they read; see `advisor.optimizer._selection`), the bodies of the models
-    built over them (`models`; a request solves a copy), and the assessments of the designs
-    reported (a design is assessed once per the request fields its assessment reads)."""
+    built over them (`models`; a request solves a copy), the assessments of the designs
+    reported (a design is assessed once per the request fields its assessment reads) and their
+    expected downtime."""
 
     simulator: Simulator = field(default_factory=Simulator)
     structures: Bounded[object] = field(default_factory=lambda: Bounded(1024))
@@ -66,6 +74,9 @@ class EngineCache:
     selections: Bounded[object] = field(default_factory=lambda: Bounded(1024))
     models: Bounded[object] = field(default_factory=lambda: Bounded(512))
     assessments: Bounded[Assessment] = field(default_factory=lambda: Bounded(256))
+    availabilities: Bounded[tuple[Assessment, AvailabilityReport]] = field(
+        default_factory=lambda: Bounded(512)
+    )
 
     def assess(self, design: Design, request: Request, catalog: Catalog) -> Assessment:
         """`advisor.assess.assess`, kept: keyed by the design and every request field it reads
@@ -86,3 +97,17 @@ class EngineCache:
             env.hypervisor_hosts,
         )
         return self.assessments.get(key, lambda: assess(design, request, catalog, self.simulator))
+
+    def availability(self, assessment: Assessment, request: Request, catalog: Catalog) -> AvailabilityReport:
+        """`advisor.availability.estimate` of an assessment, kept: keyed by the assessment itself
+        and every request field the estimate reads (storage, hypervisor hosts), so a design's
+        downtime is worked out once whether it is a candidate, a recommendation or both.
+
+        An assessment is kept and shared, never changed, so it is keyed by identity; its entry
+        holds it, so while the entry lasts no other object can have its id."""
+        key = (id(assessment), request.storage, request.environment.hypervisor_hosts, catalog_key(catalog))
+
+        def make() -> tuple[Assessment, AvailabilityReport]:
+            return assessment, estimate(assessment.analysis, assessment.doubles, None, request, catalog)
+
+        return self.availabilities.get(key, make)[1]

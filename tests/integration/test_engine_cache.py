@@ -9,6 +9,7 @@ from typing import Any
 from advisor import failures
 from advisor.architectures import spec
 from advisor.assess import assess
+from advisor.availability import estimate
 from advisor.catalog import Catalog
 from advisor.catalog.registry import CatalogRegistry
 from advisor.contract.responses import dump_recommendations
@@ -167,3 +168,19 @@ def test_a_kept_model_body_is_never_solved_or_changed_only_copied(registry: Cata
     advisor.recommend(parse_request(make_request(objective="max_goals", budget={"amount": 9000})))
     assert all(b.milp.solution is None for b in bodies)
     assert [looks(b) for b in bodies] == before
+
+
+def test_a_designs_expected_downtime_is_kept_with_its_assessment_and_equals_a_fresh_estimate(
+    registry: CatalogRegistry,
+) -> None:
+    catalog = registry.get()
+    advisor = Advisor(registry)
+    body = make_request(mailboxes=1200, databases=6, budget={"amount": 200000})
+    design = advisor.recommend(parse_request(body)).recommendations[0].design
+    engine = EngineCache()
+    for changes in ({}, {"storage": "jbod", "database_copies": 3}, {"environment": {"hypervisor_hosts": 1}}):
+        request = parse_request({**body, **changes})
+        assessment = engine.assess(design, request, catalog)
+        kept = engine.availability(assessment, request, catalog)
+        assert engine.availability(assessment, request, catalog) is kept
+        assert kept == estimate(assessment.analysis, assessment.doubles, design, request, catalog)

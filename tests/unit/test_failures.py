@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
 import re
 from pathlib import Path
 
@@ -10,7 +13,9 @@ import pytest
 from advisor.architectures import spec
 from advisor.catalog.loader import load_catalog
 from advisor.catalog.registry import shipped_catalogs_dir
-from advisor.failures import Analysis, Simulator
+from advisor.domain import MailboxProfile
+from advisor.failures import Analysis, Simulator, _collect, sized
+from advisor.sizing import Demand
 from advisor.topology import Shape
 
 SIMULATOR = Simulator()
@@ -192,3 +197,28 @@ def test_a_shape_scored_for_its_outages_is_not_simulated_again_for_its_analysis(
     assert cache.outages(seed) is outages
     assert {key for key, (worst, _) in analysis.coverage.items() if worst == "outage"} == outages
     assert len(cache) == 1
+
+
+def test_a_sizing_that_degrades_nothing_keeps_the_shapes_coverage_and_single_points_of_failure() -> None:
+    unsized = SIMULATOR.analysis(shape("dag_only", servers=3, databases=6, copies=2))
+    loads = {s.component: {} for s in unsized.scenarios if s.kind == "server"}
+    kept = sized(unsized, loads, {})
+    collected = _collect(unsized.topology, [s.carrying(loads.get(s.component)) for s in unsized.scenarios])
+    assert kept == collected
+    assert [s.load for s in kept.scenarios] == [loads.get(s.component) for s in unsized.scenarios]
+    assert all(s.scenario in kept.scenarios for s in kept.single_points_of_failure)
+    assert [s.explanation for s in kept.scenarios] == [s.explanation for s in unsized.scenarios]
+
+
+def test_a_shape_and_a_need_hash_as_their_dataclass_would_and_leave_no_hash_in_a_copy() -> None:
+    seed = shape("dag_only", databases=5)
+    need = Demand(megacycles=1200.5, memory_gb=16, iops=80.25, disk_gb=900, mounts=4, active=2)
+    for value in (seed, need, MailboxProfile(200, 5)):
+        fields = tuple(getattr(value, f.name) for f in dataclasses.fields(value) if f.compare)
+        assert hash(value) == hash(fields) == hash(value)
+        again = copy.copy(value)
+        assert again == value and "_hash_once" not in vars(again)
+    for value in (need, MailboxProfile(200, 5)):  # a shape's spec compares by identity: not pickled
+        again = pickle.loads(pickle.dumps(value))
+        assert "_hash_once" not in vars(again) and again == value and hash(again) == hash(value)
+    assert dataclasses.replace(need, mounts=5) != need and hash(dataclasses.replace(need)) == hash(need)
