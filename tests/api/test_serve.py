@@ -129,3 +129,27 @@ def test_requests_gunicorn_itself_refuses_get_a_problem_document(
     assert problem["status"] == status and problem["type"] == "about:blank"
     assert problem["title"] and problem["detail"] and problem["request_id"]
     assert headers["x-request-id"] == problem["request_id"]
+
+
+def test_serve_freezes_the_warmed_caches_and_sets_the_workers_collector_thresholds_before_the_fork(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from advisor import server as server_module
+
+    seen: dict[str, object] = {}
+
+    def run(self: object) -> None:
+        seen["threshold"] = gc.get_threshold()
+        seen["frozen"] = gc.get_freeze_count()
+
+    monkeypatch.setattr(server_module.AdvisorServer, "run", run)
+    before = gc.get_threshold()
+    try:
+        assert serve("127.0.0.1", free_port(), 1, dev=False) == 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+    assert seen["threshold"] == server_module.GC_THRESHOLDS
+    assert isinstance(seen["frozen"], int) and seen["frozen"] > 0
