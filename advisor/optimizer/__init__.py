@@ -116,47 +116,49 @@ def optimize(
     for model in models.values():
         model.lift_budget()
         measure = model.total if by_total else model.upfront
-        _objective(model, measure - eps * model.weight + eps * 1e-3 * model.evenness)
+        _objective(model, measure - eps * model.body.weight + eps * 1e-3 * model.body.evenness)
     _solve_stage(models, stats, highs, solver, time_limit)
     least = {
-        a: round(m.value(m.total if by_total else m.upfront)) for a, m in models.items() if m.meets_required
+        a: round(m.value(m.total if by_total else m.upfront))
+        for a, m in models.items()
+        if m.body.meets_required
     }
     over = {a for a, cents in least.items() if cents > request.budget.amount_cents}
-    open_ = {a: m for a, m in models.items() if m.meets_required and a not in over}
+    open_ = {a: m for a, m in models.items() if m.body.meets_required and a not in over}
     again = {a: m for a, m in open_.items() if request.objective != "min_cost" or not by_total}
     for model in again.values():
         model.enforce_budget()
         if request.objective == "min_cost":
-            _objective(model, model.total - eps * model.weight + eps * 1e-3 * model.evenness)
-        elif request.objective == "min_downtime" and model.downtime is not None:
-            _objective(model, model.downtime)
+            _objective(model, model.total - eps * model.body.weight + eps * 1e-3 * model.body.evenness)
+        elif request.objective == "min_downtime" and model.body.downtime is not None:
+            _objective(model, model.body.downtime)
         else:
-            _objective(model, -model.weight + 1e-6 * eps * model.evenness)
+            _objective(model, -model.body.weight + 1e-6 * eps * model.body.evenness)
     _solve_stage(again, stats, highs, solver, time_limit)
     if request.objective in ("max_goals", "min_downtime") and again:
         for model in again.values():
-            if request.objective == "max_goals" or model.downtime is None:
-                best = model.value(model.weight) or 0.0
-                model.milp.constrain(model.weight, GE, best - 1e-6, "keep_best_preferred_weight")
+            if request.objective == "max_goals" or model.body.downtime is None:
+                best = model.value(model.body.weight) or 0.0
+                model.milp.constrain(model.body.weight, GE, best - 1e-6, "keep_best_preferred_weight")
             else:
-                fewest = model.value(model.downtime) or 0.0
-                model.milp.constrain(model.downtime, LE, fewest + 1e-6, "keep_least_downtime")
-            _objective(model, model.total + eps * 1e-3 * model.evenness)
+                fewest = model.value(model.body.downtime) or 0.0
+                model.milp.constrain(model.body.downtime, LE, fewest + 1e-6, "keep_least_downtime")
+            _objective(model, model.total + eps * 1e-3 * model.body.evenness)
         _solve_stage(again, stats, highs, solver, time_limit)
 
     for architecture, model in models.items():
         design, column = extract_design(model)
         quote = bill_of_materials(design, request, catalog)
         assessment = cache.assess(design, request, catalog)
-        if not model.meets_required:
+        if not model.body.meets_required:
             result = ArchitectureResult(
-                model.spec, "misses_required_goal", _missed(request, assessment.analysis), design, quote
+                model.body.spec, "misses_required_goal", _missed(request, assessment.analysis), design, quote
             )
         elif architecture in over:
-            result = _over_budget(model.spec, request, catalog, design, quote)
+            result = _over_budget(model.body.spec, request, catalog, design, quote)
         else:
             result = ArchitectureResult(
-                model.spec, "feasible", _fits(request, quote, assessment.analysis, catalog)
+                model.body.spec, "feasible", _fits(request, quote, assessment.analysis, catalog)
             )
             result.design, result.quote = design, quote
         result.analysis, result.assessment = assessment.analysis, assessment

@@ -101,23 +101,15 @@ class Column:
 
 @dataclass
 class Model:
-    spec: ArchitectureSpec
+    """A request's model: its own copy of a kept body's MILP (`Body`), with the request's CALs,
+    horizon and budget."""
+
+    body: Body
     milp: Milp
-    columns: list[tuple[int, Column]]
-    platforms: dict[str, tuple[int, Platform]]
-    cas_platforms: dict[str, tuple[int, Platform]]
-    disks: dict[str, tuple[int, int, DiskModel]]  # sku -> (chosen, data disks)
-    load_balancer: dict[str, int]
     upfront: Expr
     annual: Expr
     total: Expr
-    weight: Expr
-    evenness: Expr
     budget_overrun: int | None
-    spares: int = 0
-    meets_required: bool = True
-    rules: SizingRules | None = field(default=None, repr=False)
-    downtime: Expr | None = None  # expected Outlook minutes (min_downtime)
 
     def lift_budget(self) -> None:
         """Let the cost exceed the budget, to find what the cheapest qualifying design costs."""
@@ -669,7 +661,7 @@ def build_model(
         made = _body(spec, catalog, options, kit, selection)
     else:
         key = ("model", id(selection), id(kit), catalog_key(catalog), spec, options)
-        held: tuple[Selection, Hardware, _Body] = engine.models.get(
+        held: tuple[Selection, Hardware, Body] = engine.models.get(
             key, lambda: (selection, kit, _body(spec, catalog, options, kit, selection))
         )  # type: ignore[assignment]
         made = held[2]
@@ -677,21 +669,22 @@ def build_model(
 
 
 @dataclass
-class _Body:
-    """A model without what a request adds (CALs, horizon, budget): never solved, only copied."""
+class Body:
+    """A model without what a request adds (CALs, horizon, budget): never solved, only copied.
+    Variables are indices into `milp`."""
 
     spec: ArchitectureSpec
     milp: Milp
     columns: list[tuple[int, Column]]
     platforms: dict[str, tuple[int, Platform]]
     cas_platforms: dict[str, tuple[int, Platform]]
-    disks: dict[str, tuple[int, int, DiskModel]]
+    disks: dict[str, tuple[int, int, DiskModel]]  # sku -> (chosen, data disks)
     load_balancer: dict[str, int]
     upfront: Expr  # without the CALs
     annual: Expr
     weight: Expr
     evenness: Expr
-    downtime: Expr
+    downtime: Expr  # expected Outlook minutes (min_downtime)
     spares: int
     meets_required: bool
     rules: SizingRules
@@ -699,7 +692,7 @@ class _Body:
 
 def _body(
     spec: ArchitectureSpec, catalog: Catalog, options: Options, kit: Hardware, selection: Selection
-) -> _Body:
+) -> Body:
     milp = Milp(_name(f"advisor_{spec.name}"))
     var, row = milp.var, milp.row
     rules = kit.rules
@@ -828,7 +821,7 @@ def _body(
         + [(b, selection.lb_downtime[sku]) for sku, b in lb.items() if selection.lb_downtime.get(sku)]
     )
     evenness = Expr.of([(x, c.layout.worst_active / max(1, c.variant.shape.databases)) for x, c in chosen])
-    return _Body(
+    return Body(
         spec,
         milp,
         chosen,
@@ -847,7 +840,7 @@ def _body(
     )
 
 
-def _instantiate(body: _Body, request: Request, catalog: Catalog, with_budget: bool) -> Model:
+def _instantiate(body: Body, request: Request, catalog: Catalog, with_budget: bool) -> Model:
     """A request's own copy of a model's body, with its CALs, horizon and budget."""
     milp = body.milp.copy()
     cals = Cents.of(cal_lines(catalog, request))
@@ -865,25 +858,7 @@ def _instantiate(body: _Body, request: Request, catalog: Catalog, with_budget: b
             request.budget.amount_cents,
             f"budget_{request.budget.applies_to}",
         )
-    return Model(
-        body.spec,
-        milp,
-        body.columns,
-        body.platforms,
-        body.cas_platforms,
-        body.disks,
-        body.load_balancer,
-        upfront,
-        annual,
-        total,
-        body.weight,
-        body.evenness,
-        overrun,
-        body.spares,
-        body.meets_required,
-        body.rules,
-        body.downtime,
-    )
+    return Model(body, milp, upfront, annual, total, overrun)
 
 
 def _chosen(table: dict[str, int], milp: Milp) -> str:
@@ -894,27 +869,27 @@ def extract_design(model: Model) -> tuple[Design, Column]:
     """Read the solved model back as a concrete design."""
     milp = model.milp
     solved = milp.solved
-    column = max(model.columns, key=lambda pair: solved(pair[0]))[1]
+    column = max(model.body.columns, key=lambda pair: solved(pair[0]))[1]
     shape = column.variant.shape
     tag = "_for_" + column.label.removeprefix("design_")
     server = max(
-        (pair for key, pair in model.platforms.items() if key.endswith(tag)),
+        (pair for key, pair in model.body.platforms.items() if key.endswith(tag)),
         key=lambda pair: solved(pair[0]),
     )[1]
     _, data, disk = max(
-        (triple for key, triple in model.disks.items() if key.endswith(tag)),
+        (triple for key, triple in model.body.disks.items() if key.endswith(tag)),
         key=lambda triple: solved(triple[0]),
     )
     cas = (
         max(
-            (pair for key, pair in model.cas_platforms.items() if key.endswith(tag)),
+            (pair for key, pair in model.body.cas_platforms.items() if key.endswith(tag)),
             key=lambda pair: solved(pair[0]),
         )[1]
         if column.cas_servers
         else None
     )
     design = Design(
-        spec=model.spec,
+        spec=model.body.spec,
         exchange_servers=shape.exchange_servers,
         dedicated_cas_servers=shape.dedicated_cas_servers,
         witness=shape.witness,
@@ -923,12 +898,12 @@ def extract_design(model: Model) -> tuple[Design, Column]:
         server_model=server.model.item.sku,
         database_copies=shape.database_copies,
         domain_controllers_added=column.variant.domain_controllers_added,
-        load_balancer_model=_chosen(model.load_balancer, milp) if model.load_balancer else None,
+        load_balancer_model=_chosen(model.body.load_balancer, milp) if model.body.load_balancer else None,
         cas_server_model=cas.model.item.sku if cas else None,
         cas_windows_edition=cas.windows if cas else None,
         cas_exchange_edition=cas.exchange if cas else None,
         disk_model=disk.item.sku,
-        disks_per_server=round(solved(data)) + model.spares,
+        disks_per_server=round(solved(data)) + model.body.spares,
         layout=column.layout.databases,
     )
     return design, column

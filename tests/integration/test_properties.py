@@ -3,6 +3,7 @@ optimum is held to an exhaustive search in test_milp_brute_force.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from advisor.domain import FAILURE_KINDS, SERVICES, Request
 from advisor.optimizer import EngineCache, Highs
 from advisor.optimizer.model import (
     Column,
+    Model,
     Selection,
     Unsizable,
     build_model,
@@ -114,6 +116,22 @@ def test_every_recommendation_fits_the_budget_meets_required_goals_and_adds_up(
                 assert analysis.meets(failure, service), (rec["architecture"], failure, service)
     if not response["recommendations"] and response["minimum_budget"]:
         assert response["minimum_budget"]["amount"] > budget
+
+
+def _least_total_models(request: Request, catalog: Catalog) -> Iterator[tuple[str, Model]]:
+    """Each architecture's model over its selected columns, the budget lifted, solved on HiGHS
+    for the least total."""
+    cache = EngineCache()
+    for architecture in ARCHITECTURES:
+        parts = _model_parts(architecture, request, catalog, cache)
+        if parts is None:
+            continue
+        options, kit, _, selection = parts
+        model = build_model(spec(architecture), request, catalog, options, kit, selection, with_budget=True)
+        model.lift_budget()
+        model.milp.objective = model.total
+        assert solve(model.milp, SolverStats(), HIGHS, "highs")
+        yield architecture, model
 
 
 @pytest.mark.slow
@@ -223,16 +241,7 @@ def test_the_milps_cost_of_its_optimum_is_the_bill_of_materials_of_the_design_re
     """One pricing source: the model's cost coefficients are the bill's lines, so the two agree
     on every design the solver picks (no run-time reconciliation stands between them)."""
     request = parse_request(data)
-    cache = EngineCache()
-    for architecture in ARCHITECTURES:
-        parts = _model_parts(architecture, request, catalog, cache)
-        if parts is None:
-            continue
-        options, kit, _, selection = parts
-        model = build_model(spec(architecture), request, catalog, options, kit, selection, with_budget=True)
-        model.lift_budget()
-        model.milp.objective = model.total
-        assert solve(model.milp, SolverStats(), HIGHS)
+    for architecture, model in _least_total_models(request, catalog):
         design, _ = extract_design(model)
         cost = bill_of_materials(design, request, catalog).cost
         assert round(model.value(model.upfront)) == cost.upfront_cents, architecture
@@ -253,16 +262,7 @@ def test_the_models_arrays_on_highs_and_the_same_model_through_pulp_on_cbc_find_
     import highspy
 
     request = parse_request(data)
-    cache = EngineCache()
-    for architecture in ARCHITECTURES:
-        parts = _model_parts(architecture, request, catalog, cache)
-        if parts is None:
-            continue
-        options, kit, _, selection = parts
-        model = build_model(spec(architecture), request, catalog, options, kit, selection, with_budget=True)
-        model.lift_budget()
-        model.milp.objective = model.total
-        assert solve(model.milp, SolverStats(), HIGHS, "highs")
+    for architecture, model in _least_total_models(request, catalog):
         arrays = round(model.value(model.total))
         assert solve(model.milp, SolverStats(), HIGHS, "cbc")
         assert round(model.value(model.total)) == arrays, architecture
