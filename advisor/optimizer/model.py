@@ -193,14 +193,17 @@ def columns(
         variant = score(structure)
         scored: dict[bool, Variant] = {}
         for layout, through, demand, cas_demand in _needs(spec, shape, request, rules, modes, table, engine):
-            if through not in scored:
-                weight = variant.weight if through else score.weight_without_server(structure)
-                scored[through] = Variant(
-                    variant.shape,
-                    variant.domain_controllers_added,
-                    variant.meets_required,
-                    weight,
-                    variant.simulator,
+            if through not in scored:  # through failures, the structure scores as the simulator says
+                scored[through] = (
+                    variant
+                    if through
+                    else Variant(
+                        variant.shape,
+                        variant.domain_controllers_added,
+                        variant.meets_required,
+                        score.weight_without_server(structure),
+                        variant.simulator,
+                    )
                 )
             found.append(Column(scored[through], layout, through, demand, cas_demand, fixed))
     return found
