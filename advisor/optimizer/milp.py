@@ -9,6 +9,7 @@ file (`advisor recommend --write-lp`) and to run CBC; tests solve both and compa
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -89,6 +90,7 @@ class Milp:
         self.index: list[int] = []
         self.value: list[float] = []
         self.solution: list[float] | None = None
+        self._order: list[int] | None = None  # `order()`, kept until a variable is added
 
     def copy(self) -> Milp:
         """A model of its own with the same variables, rows and objective, not solved."""
@@ -98,6 +100,7 @@ class Milp:
         for attribute in ("names", "lower", "upper", "integer", "row_names", "row_lower", "row_upper"):
             setattr(other, attribute, list(getattr(self, attribute)))
         other.starts, other.index, other.value = list(self.starts), list(self.index), list(self.value)
+        other._order = None if self._order is None else list(self._order)
         return other
 
     def var(self, name: str, low: float = 0.0, up: float = 1.0, integer: bool = True) -> int:
@@ -106,7 +109,10 @@ class Milp:
         self.lower.append(low)
         self.upper.append(up)
         self.integer.append(integer)
-        return len(self.names) - 1
+        index = len(self.names) - 1
+        if self._order is not None:
+            bisect.insort(self._order, index, key=self.names.__getitem__)
+        return index
 
     def row(self, terms: Terms, sense: int, rhs: float, name: str) -> None:
         """sum(coefficient * variable) <=, == or >= rhs; each variable at most once in `terms`."""
@@ -144,7 +150,9 @@ class Milp:
     def order(self) -> list[int]:
         """The variables in the order the solvers are given them: by name, as PuLP lists a
         problem's variables, so either path hands a solver the same model."""
-        return sorted(range(len(self.names)), key=self.names.__getitem__)
+        if self._order is None:
+            self._order = sorted(range(len(self.names)), key=self.names.__getitem__)
+        return self._order
 
     def rows(self) -> Iterable[tuple[str, float, float, list[int], list[float]]]:
         """(name, lower, upper, variables, coefficients) of each row, in order."""

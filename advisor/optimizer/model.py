@@ -824,6 +824,7 @@ def _body(
         + [(b, selection.lb_downtime[sku]) for sku, b in lb.items() if selection.lb_downtime.get(sku)]
     )
     evenness = Expr.of([(x, c.layout.worst_active / max(1, c.variant.shape.databases)) for x, c in chosen])
+    milp.order()  # worked out once: every copy keeps it, placing what it adds
     return Body(
         spec,
         milp,

@@ -57,3 +57,11 @@ def test_recommend_imports_no_web_framework_database_renderer_or_reference_views
         "advisor.exports",
         "advisor.api",
     }
+
+
+def test_recommend_solves_on_highs_without_importing_pulp_which_only_writes_lp_files_and_runs_cbc(
+    tmp_path: Path,
+) -> None:
+    assert "pulp" not in _imported("recommend", "examples/small-business.json")
+    assert "pulp" in _imported("recommend", "examples/small-business.json", "--write-lp", str(tmp_path))
+    assert "pulp" in _imported("recommend", "examples/small-business.json", "--solver", "cbc")
