@@ -16,6 +16,7 @@ from advisor.domain import AvailabilityReport, Design, Request
 from advisor.failures import Simulator
 
 V = TypeVar("V")
+ASSESSMENTS_KEPT = 4096
 
 
 class Bounded(Generic[V]):
@@ -73,9 +74,12 @@ class EngineCache:
     needs: Bounded[object] = field(default_factory=lambda: Bounded(2048))
     selections: Bounded[object] = field(default_factory=lambda: Bounded(1024))
     models: Bounded[object] = field(default_factory=lambda: Bounded(512))
-    assessments: Bounded[Assessment] = field(default_factory=lambda: Bounded(256))
+    # A request reports six to ten designs; a working set of a few hundred varied requests
+    # holds thousands, and a least-recently-used cache smaller than the set it cycles through
+    # misses every time. An assessment is about 10 KB, so 4,096 of them cost about 40 MB.
+    assessments: Bounded[Assessment] = field(default_factory=lambda: Bounded(ASSESSMENTS_KEPT))
     availabilities: Bounded[tuple[Assessment, AvailabilityReport]] = field(
-        default_factory=lambda: Bounded(512)
+        default_factory=lambda: Bounded(ASSESSMENTS_KEPT)
     )
 
     def assess(self, design: Design, request: Request, catalog: Catalog) -> Assessment:

@@ -184,3 +184,32 @@ def test_a_designs_expected_downtime_is_kept_with_its_assessment_and_equals_a_fr
         kept = engine.availability(assessment, request, catalog)
         assert engine.availability(assessment, request, catalog) is kept
         assert kept == estimate(assessment.analysis, assessment.doubles, design, request, catalog)
+
+
+def test_a_service_that_answered_a_few_hundred_designs_answers_them_again_without_assessing(
+    registry: CatalogRegistry, monkeypatch: Any
+) -> None:
+    from advisor.optimizer import cache
+
+    bodies = [
+        make_request(
+            mailboxes=mailboxes,
+            databases=databases,
+            environment={"domain_controllers": dcs},
+            budget={"amount": 60000},
+        )
+        for mailboxes in (150, 300, 600, 1200, 2500)
+        for databases in (1, 2, 4, 8)
+        for dcs in (1, 2)
+    ]
+    advisor = Advisor(registry)
+    for body in bodies:
+        advisor.recommend(parse_request(body))
+    assert len(advisor.cache.assessments) > 256  # more than the engine once kept
+
+    assessed: list[object] = []
+    real = cache.assess
+    monkeypatch.setattr(cache, "assess", lambda *a: assessed.append(a) or real(*a))
+    for body in bodies:
+        advisor.recommend(parse_request(body))
+    assert assessed == []
