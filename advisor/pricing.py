@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advisor.catalog.model import Catalog, Item, RoleSpec
-from advisor.domain import Design, Line, Quote, Request
+from advisor.domain import Design, Line, Quote, Request, assemble
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,15 @@ class Cents:
         return cls(sum(line.upfront_cents for line in lines), sum(line.annual_cents for line in lines))
 
     def __add__(self, other: Cents) -> Cents:
-        return Cents(self.upfront + other.upfront, self.annual + other.annual)
+        return _cents(self.upfront + other.upfront, self.annual + other.annual)
 
     def __mul__(self, times: int) -> Cents:
-        return Cents(self.upfront * times, self.annual * times)
+        return _cents(self.upfront * times, self.annual * times)
+
+
+def _cents(upfront: int, annual: int) -> Cents:
+    # The optimizer adds prices a few hundred times a request (see `assemble`).
+    return assemble(Cents, upfront=upfront, annual=annual)
 
 
 def _line(item: Item, quantity: int, role: str) -> Line:

@@ -22,7 +22,7 @@ from advisor.domain.errors import (
     StorageError,
     UnknownCatalog,
 )
-from advisor.domain.hashing import hash_once
+from advisor.domain.hashing import assemble, hash_once
 from advisor.domain.results import (
     ArchitectureChange,
     AvailabilityReport,
@@ -175,6 +175,7 @@ __all__ = [
     "UnknownCatalog",
     "WeighedArchitecture",
     "WitnessPlacement",
+    "assemble",
     "cents_to_money",
     "format_money",
     "hash_once",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from advisor.catalog.model import Catalog, DiskModel, ServerModel, SizingRules, StorageRules
-from advisor.domain import ArchitectureSpec, Design, Request
+from advisor.domain import ArchitectureSpec, Design, Request, assemble
 from advisor.layout import Layout, layouts
 from advisor.optimizer.cache import EngineCache, catalog_key
 from advisor.optimizer.milp import EQ, GE, LE, Expr, Milp
@@ -190,22 +190,22 @@ def columns(
             fixed = dc_cost[added] = Cents.of(domain_controller_lines(catalog, version, added))
         if shape.witness == "buy":
             fixed = fixed + witness
-        variant = score(structure)
-        scored: dict[bool, Variant] = {}
+        # Through failures, the structure scores as the simulator says; sized for normal
+        # operation, a server's failure meets no goal.
+        scored = {True: score(structure), False: score.without_server(structure)}
         for layout, through, demand, cas_demand in _needs(spec, shape, request, rules, modes, table, engine):
-            if through not in scored:  # through failures, the structure scores as the simulator says
-                scored[through] = (
-                    variant
-                    if through
-                    else Variant(
-                        variant.shape,
-                        variant.domain_controllers_added,
-                        variant.meets_required,
-                        score.weight_without_server(structure),
-                        variant.simulator,
-                    )
+            found.append(
+                assemble(  # a few hundred columns a request (see `assemble`)
+                    Column,
+                    variant=scored[through],
+                    layout=layout,
+                    through_failures=through,
+                    demand=demand,
+                    cas_demand=cas_demand,
+                    fixed=fixed,
+                    downtime=0.0,
                 )
-            found.append(Column(scored[through], layout, through, demand, cas_demand, fixed))
+            )
     return found
 
 

@@ -33,6 +33,8 @@ class Structure:
     domain_controllers_added: int
     # The shape's outages, once the simulator gave them (see `outages`).
     _outages: frozenset[tuple[str, str]] | None = field(default=None, init=False, repr=False)
+    # The structure scored against the goal sets requests asked of it (see `Scorer`).
+    _variants: dict[object, Variant] = field(default_factory=dict, init=False, repr=False)
 
     def outages(self, simulator: Simulator) -> frozenset[tuple[str, str]]:
         """The (failure, service) pairs the shape has an outage for, asked of the simulator once
@@ -65,11 +67,17 @@ class Variant:
         return f"n{s.exchange_servers}_m{s.dedicated_cas_servers}_dc{self.domain_controllers_added}"
 
 
+# How many goal sets' scores a structure keeps: requests with the same goals share them.
+_GOAL_SETS_KEPT = 64
+
+
 class Scorer:
     """Scores structures against one request's goals, simulating each shape on first use only.
 
     The optimizer asks for the scores of the structures that can still matter, cheapest first
-    (see `advisor.optimizer.model`); simulated outages are kept per shape by the simulator.
+    (see `advisor.optimizer.model`); simulated outages are kept per shape by the simulator, and
+    each structure keeps its scores under the goals as this scorer reads them, so requests
+    with the same goals (whatever else differs) score it once.
     """
 
     def __init__(self, request: Request, simulator: Simulator):
@@ -78,7 +86,7 @@ class Scorer:
         self.required = frozenset(pair for pair, g in pairs.items() if g.priority == "required")
         self.preferred = tuple((pair, g.weight) for pair, g in pairs.items() if g.priority == "preferred")
         self.most_weight: float = sum(w for _, w in self.preferred)
-        self._scored: dict[Structure, Variant] = {}
+        self._goals = (self.required, self.preferred)
 
     def weight_without_server(self, structure: Structure) -> float:
         """The preferred weight a structure meets when its servers are sized for normal operation
@@ -87,17 +95,32 @@ class Scorer:
         return sum(w for pair, w in self.preferred if pair not in outages and pair[0] != "server")
 
     def __call__(self, structure: Structure) -> Variant:
-        found = self._scored.get(structure)
-        if found is None:
+        """The structure scored as the simulator says (its servers sized through failures)."""
+        return self._kept(structure, True)
+
+    def without_server(self, structure: Structure) -> Variant:
+        """The structure scored with its servers sized for normal operation only (see
+        `weight_without_server`)."""
+        return self._kept(structure, False)
+
+    def _kept(self, structure: Structure, through: bool) -> Variant:
+        key = (self._goals, through)
+        kept = structure._variants
+        found = kept.get(key)
+        if found is None or found.simulator is not self.simulator:
             outages = structure.outages(self.simulator)
             found = Variant(
                 structure.shape,
                 structure.domain_controllers_added,
                 self.required.isdisjoint(outages),
-                sum(w for pair, w in self.preferred if pair not in outages),
+                sum(w for pair, w in self.preferred if pair not in outages)
+                if through
+                else self.weight_without_server(structure),
                 self.simulator,
             )
-            self._scored[structure] = found
+            if len(kept) >= _GOAL_SETS_KEPT:
+                kept.clear()
+            kept[key] = found  # two threads may both score it; they are equal
         return found
 
 

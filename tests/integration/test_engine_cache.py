@@ -213,3 +213,32 @@ def test_a_service_that_answered_a_few_hundred_designs_answers_them_again_withou
     for body in bodies:
         advisor.recommend(parse_request(body))
     assert assessed == []
+
+
+def test_requests_with_the_same_goals_share_a_structures_scores_and_other_goals_or_simulators_do_not(
+    registry: CatalogRegistry,
+) -> None:
+    catalog = registry.get()
+    engine = EngineCache()
+    arch = spec("dag_cas_array_lb_pair")
+    goals = [
+        {"failure": "server", "services": ["outlook"], "priority": "preferred", "weight": 3},
+        {"failure": "load_balancer", "services": ["outlook"]},
+    ]
+    first = parse_request(make_request(goals=goals, budget={"amount": 9000}))
+    second = parse_request(make_request(goals=goals, budget={"amount": 90000}, objective="max_goals"))
+    other = parse_request(make_request(goals=goals[:1]))
+    structure = structures(arch, first, catalog, engine)[0]
+    assert structures(arch, second, catalog, engine)[0] is structure
+
+    scored = Scorer(first, engine.simulator)
+    variant, normal = scored(structure), scored.without_server(structure)
+    again = Scorer(second, engine.simulator)
+    assert again(structure) is variant and again.without_server(structure) is normal
+    assert normal.weight == scored.weight_without_server(structure) < variant.weight
+    assert normal.meets_required == variant.meets_required
+
+    assert Scorer(other, engine.simulator)(structure) is not variant
+    elsewhere = Scorer(first, failures.Simulator())
+    fresh = elsewhere(structure)
+    assert fresh is not variant and fresh == variant and fresh.simulator is elsewhere.simulator
