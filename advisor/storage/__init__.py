@@ -148,10 +148,24 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
                 raise StorageError(f"cannot create the database folder {folder}: {err.strerror}") from None
             if not create:
                 url = f"sqlite:///file:{quote(str(path))}?mode=rw&uri=true"
+            else:
+                _private_file(path)
         engine = create_engine(url, connect_args={"timeout": 15}, pool_pre_ping=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _private_file(path: Path) -> None:
+    """Make a new SQLite file readable and writable by its owner only (it holds password hashes
+    and token digests; SQLite would make it, and its journals after it, as the umask allows).
+    A file that exists is left as it is."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as err:
+        raise StorageError(f"cannot create the database {path}: {err.strerror}") from None
 
 
 def upgrade(engine: Engine) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -189,3 +191,30 @@ def test_a_new_sqlite_database_is_announced_in_the_log(
 
     created = [r.getMessage() for r in caplog.records if "created" in r.getMessage()]
     assert created == [f"no database at {path}: created a new, empty one"]
+
+
+def test_a_new_sqlite_database_and_its_journals_are_readable_by_their_owner_only(
+    tmp_path: Path, answered: Recommendations
+) -> None:
+    previous = os.umask(0o022)  # a common umask: SQLite alone would make the file 0644
+    try:
+        file = tmp_path / "private" / "advisor.sqlite3"
+        store = open_store(default_url(file.parent))
+        try:
+            store.add("kept", "", {"budget": {"amount": 30000}}, answered)
+            made = [p for p in file.parent.iterdir() if p.name.startswith(file.name)]
+            assert file in made and len(made) > 1  # the write-ahead log and its index too
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in made}
+            assert modes == {p.name: 0o600 for p in made}
+        finally:
+            store.close()
+    finally:
+        os.umask(previous)
+
+
+def test_an_existing_sqlite_database_keeps_the_permissions_its_owner_gave_it(tmp_path: Path) -> None:
+    open_store(default_url(tmp_path)).close()
+    file = tmp_path / "advisor.sqlite3"
+    file.chmod(0o640)  # shared with a backup group on purpose
+    open_store(default_url(tmp_path)).close()
+    assert stat.S_IMODE(file.stat().st_mode) == 0o640
