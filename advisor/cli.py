@@ -7,10 +7,10 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from advisor import jsontext
 from advisor.catalog.errors import InvalidCatalog
@@ -20,6 +20,7 @@ from advisor.domain import SOLVERS, FieldProblem, InvalidInput, LifecycleReport,
 if TYPE_CHECKING:
     from advisor.service import Advisor
 
+T = TypeVar("T")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # The export formats, listed here so `--help` needs no import of the renderers.
 EXPORT_FORMATS = ("json", "csv", "csv-summary", "xlsx", "pdf")
@@ -225,6 +226,17 @@ def _advisor(catalog: Path | None) -> Advisor:
     return Advisor(CatalogRegistry(catalog))
 
 
+def _parsed(parse: Callable[[Any], T], data: Any, advisor: Advisor) -> T:
+    """`parse(data)`; its problems, when it has some, with what the catalog says of the body's
+    Exchange and Windows versions, so one run names them all."""
+    from advisor.schemas import with_platform_problems
+
+    try:
+        return parse(data)
+    except InvalidInput as err:
+        raise InvalidInput(with_platform_problems(err.problems, data, advisor.platform_problems)) from None
+
+
 def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
     """The parser of the (sub)command given, whose usage an error about its arguments shows."""
     found = parser
@@ -267,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
                 from advisor.contract.responses import dump_recommendations
                 from advisor.schemas import parse_request
 
-                parsed = parse_request(data)
+                parsed = _parsed(parse_request, data, advisor)
                 out = dump_recommendations(advisor.recommend(parsed, write_lp=args.write_lp))
             _say_when_nothing_is_recommended(out, data)
             _warn_out_of_support(advisor.lifecycle(parsed))  # whatever is recommended, or nothing
@@ -277,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
             from advisor.schemas import parse_analysis
 
             with _suggesting(args.command, args.file, data):
-                report = _advisor(args.catalog).analyze(parse_analysis(data))
+                advisor = _advisor(args.catalog)
+                report = advisor.analyze(_parsed(parse_analysis, data, advisor))
                 out = dump_analysis(report)
             _warn_out_of_support(report.lifecycle)
         elif args.command == "catalog":
@@ -387,7 +400,7 @@ def _export(advisor: Advisor, args: argparse.Namespace, data: Any) -> int:
         raise InvalidInput(
             [_problem("--output", f"--format {args.format} writes a binary file: give --output PATH")]
         )
-    parsed = parse_request(data)
+    parsed = _parsed(parse_request, data, advisor)
     rendered = quote(advisor, parsed, args.format, args.picks, paper=args.paper)
     _warn_out_of_support(advisor.lifecycle(parsed))
     if args.output is None:

@@ -38,44 +38,46 @@ def check_platform(request: Request, catalog: Catalog) -> None:
     """InvalidInput naming `exchange.version` and `windows.version` when the Exchange version does
     not run on the Windows version (the catalog's supportability matrix), with the choices."""
     p = request.platform
-    facts = catalog.exchange.get(p.exchange_version)
+    problems = platform_problems(p.exchange_version, p.windows_version, catalog)
+    if problems:
+        raise InvalidInput(problems)
+
+
+def platform_problems(exchange_version: str, windows_version: str, catalog: Catalog) -> list[FieldProblem]:
+    """What is wrong with an Exchange version on a Windows version under the catalog's
+    supportability matrix (nothing when it runs there): the problems `check_platform` raises."""
+    facts = catalog.exchange.get(exchange_version)
     if facts is None:
-        raise InvalidInput(
-            [
-                FieldProblem(
-                    "exchange.version",
-                    f"the catalog {catalog.id!r} has no facts for Exchange {p.exchange_version}; it knows "
-                    f"{', '.join(catalog.exchange)}",
-                )
-            ]
-        )
-    if p.windows_version in facts.windows_versions:
-        return
+        return [
+            FieldProblem(
+                "exchange.version",
+                f"the catalog {catalog.id!r} has no facts for Exchange {exchange_version}; it knows "
+                f"{', '.join(catalog.exchange)}",
+            )
+        ]
+    if windows_version in facts.windows_versions:
+        return []
 
     def on(version: str) -> str:
         update = facts.windows_minimum_update.get(version)
-        return windows_name(version) + (
-            f" (Exchange {p.exchange_version} {update} or later)" if update else ""
-        )
+        return windows_name(version) + (f" (Exchange {exchange_version} {update} or later)" if update else "")
 
-    runs = [v for v, x in catalog.exchange.items() if p.windows_version in x.windows_versions]
+    runs = [v for v, x in catalog.exchange.items() if windows_version in x.windows_versions]
     rule = f"rule {facts.windows_rule}"
-    raise InvalidInput(
-        [
-            FieldProblem(
-                "windows.version",
-                f"Exchange {p.exchange_version} does not run on Windows Server "
-                f"{windows_name(p.windows_version)}; it runs on "
-                f"{', '.join(on(v) for v in facts.windows_versions)} ({rule})",
-            ),
-            FieldProblem(
-                "exchange.version",
-                f"Windows Server {windows_name(p.windows_version)} runs Exchange "
-                f"{', '.join(runs) if runs else 'no version the catalog knows'}, not "
-                f"{p.exchange_version} ({rule})",
-            ),
-        ]
-    )
+    return [
+        FieldProblem(
+            "windows.version",
+            f"Exchange {exchange_version} does not run on Windows Server "
+            f"{windows_name(windows_version)}; it runs on "
+            f"{', '.join(on(v) for v in facts.windows_versions)} ({rule})",
+        ),
+        FieldProblem(
+            "exchange.version",
+            f"Windows Server {windows_name(windows_version)} runs Exchange "
+            f"{', '.join(runs) if runs else 'no version the catalog knows'}, not "
+            f"{exchange_version} ({rule})",
+        ),
+    ]
 
 
 def complete_design(

@@ -252,6 +252,30 @@ def load(schema: Schema, data: Any) -> dict[str, Any]:
     return loaded
 
 
+def with_platform_problems(
+    problems: list[FieldProblem], data: Any, check: Callable[[str, str, str], list[FieldProblem]]
+) -> list[FieldProblem]:
+    """A body's schema problems and, when its catalog id and its Exchange and Windows versions
+    are themselves valid, what `check` (the catalog's supportability matrix, through
+    `Advisor.platform_problems`) says of the pair: one answer names both, so fixing one field
+    does not reveal the next. A body that leaves the Windows version out gets one that fits."""
+    if not isinstance(data, dict):
+        return problems
+    exchange = data.get("exchange", {})
+    windows = data.get("windows")
+    catalog = data.get("catalog", "default")
+    if not isinstance(exchange, dict) or not isinstance(windows, dict) or not isinstance(catalog, str):
+        return problems
+    exchange_version = exchange.get("version", "2010")
+    windows_version = windows.get("version")
+    if exchange_version not in EXCHANGE_VERSIONS or windows_version not in WINDOWS_VERSIONS:
+        return problems
+    named = {p.field for p in problems}
+    if named & {"catalog", "exchange", "exchange.version", "windows", "windows.version"}:
+        return problems
+    return problems + check(catalog, exchange_version, windows_version)
+
+
 # The Windows version a request that names none gets, by Exchange version (DESIGN.md keeps 2008 R2
 # the default for 2010; a later Exchange gets the newest Windows it runs on).
 DEFAULT_WINDOWS = {"2010": "2008R2", "2013": "2012R2", "2016": "2016", "2019": "2025", "SE": "2025"}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from advisor import architectures
 from advisor.assess import Assessment
 from advisor.catalog.model import Catalog
-from advisor.design_check import check_platform, complete_design
+from advisor.design_check import check_platform, complete_design, platform_problems
 from advisor.domain import (
     AnalysisRequest,
     Budget,
@@ -25,6 +25,7 @@ from advisor.domain import (
     Recommendation,
     Recommendations,
     Request,
+    UnknownCatalog,
     WeighedArchitecture,
 )
 from advisor.optimizer import EngineCache, Highs, Optimization, optimize
@@ -84,6 +85,19 @@ class Advisor:
         catalog = self.catalog_for(request)
         check_platform(request, catalog)
         return catalog
+
+    def platform_problems(
+        self, catalog_id: str, exchange_version: str, windows_version: str
+    ) -> list[FieldProblem]:
+        """What the catalog's supportability matrix says is wrong with an Exchange version on a
+        Windows version (nothing when it runs there, or when there is no such catalog: that is
+        reported on its own): the edges add it to a body's other problems, so one answer names
+        them all."""
+        try:
+            catalog = self.catalogs.get(catalog_id)
+        except UnknownCatalog:
+            return []
+        return platform_problems(exchange_version, windows_version, catalog)
 
     def lifecycle(self, request: Request, today: str | None = None) -> tuple[LifecycleReport, ...]:
         """The support of the request's Exchange and Windows versions on `today` (an ISO date;

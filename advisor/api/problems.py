@@ -21,9 +21,12 @@ from advisor.domain import (
     StorageError,
     UnknownCatalog,
 )
-from advisor.schemas import problems_from
+from advisor.schemas import problems_from, with_platform_problems
 
 PROBLEM_JSON = "application/problem+json"
+# The operations whose body names an Exchange and a Windows version at its top level: their 422
+# says what the catalog thinks of the pair along with the schema's problems.
+PLATFORM_BODIES = ("/api/v1/recommendations", "/api/v1/analyses")
 DOCS = "/api/v1/docs"
 
 # Problem types the API defines; their anchors are sections of the docs page.
@@ -44,7 +47,8 @@ PROBLEM_TYPES: dict[str, str] = {
     "JSON path (`budget.amount`, `goals.0.services.1`, `(body)` for the body as a whole), with "
     "the messages for it. Schema rules and the advisor's own rules (a budget currency the catalog "
     "does not price in, a design field a product rule forbids, a catalog the service does not "
-    "have) come back the same way. Status 422.",
+    "have) come back the same way; an Exchange version that does not run on the Windows version is "
+    "named (on both fields) along with the schema's problems, not after they are fixed. Status 422.",
     UNKNOWN_CATALOG: "The catalog named in the URL does not exist; `detail` lists the catalogs there are. "
     "Status 404. (A catalog named inside a request body is a field of that body and comes back as "
     "an invalid-input problem naming `catalog`.)",
@@ -169,7 +173,13 @@ def _http_error(error: HTTPException) -> Response | Any:
         # webargs (flask-smorest @arguments) found schema errors; its messages are keyed by location.
         messages = data["messages"]
         body_messages = messages.get("json", messages) if isinstance(messages, dict) else messages
-        return invalid_input(problems_from(body_messages))
+        problems = problems_from(body_messages)
+        advisor = current_app.extensions.get("advisor")
+        if advisor is not None and request.path in PLATFORM_BODIES:
+            problems = with_platform_problems(
+                problems, request.get_json(silent=True), advisor.platform_problems
+            )
+        return invalid_input(problems)
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     return problem(status, _detail(error), headers=headers)
 

@@ -26,7 +26,7 @@ from advisor.domain import (
 )
 from advisor.exports import PICKABLE as EXPORT_PICKABLE
 from advisor.quotes import quote
-from advisor.schemas import REQUEST_SCHEMA, parse_request
+from advisor.schemas import REQUEST_SCHEMA, parse_request, with_platform_problems
 from advisor.service import Advisor
 from advisor.web import codec, forms, present
 from advisor.web.controls import (
@@ -171,9 +171,14 @@ def form() -> Response:
 
 def _validate(submission: forms.Submission) -> tuple[dict[str, Any] | None, list[FieldProblem]]:
     """The request as the schema loads it (every default filled in), or every problem found."""
+    advisor = _advisor()
     try:
         parsed = parse_request(submission.request)
-        _advisor().check_platform(parsed)
+    except InvalidInput as err:
+        found = with_platform_problems(err.problems, submission.request, advisor.platform_problems)
+        return None, forms.merge_problems(submission.problems, found)
+    try:
+        advisor.check_platform(parsed)
     except InvalidInput as err:
         return None, forms.merge_problems(submission.problems, err.problems)
     except UnknownCatalog as err:

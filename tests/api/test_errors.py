@@ -110,6 +110,44 @@ def test_a_body_missing_the_required_fields_names_both(client: FlaskClient) -> N
     assert set(body["errors"]) == {"budget", "goals"}
 
 
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_a_422_for_a_schema_problem_also_names_an_exchange_that_does_not_run_on_its_windows(
+    client: FlaskClient, path: str
+) -> None:
+    bad = make_request(
+        exchange={"version": "SE"}, windows={"version": "2012R2"}, storage="jbod", database_copies=2
+    )
+    if path.endswith("analyses"):
+        bad = {k: v for k, v in bad.items() if k not in ("budget", "goals", "objective", "alternatives")}
+        bad["architecture"] = "dag_only"
+    body = problem_of(client.post(path, json=bad), 422)
+    assert list(body["errors"]) == ["storage", "windows.version", "exchange.version"]
+    assert "it runs on 2019, 2022, 2025" in body["errors"]["windows.version"][0]
+    assert "The request has 3 problem(s)" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    "versions",
+    [
+        {"windows": {"version": "1999"}},  # not a Windows version: the schema says so, alone
+        {"exchange": {"version": "2003"}, "windows": {"version": "2008R2"}},
+        {"exchange": "2019", "windows": {"version": "2008R2"}},
+        {"exchange": {"version": "2019"}, "windows": {}},  # left out: one that fits is chosen
+        {"catalog": "nope", "exchange": {"version": "2019"}, "windows": {"version": "2008R2"}},
+    ],
+)
+def test_a_pair_that_cannot_be_looked_up_adds_nothing_to_the_schemas_problems(
+    client: FlaskClient, versions: dict[str, Any]
+) -> None:
+    bad = make_request(**versions, mailboxes=0)
+    for key in ("exchange", "windows"):  # replaced, not merged with the base request's
+        if key in versions:
+            bad[key] = versions[key]
+    body = problem_of(client.post(ENDPOINTS[0], json=bad), 422)
+    assert "mailboxes" in body["errors"]
+    assert not any("does not run on" in m for ms in body["errors"].values() for m in ms)
+
+
 def test_the_api_names_the_same_fields_as_the_cli(client: FlaskClient) -> None:
     from advisor.domain import InvalidInput
     from advisor.schemas import parse_request

@@ -76,6 +76,35 @@ def test_every_problem_gets_its_own_line(tmp_path: Path, capsys: pytest.CaptureF
     assert {line.split(":")[1].strip() for line in lines} == {"mailboxes", "horizon_years", "surprise"}
 
 
+@pytest.mark.parametrize("command", ["recommend", "analyze"])
+def test_a_body_with_a_schema_problem_is_also_told_its_exchange_does_not_run_on_its_windows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    bad = make_request(
+        exchange={"version": "2019"}, windows={"version": "2008R2"}, storage="jbod", database_copies=2
+    )
+    if command == "analyze":
+        bad = {k: v for k, v in bad.items() if k not in ("budget", "goals", "objective", "alternatives")}
+        bad["architecture"] = "dag_only"
+    assert main([command, write(tmp_path, bad)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    fields = [line.split(":")[1].strip() for line in lines]
+    assert fields == ["storage", "windows.version", "exchange.version"]
+    assert "Exchange 2019 does not run on Windows Server 2008 R2" in lines[1]
+
+
+def test_a_wrong_pair_is_named_once_whether_or_not_the_body_has_other_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pair = {"exchange": {"version": "SE"}, "windows": {"version": "2012R2"}}
+    assert main(["recommend", write(tmp_path, make_request(**pair))]) == 2
+    alone = capsys.readouterr().err.strip().splitlines()
+    assert main(["recommend", write(tmp_path, make_request(**pair, mailboxes=0))]) == 2
+    with_other = capsys.readouterr().err.strip().splitlines()
+    assert with_other[0].startswith("advisor: mailboxes:") and with_other[1:] == alone
+    assert len(alone) == 2
+
+
 def test_a_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["recommend", "/nonexistent/request.json"]) == 2
     assert "cannot read" in capsys.readouterr().err

@@ -263,6 +263,22 @@ def test_an_unsupported_pair_comes_back_with_the_versions_that_fit_beside_both_f
     )
 
 
+def test_a_form_with_another_problem_still_says_the_pair_does_not_fit(client: FlaskClient) -> None:
+    response = post_form(
+        client,
+        **{"exchange.version": "SE", "windows.version": "2008R2", "storage": "jbod", "database_copies": "2"},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    errors = dict(
+        re.findall(
+            r'<p class="field-error" id="f-([a-z-]+)-error"><span class="vh">Error: </span>(.*?)</p>', page
+        )
+    )
+    assert set(errors) == {"storage", "windows-version", "exchange-version"}
+    assert "it runs on 2019, 2022, 2025" in errors["windows-version"]
+
+
 def test_a_supported_pair_of_every_exchange_version_is_accepted(
     client: FlaskClient, catalog: Catalog
 ) -> None:
