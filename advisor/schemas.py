@@ -58,8 +58,14 @@ class BudgetSchema(_Strict):
     applies_to = fields.String(load_default="upfront", validate=validate.OneOf(["upfront", "total"]))
 
 
+# What a request that leaves them out gets: read here by the schemas and by
+# `with_platform_problems`, which looks at a body the schemas refused.
+DEFAULT_EXCHANGE_VERSION = "2010"
+DEFAULT_CATALOG = "default"
+
+
 class ExchangeSchema(_Strict):
-    version = fields.String(load_default="2010", validate=validate.OneOf(EXCHANGE_VERSIONS))
+    version = fields.String(load_default=DEFAULT_EXCHANGE_VERSION, validate=validate.OneOf(EXCHANGE_VERSIONS))
     edition = fields.String(load_default="any", validate=validate.OneOf([*EXCHANGE_EDITIONS, "any"]))
 
 
@@ -105,7 +111,7 @@ class ProjectSchema(_Strict):
 
 
 _catalog_id = fields.String(
-    load_default="default",
+    load_default=DEFAULT_CATALOG,
     validate=validate.Regexp(r"^[a-z0-9][a-z0-9._-]{0,63}$", error="Must be a catalog id such as 'default'."),
 )
 
@@ -263,10 +269,10 @@ def with_platform_problems(
         return problems
     exchange = data.get("exchange", {})
     windows = data.get("windows")
-    catalog = data.get("catalog", "default")
+    catalog = data.get("catalog", DEFAULT_CATALOG)
     if not isinstance(exchange, dict) or not isinstance(windows, dict) or not isinstance(catalog, str):
         return problems
-    exchange_version = exchange.get("version", "2010")
+    exchange_version = exchange.get("version", DEFAULT_EXCHANGE_VERSION)
     windows_version = windows.get("version")
     if exchange_version not in EXCHANGE_VERSIONS or windows_version not in WINDOWS_VERSIONS:
         return problems

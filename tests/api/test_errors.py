@@ -145,6 +145,12 @@ def test_a_pair_that_cannot_be_looked_up_adds_nothing_to_the_schemas_problems(
             bad[key] = versions[key]
     body = problem_of(client.post(ENDPOINTS[0], json=bad), 422)
     assert "mailboxes" in body["errors"]
+    from advisor.domain import InvalidInput
+    from advisor.schemas import parse_request
+
+    with pytest.raises(InvalidInput) as schema:
+        parse_request(bad)
+    assert set(body["errors"]) == {p.field for p in schema.value.problems}  # the schema's alone
     assert not any("does not run on" in m for ms in body["errors"].values() for m in ms)
 
 
