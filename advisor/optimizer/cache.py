@@ -14,9 +14,11 @@ from advisor.availability import estimate
 from advisor.catalog.model import Catalog
 from advisor.domain import AvailabilityReport, Design, Request
 from advisor.failures import Simulator
+from advisor.sizing import Demand
 
 V = TypeVar("V")
 ASSESSMENTS_KEPT = 4096
+DEMANDS_KEPT = 16_384  # a need is six numbers: about 3 MB
 
 
 class Bounded(Generic[V]):
@@ -66,7 +68,7 @@ class EngineCache:
     request fields they read; see `advisor.optimizer._selection`), the bodies of the models
     built over them (`models`; a request solves a copy), the assessments of the designs
     reported (a design is assessed once per the request fields its assessment reads) and their
-    expected downtime."""
+    expected downtime; and one object per distinct sized need (`demands`)."""
 
     simulator: Simulator = field(default_factory=Simulator)
     structures: Bounded[object] = field(default_factory=lambda: Bounded(1024))
@@ -74,6 +76,10 @@ class EngineCache:
     needs: Bounded[object] = field(default_factory=lambda: Bounded(2048))
     selections: Bounded[object] = field(default_factory=lambda: Bounded(1024))
     models: Bounded[object] = field(default_factory=lambda: Bounded(512))
+    # One object per need's value, whichever architecture's table sized it: the hardware prices
+    # a need once per object (`Hardware._priced`), and architectures that share a front and
+    # roles size the same needs.
+    demands: Bounded[Demand] = field(default_factory=lambda: Bounded(DEMANDS_KEPT))
     # A request reports six to ten designs; a working set of a few hundred varied requests
     # holds thousands, and a least-recently-used cache smaller than the set it cycles through
     # misses every time. An assessment is about 10 KB, so 4,096 of them cost about 40 MB.
@@ -81,6 +87,10 @@ class EngineCache:
     availabilities: Bounded[tuple[Assessment, AvailabilityReport]] = field(
         default_factory=lambda: Bounded(ASSESSMENTS_KEPT)
     )
+
+    def one_of(self, demand: Demand) -> Demand:
+        """The one object kept for a need of this value (`demand` itself the first time)."""
+        return self.demands.get(demand, lambda: demand)
 
     def assess(self, design: Design, request: Request, catalog: Catalog) -> Assessment:
         """`advisor.assess.assess`, kept: keyed by the design and every request field it reads

@@ -49,6 +49,11 @@ from advisor.topology import Shape
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 # Needs whose cheapest hardware one Hardware keeps before it starts again (about 10 MB at most).
 _PRICED_NEEDS = 20_000
+# A need's hardware cents: the cheapest hardware's upfront and annual, the least upfront and the
+# least annual each (`Hardware._priced`).
+_Priced = tuple[int, int, int, int]
+# A known design as the pruning reads it: its weight, upfront and annual cents, and downtime.
+_Incumbent = tuple[float, int, int, float]
 
 
 def _name(text: str) -> str:
@@ -254,8 +259,15 @@ def _needs(
                 spec, layout, shape.dedicated_cas_servers, request.mailboxes, request.mailbox_profile, rules
             )
             for through in modes if shape.exchange_servers > 1 else (False,):
+                demand = sizing.demand(through)
+                cas_demand = sizing.demand(through, client_access=True)
                 out.append(
-                    (layout, through, sizing.demand(through), sizing.demand(through, client_access=True))
+                    (
+                        layout,
+                        through,
+                        engine.one_of(demand),
+                        engine.one_of(cas_demand),
+                    )
                 )
         # Two threads may both work one out; they are equal, and a dict's item set is atomic.
         found = table[key] = tuple(out)
@@ -411,23 +423,24 @@ class Hardware:
         """What one design of the column costs with the cheapest hardware that meets its need
         (an incumbent for pruning; the model itself decides the hardware)."""
         priced = self._priced(column)
-        return None if priced is None else priced[0] + column.fixed
+        return None if priced is None else Cents(priced[0], priced[1]) + column.fixed
 
     def bound(self, column: Column) -> Cents | None:
         """Less than any design of the column can cost, upfront and annual each at its least
         over the hardware that meets the column's need (None when none does)."""
         priced = self._priced(column)
-        return None if priced is None else priced[1] + column.fixed
+        return None if priced is None else Cents(priced[2], priced[3]) + column.fixed
 
-    def _priced(self, column: Column) -> tuple[Cents, Cents] | None:
-        """(the cheapest hardware of a column by upfront then annual, the least upfront and the
-        least annual each) for its servers, or None when no hardware meets its need; worked out
-        once per need, as many columns share one (the structure's witness and domain controllers
-        aside)."""
+    def _priced(self, column: Column) -> _Priced | None:
+        """(the cheapest hardware of a column by upfront then annual: its upfront and annual
+        cents; the least upfront and the least annual cents each) for its servers, or None when
+        no hardware meets its need; worked out once per need, as many columns share one (the
+        structure's witness and domain controllers aside). Plain integers, as `select_columns`
+        adds them to a few hundred columns' fixed costs a request."""
         # Needs come from the engine's tables (see `_needs`), one object per need, so they are
         # keyed by identity; the entry holds the objects, so no other can take their ids.
         key = (id(column.demand), column.servers, id(column.cas_demand), column.cas_servers)
-        cache: dict[tuple[int, int, int, int], tuple[Demand, Demand, tuple[Cents, Cents] | None]]
+        cache: dict[tuple[int, int, int, int], tuple[Demand, Demand, _Priced | None]]
         cache = self.__dict__.setdefault("_priced_by_need", {})
         entry = cache.get(key)
         if entry is not None:
@@ -459,19 +472,20 @@ class Hardware:
                         up = u
                     if an < 0 or a < an:
                         an = a
-        result: tuple[Cents, Cents] | None = None
+        result: _Priced | None = None
         if best is not None:
-            cheapest, least = Cents(*best), Cents(up, an)
             if not column.cas_servers:
-                result = (cheapest, least)
+                result = (best[0], best[1], up, an)
             else:
                 need = column.cas_demand.megacycles
                 cas = [price for mc, price in self._cas_offers if need <= mc + 1e-9]
                 if cas:
                     m = column.cas_servers
                     result = (
-                        cheapest + Cents(*cas[0]) * m,
-                        least + Cents(min(c[0] for c in cas), min(c[1] for c in cas)) * m,
+                        best[0] + cas[0][0] * m,
+                        best[1] + cas[0][1] * m,
+                        up + min(c[0] for c in cas) * m,
+                        an + min(c[1] for c in cas) * m,
                     )
         if len(cache) >= _PRICED_NEEDS:  # a Hardware is kept across requests (see `hardware`)
             cache.clear()
@@ -588,13 +602,17 @@ def select_columns(
 ) -> Selection:
     """The columns the model weighs: those some hardware can size, meeting every required goal
     if any does, without the ones a known design beats on both costs and preferred weight."""
-    # Each sizable column with (the cheapest hardware's cost, the least upfront and annual).
-    sizable: list[tuple[Column, Cents, Cents]] = []
+    # Each sizable column with the cost of its cheapest hardware and the least its hardware can
+    # cost (upfront, annual each), its fixed costs added: plain integer cents.
+    sizable: list[tuple[Column, int, int, int, int]] = []
     binding: tuple[tuple[int, int, bool], str] | None = None
+    priced_of = kit._priced
     for column in found:
-        priced = kit._priced(column)  # kept per need; None unless one platform meets every limit
+        priced = priced_of(column)  # kept per need; None unless one platform meets every limit
         if priced is not None:
-            sizable.append((column, priced[0] + column.fixed, priced[1] + column.fixed))
+            fixed = column.fixed
+            fu, fa = fixed.upfront, fixed.annual
+            sizable.append((column, priced[0] + fu, priced[1] + fa, priced[2] + fu, priced[3] + fa))
             continue
         # Each limit is met by some model, not all by one, unless one of them is met by none.
         why = kit._limit(column) or "CPU, memory and disks together"
@@ -610,31 +628,30 @@ def select_columns(
     # Known designs (incumbents) bound what a column may cost and still be chosen: a column is
     # left out when one of them has at least its preferred weight for less than the least its
     # own hardware can cost (upfront and annual each), strictly less in one.
-    incumbents = _frontier([(c.variant.weight, cost, c.downtime) for c, cost, _ in pool])
+    incumbents = _frontier([(c.variant.weight, up, an, c.downtime) for c, up, an, _, _ in pool])
     kept = []
-    for column, _, floor in pool:
+    for column, _, _, floor_up, floor_an in pool:
+        weight, downtime = column.variant.weight, column.downtime
         beaten = any(
-            weight >= column.variant.weight
-            and downtime <= column.downtime
-            and cost.upfront <= floor.upfront
-            and cost.annual <= floor.annual
-            and (cost.upfront < floor.upfront or cost.annual < floor.annual)
-            for weight, cost, downtime in incumbents
+            w >= weight
+            and t <= downtime
+            and up <= floor_up
+            and an <= floor_an
+            and (up < floor_up or an < floor_an)
+            for w, up, an, t in incumbents
         )
         if not beaten:
             kept.append(column)
     return Selection(kept, bool(qualifying))
 
 
-def _frontier(designs: list[tuple[float, Cents, float]]) -> list[tuple[float, Cents, float]]:
-    """The designs no other one beats on weight, upfront and annual cost and downtime at once."""
-    kept: list[tuple[float, Cents, float]] = []
-    for weight, cost, downtime in sorted(designs, key=lambda d: (d[1].upfront, d[1].annual, -d[0], d[2])):
-        if not any(
-            w >= weight and c.upfront <= cost.upfront and c.annual <= cost.annual and t <= downtime
-            for w, c, t in kept
-        ):
-            kept.append((weight, cost, downtime))
+def _frontier(designs: list[_Incumbent]) -> list[_Incumbent]:
+    """The designs (weight, upfront cents, annual cents, downtime) no other one beats on weight,
+    upfront and annual cost and downtime at once."""
+    kept: list[_Incumbent] = []
+    for weight, upfront, annual, downtime in sorted(designs, key=lambda d: (d[1], d[2], -d[0], d[3])):
+        if not any(w >= weight and u <= upfront and a <= annual and t <= downtime for w, u, a, t in kept):
+            kept.append((weight, upfront, annual, downtime))
     return kept
 
 

@@ -242,3 +242,36 @@ def test_requests_with_the_same_goals_share_a_structures_scores_and_other_goals_
     elsewhere = Scorer(first, failures.Simulator())
     fresh = elsewhere(structure)
     assert fresh is not variant and fresh == variant and fresh.simulator is elsewhere.simulator
+
+
+def test_architectures_that_share_a_front_size_their_needs_as_the_same_objects_priced_once(
+    catalog: Catalog,
+) -> None:
+    engine = EngineCache()
+    body = make_request(mailboxes=1200, databases=4)
+    request = parse_request(body)
+    made = {}
+    for name in ("dag_cas_array_single_lb", "dag_cas_array_lb_pair"):
+        arch = spec(name)
+        score = Scorer(request, engine.simulator)
+        made[name] = columns(
+            arch, request, catalog, structures(arch, request, catalog, engine), score, engine
+        )
+    single, pair = made["dag_cas_array_single_lb"], made["dag_cas_array_lb_pair"]
+    needs = {(c.variant.shape.exchange_servers, c.layout, c.through_failures): c.demand for c in single}
+    shared = [c for c in pair if (c.variant.shape.exchange_servers, c.layout, c.through_failures) in needs]
+    assert shared
+    for column in shared:
+        key = (column.variant.shape.exchange_servers, column.layout, column.through_failures)
+        assert column.demand is needs[key]
+
+    # Both architectures' servers are bought on one Hardware, which prices a need once.
+    kits = [hardware(spec(name), request, catalog, _options(name, body, catalog), engine) for name in made]
+    assert kits[0] is kits[1]
+    kit = kits[0]
+    for column in single:
+        kit._priced(column)
+    priced = len(kit.__dict__["_priced_by_need"])
+    for column in shared:
+        kit._priced(column)
+    assert len(kit.__dict__["_priced_by_need"]) == priced
