@@ -229,12 +229,12 @@ def _advisor(catalog: Path | None) -> Advisor:
 def _parsed(parse: Callable[[Any], T], data: Any, advisor: Advisor) -> T:
     """`parse(data)`; its problems, when it has some, with what the catalog says of the body's
     Exchange and Windows versions, so one run names them all."""
-    from advisor.schemas import with_platform_problems
+    from advisor.schemas import with_catalog_problems
 
     try:
         return parse(data)
     except InvalidInput as err:
-        raise InvalidInput(with_platform_problems(err.problems, data, advisor.platform_problems)) from None
+        raise InvalidInput(with_catalog_problems(err.problems, data, advisor.catalog_problems)) from None
 
 
 def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:

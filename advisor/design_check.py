@@ -34,18 +34,39 @@ from advisor.sizing import (
 )
 
 
-def check_platform(request: Request, catalog: Catalog) -> None:
-    """InvalidInput naming `exchange.version` and `windows.version` when the Exchange version does
-    not run on the Windows version (the catalog's supportability matrix), with the choices."""
-    p = request.platform
-    problems = platform_problems(p.exchange_version, p.windows_version, catalog)
+def check_against_catalog(request: Request, catalog: Catalog, budget_given: bool = True) -> None:
+    """InvalidInput naming every field the catalog refuses, all at once: `budget.currency` when the
+    budget (if one was given) is in another currency than the catalog prices in, and
+    `exchange.version` and `windows.version` when the Exchange version does not run on the
+    Windows version (the catalog's supportability matrix), with the choices."""
+    problems = catalog_problems(request, catalog, budget_given)
     if problems:
         raise InvalidInput(problems)
 
 
+def catalog_problems(request: Request, catalog: Catalog, budget_given: bool = True) -> list[FieldProblem]:
+    """What `check_against_catalog` raises: the budget's currency, then the Exchange-Windows pair."""
+    p = request.platform
+    found = currency_problems(request.budget.currency, catalog) if budget_given else []
+    return found + platform_problems(p.exchange_version, p.windows_version, catalog)
+
+
+def currency_problems(currency: str, catalog: Catalog) -> list[FieldProblem]:
+    """`budget.currency` when it is not the currency the catalog prices in (nothing when it is)."""
+    if currency == catalog.currency:
+        return []
+    return [
+        FieldProblem(
+            "budget.currency",
+            f"the catalog {catalog.id!r} prices in {catalog.currency}, not {currency}",
+        )
+    ]
+
+
 def platform_problems(exchange_version: str, windows_version: str, catalog: Catalog) -> list[FieldProblem]:
     """What is wrong with an Exchange version on a Windows version under the catalog's
-    supportability matrix (nothing when it runs there): the problems `check_platform` raises."""
+    supportability matrix (nothing when it runs there): the pair's problems `check_against_catalog`
+    raises."""
     facts = catalog.exchange.get(exchange_version)
     if facts is None:
         return [

@@ -49,19 +49,20 @@ class _Strict(Schema):
         unknown = RAISE
 
 
+# What a request that leaves them out gets: read here by the schemas and by
+# `with_catalog_problems`, which looks at a body the schemas refused.
+DEFAULT_EXCHANGE_VERSION = "2010"
+DEFAULT_CATALOG = "default"
+DEFAULT_CURRENCY = "USD"
+
+
 class BudgetSchema(_Strict):
     amount = StrictNumber(required=True, validate=validate.Range(min=0, max=MAX_BUDGET))
     currency = fields.String(
-        load_default="USD",
+        load_default=DEFAULT_CURRENCY,
         validate=validate.Regexp(r"^[A-Z]{3}$", error="Must be a three-letter ISO 4217 code such as USD."),
     )
     applies_to = fields.String(load_default="upfront", validate=validate.OneOf(["upfront", "total"]))
-
-
-# What a request that leaves them out gets: read here by the schemas and by
-# `with_platform_problems`, which looks at a body the schemas refused.
-DEFAULT_EXCHANGE_VERSION = "2010"
-DEFAULT_CATALOG = "default"
 
 
 class ExchangeSchema(_Strict):
@@ -258,28 +259,60 @@ def load(schema: Schema, data: Any) -> dict[str, Any]:
     return loaded
 
 
-def with_platform_problems(
-    problems: list[FieldProblem], data: Any, check: Callable[[str, str, str], list[FieldProblem]]
+CatalogCheck = Callable[[str, str | None, str | None, str | None], list[FieldProblem]]
+
+
+def with_catalog_problems(
+    problems: list[FieldProblem], data: Any, check: CatalogCheck, under: str | None = None
 ) -> list[FieldProblem]:
-    """A body's schema problems and, when its catalog id and its Exchange and Windows versions
-    are themselves valid, what `check` (the catalog's supportability matrix, through
-    `Advisor.platform_problems`) says of the pair: one answer names both, so fixing one field
-    does not reveal the next. A body that leaves the Windows version out gets one that fits."""
+    """A body's schema problems and what its catalog says of the fields the schemas accepted,
+    through `check` (`Advisor.catalog_problems`): the budget's currency when it is not the one
+    the catalog prices in, and the Exchange version on the Windows version when both are valid
+    and the one does not run on the other. One answer names them all, so fixing one field does
+    not reveal the next. A body that leaves the Windows version out gets one that fits; one that
+    leaves the currency out gets the schema's default.
+
+    With `under`, the request is the body's field of that name (a scenario's `request`), and
+    the fields are named under it."""
+    prefix = f"{under}." if under else ""
+    if under:
+        if any(p.field == under for p in problems) or not isinstance(data, dict):
+            return problems
+        data = data.get(under)
     if not isinstance(data, dict):
         return problems
+    catalog = data.get("catalog", DEFAULT_CATALOG)
+    if not isinstance(catalog, str):
+        return problems
+    named = {p.field.removeprefix(prefix) for p in problems if p.field.startswith(prefix)}
+    if "catalog" in named:
+        return problems
+    found = check(catalog, *_pair(data, named), _currency(data, named))
+    return problems + [FieldProblem(prefix + p.field, p.message) for p in found]
+
+
+def _pair(data: dict[str, Any], named: set[str]) -> tuple[str | None, str | None]:
+    """The body's Exchange and Windows versions, (None, None) unless both are valid."""
     exchange = data.get("exchange", {})
     windows = data.get("windows")
-    catalog = data.get("catalog", DEFAULT_CATALOG)
-    if not isinstance(exchange, dict) or not isinstance(windows, dict) or not isinstance(catalog, str):
-        return problems
+    if not isinstance(exchange, dict) or not isinstance(windows, dict):
+        return None, None
     exchange_version = exchange.get("version", DEFAULT_EXCHANGE_VERSION)
     windows_version = windows.get("version")
     if exchange_version not in EXCHANGE_VERSIONS or windows_version not in WINDOWS_VERSIONS:
-        return problems
-    named = {p.field for p in problems}
-    if named & {"catalog", "exchange", "exchange.version", "windows", "windows.version"}:
-        return problems
-    return problems + check(catalog, exchange_version, windows_version)
+        return None, None
+    if named & {"exchange", "exchange.version", "windows", "windows.version"}:
+        return None, None
+    return exchange_version, windows_version
+
+
+def _currency(data: dict[str, Any], named: set[str]) -> str | None:
+    """The body's budget currency, None when it gives no budget or the currency is invalid."""
+    budget = data.get("budget")
+    if not isinstance(budget, dict) or named & {"budget", "budget.currency"}:
+        return None
+    currency = budget.get("currency", DEFAULT_CURRENCY)
+    return currency if isinstance(currency, str) else None
 
 
 # The Windows version a request that names none gets, by Exchange version (DESIGN.md keeps 2008 R2

@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING
 from advisor import architectures
 from advisor.assess import Assessment
 from advisor.catalog.model import Catalog
-from advisor.design_check import check_platform, complete_design, platform_problems
+from advisor.design_check import check_against_catalog, complete_design, currency_problems, platform_problems
 from advisor.domain import (
     AnalysisRequest,
     Budget,
     Design,
     DesignReport,
     FieldProblem,
-    InvalidInput,
     LifecycleReport,
     MinimumBudget,
     Quote,
@@ -66,38 +65,34 @@ class Advisor:
         self._profiles: ArchitectureProfiles | None = None
 
     def catalog_for(self, request: Request, budget_given: bool = True) -> Catalog:
+        """The request's catalog, once it accepts the request: InvalidInput naming the budget's
+        currency (when a budget is given and the catalog prices in another) and the Exchange and
+        Windows versions (when the one does not run on the other, with the versions that fit)
+        together, so fixing one field does not reveal the next."""
         catalog = self.catalogs.get(request.catalog)
-        if budget_given and request.budget.currency != catalog.currency:
-            raise InvalidInput(
-                [
-                    FieldProblem(
-                        "budget.currency",
-                        f"the catalog {catalog.id!r} prices in {catalog.currency}, not "
-                        f"{request.budget.currency}",
-                    )
-                ]
-            )
+        check_against_catalog(request, catalog, budget_given)
         return catalog
 
-    def check_platform(self, request: Request) -> Catalog:
-        """The request's catalog, once the catalog says its Exchange runs on its Windows;
-        InvalidInput naming both fields and the versions that fit otherwise."""
-        catalog = self.catalog_for(request)
-        check_platform(request, catalog)
-        return catalog
-
-    def platform_problems(
-        self, catalog_id: str, exchange_version: str, windows_version: str
+    def catalog_problems(
+        self,
+        catalog_id: str,
+        exchange_version: str | None,
+        windows_version: str | None,
+        currency: str | None,
     ) -> list[FieldProblem]:
-        """What the catalog's supportability matrix says is wrong with an Exchange version on a
-        Windows version (nothing when it runs there, or when there is no such catalog: that is
-        reported on its own): the edges add it to a body's other problems, so one answer names
-        them all."""
+        """What the catalog says is wrong with a body whose schema problems are being reported:
+        its budget's currency (None: no budget, or one whose currency is itself invalid) and its
+        Exchange version on its Windows version (None for either: not both are valid). Nothing
+        when there is no such catalog (that is reported on its own). The edges add these to a
+        body's other problems, so one answer names them all."""
         try:
             catalog = self.catalogs.get(catalog_id)
         except UnknownCatalog:
             return []
-        return platform_problems(exchange_version, windows_version, catalog)
+        found = [] if currency is None else currency_problems(currency, catalog)
+        if exchange_version is not None and windows_version is not None:
+            found += platform_problems(exchange_version, windows_version, catalog)
+        return found
 
     def lifecycle(self, request: Request, today: str | None = None) -> tuple[LifecycleReport, ...]:
         """The support of the request's Exchange and Windows versions on `today` (an ISO date;
@@ -161,7 +156,6 @@ class Advisor:
     def recommend(self, request: Request, write_lp: Path | None = None) -> Recommendations:
         """The best designs for a request, every architecture's fate, and the least budget."""
         catalog = self.catalog_for(request)
-        check_platform(request, catalog)
         result = optimize(request, catalog, self.cache, self.highs, self.solver, write_lp, self.time_limit)
         candidates = _candidates(result, request, catalog, self.cache)
         first = candidates.get(result.ranking[0]) if result.ranking else None
@@ -219,7 +213,6 @@ class Advisor:
         """What one concrete design costs and survives, without optimising."""
         request = analysis.request
         catalog = self.catalog_for(request, analysis.budget_given)
-        check_platform(request, catalog)
         spec = architectures.spec(analysis.architecture, request.platform.exchange_version)
         design, warnings = complete_design(spec, analysis.design, request, catalog, analysis.copy_layout)
         assessment = self.cache.assess(design, request, catalog)

@@ -21,12 +21,18 @@ from advisor.domain import (
     StorageError,
     UnknownCatalog,
 )
-from advisor.schemas import problems_from, with_platform_problems
+from advisor.schemas import problems_from, with_catalog_problems
 
 PROBLEM_JSON = "application/problem+json"
-# The operations whose body names an Exchange and a Windows version at its top level: their 422
-# says what the catalog thinks of the pair along with the schema's problems.
-PLATFORM_BODIES = ("/api/v1/recommendations", "/api/v1/analyses")
+# The operations whose body holds a request with its budget and its Exchange and Windows
+# versions (at the top level, or under the field named): their 422 says what the catalog thinks
+# of the currency and the pair along with the schema's problems.
+CATALOG_CHECKED_BODIES: dict[str, str | None] = {
+    "/api/v1/recommendations": None,
+    "/api/v1/analyses": None,
+    "/api/v1/scenarios": "request",
+    "/api/v1/quotes": "request",
+}
 DOCS = "/api/v1/docs"
 
 # Problem types the API defines; their anchors are sections of the docs page.
@@ -47,8 +53,9 @@ PROBLEM_TYPES: dict[str, str] = {
     "JSON path (`budget.amount`, `goals.0.services.1`, `(body)` for the body as a whole), with "
     "the messages for it. Schema rules and the advisor's own rules (a budget currency the catalog "
     "does not price in, a design field a product rule forbids, a catalog the service does not "
-    "have) come back the same way; an Exchange version that does not run on the Windows version is "
-    "named (on both fields) along with the schema's problems, not after they are fixed. Status 422.",
+    "have) come back the same way; a budget currency the catalog does not price in and an Exchange "
+    "version that does not run on the Windows version (named on both fields) come along with the "
+    "schema's problems, not after they are fixed. Status 422.",
     UNKNOWN_CATALOG: "The catalog named in the URL does not exist; `detail` lists the catalogs there are. "
     "Status 404. (A catalog named inside a request body is a field of that body and comes back as "
     "an invalid-input problem naming `catalog`.)",
@@ -161,6 +168,21 @@ def _wants_html() -> bool:
     return best == "text/html"
 
 
+def with_catalog_checked(problems: list[FieldProblem]) -> list[FieldProblem]:
+    """A body's schema problems and, on an operation whose body holds a request
+    (`CATALOG_CHECKED_BODIES`), what its catalog says of the request's currency and its
+    Exchange and Windows versions (`advisor.schemas.with_catalog_problems`)."""
+    advisor = current_app.extensions.get("advisor")
+    if advisor is None or request.method != "POST" or request.path not in CATALOG_CHECKED_BODIES:
+        return problems
+    return with_catalog_problems(
+        problems,
+        request.get_json(silent=True),
+        advisor.catalog_problems,
+        CATALOG_CHECKED_BODIES[request.path],
+    )
+
+
 def _http_error(error: HTTPException) -> Response | Any:
     retry_after(error)
     html = current_app.extensions.get("html_errors")
@@ -173,13 +195,7 @@ def _http_error(error: HTTPException) -> Response | Any:
         # webargs (flask-smorest @arguments) found schema errors; its messages are keyed by location.
         messages = data["messages"]
         body_messages = messages.get("json", messages) if isinstance(messages, dict) else messages
-        problems = problems_from(body_messages)
-        advisor = current_app.extensions.get("advisor")
-        if advisor is not None and request.path in PLATFORM_BODIES:
-            problems = with_platform_problems(
-                problems, request.get_json(silent=True), advisor.platform_problems
-            )
-        return invalid_input(problems)
+        return invalid_input(with_catalog_checked(problems_from(body_messages)))
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     return problem(status, _detail(error), headers=headers)
 

@@ -21,6 +21,7 @@ from advisor.api.admission import solves
 from advisor.api.advice import advisor
 from advisor.api.bodies import BodyParser, require_json_object
 from advisor.api.descriptions import QUOTE_EXAMPLE
+from advisor.api.problems import with_catalog_checked
 from advisor.api.schemas import QuoteDocumentSchema, QuoteOrderSchema
 from advisor.domain import FieldProblem, InvalidInput, UnknownCatalog
 from advisor.exports import Rendered, render
@@ -60,7 +61,7 @@ class FieldParser(BodyParser):
         messages = error.messages
         if isinstance(messages, dict) and len(messages) == 1:  # {location: {...}}
             messages = next(iter(messages.values()))
-        raise InvalidInput(problems_from(messages))
+        raise InvalidInput(with_catalog_checked(problems_from(messages)))
 
 
 class FieldBlueprint(Blueprint):  # type: ignore[misc]

@@ -26,7 +26,7 @@ from advisor.domain import (
 )
 from advisor.exports import PICKABLE as EXPORT_PICKABLE
 from advisor.quotes import quote
-from advisor.schemas import REQUEST_SCHEMA, parse_request, with_platform_problems
+from advisor.schemas import REQUEST_SCHEMA, parse_request, with_catalog_problems
 from advisor.service import Advisor
 from advisor.web import codec, forms, present
 from advisor.web.controls import (
@@ -175,10 +175,10 @@ def _validate(submission: forms.Submission) -> tuple[dict[str, Any] | None, list
     try:
         parsed = parse_request(submission.request)
     except InvalidInput as err:
-        found = with_platform_problems(err.problems, submission.request, advisor.platform_problems)
+        found = with_catalog_problems(err.problems, submission.request, advisor.catalog_problems)
         return None, forms.merge_problems(submission.problems, found)
     try:
-        advisor.check_platform(parsed)
+        advisor.catalog_for(parsed)
     except InvalidInput as err:
         return None, forms.merge_problems(submission.problems, err.problems)
     except UnknownCatalog as err:

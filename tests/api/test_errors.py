@@ -166,6 +166,29 @@ def test_the_api_names_the_same_fields_as_the_cli(client: FlaskClient) -> None:
     assert sorted(body["errors"]) == sorted({p.field for p in cli.value.problems})
 
 
+@pytest.mark.parametrize("other", [{}, {"mailboxes": 0}])
+def test_a_budget_in_another_currency_and_a_wrong_pair_are_named_in_one_422(
+    client: FlaskClient, other: dict[str, Any]
+) -> None:
+    bad = make_request(
+        budget={"amount": 50000, "currency": "EUR"},
+        exchange={"version": "SE"},
+        windows={"version": "2012R2"},
+        **other,
+    )
+    body = problem_of(client.post(ENDPOINTS[0], json=bad), 422)
+    assert list(body["errors"]) == [*other, "budget.currency", "windows.version", "exchange.version"]
+    assert "prices in USD, not EUR" in body["errors"]["budget.currency"][0]
+    assert "it runs on 2019, 2022, 2025" in body["errors"]["windows.version"][0]
+
+
+def test_an_analysis_without_a_budget_is_not_told_about_a_currency(client: FlaskClient) -> None:
+    bad = {"architecture": "dag_only", "mailboxes": 0, "exchange": {"version": "SE"}}
+    bad["windows"] = {"version": "2012R2"}
+    body = problem_of(client.post(ENDPOINTS[1], json=bad), 422)
+    assert list(body["errors"]) == ["mailboxes", "windows.version", "exchange.version"]
+
+
 def test_a_budget_in_another_currency_than_the_catalog_is_a_422_on_budget_currency(
     client: FlaskClient,
 ) -> None:

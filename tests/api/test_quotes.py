@@ -117,6 +117,23 @@ def test_a_bad_quote_is_a_422_naming_the_field(client: FlaskClient, body: dict[s
     assert field in response.get_json()["errors"]
 
 
+def test_a_quote_in_another_currency_on_a_wrong_pair_names_both_with_its_other_problems(
+    client: FlaskClient,
+) -> None:
+    request = make_request(
+        budget={"amount": 50000, "currency": "EUR"}, exchange={"version": "SE"}, windows={"version": "2012R2"}
+    )
+    response = quote(client, format="docx", request=request)
+
+    assert response.status_code == 422
+    assert sorted(response.get_json()["errors"]) == [
+        "format",
+        "request.budget.currency",
+        "request.exchange.version",
+        "request.windows.version",
+    ]
+
+
 def test_a_pick_with_no_design_to_compare_is_a_422_naming_that_pick(client: FlaskClient) -> None:
     request = make_request(windows={"version": "2008R2", "edition": "standard"})
 

@@ -123,6 +123,31 @@ def test_a_bad_scenario_is_a_422_naming_the_field_and_nothing_is_saved(
     assert client.get("/api/v1/scenarios").get_json()["total"] == 0
 
 
+@pytest.mark.parametrize("other", [{}, {"name": ""}, {"request": {"mailboxes": 0}}])
+def test_a_scenario_whose_request_is_in_another_currency_on_a_wrong_pair_names_both_with_its_other_problems(
+    client: FlaskClient, other: dict[str, Any]
+) -> None:
+    request = make_request(
+        budget={"amount": 50000, "currency": "EUR"},
+        exchange={"version": "SE"},
+        windows={"version": "2012R2"},
+        **other.get("request", {}),
+    )
+    body = {"name": other.get("name", "x"), "request": request}
+    problem = problem_of(client.post("/api/v1/scenarios", json=body), 422)
+
+    catalog_fields = ["request.budget.currency", "request.windows.version", "request.exchange.version"]
+    others = ["name"] if "name" in other else [f"request.{k}" for k in other.get("request", {})]
+    assert sorted(problem["errors"]) == sorted(others + catalog_fields)
+    assert "prices in USD, not EUR" in problem["errors"]["request.budget.currency"][0]
+    assert client.get("/api/v1/scenarios").get_json()["total"] == 0
+
+
+def test_a_scenario_whose_request_is_not_an_object_is_told_so_alone(client: FlaskClient) -> None:
+    problem = problem_of(client.post("/api/v1/scenarios", json={"name": "x", "request": [1]}), 422)
+    assert list(problem["errors"]) == ["request"]
+
+
 @pytest.mark.parametrize(
     ("data", "content_type", "status"), [("{}", "text/plain", 415), ("{", "application/json", 400)]
 )

@@ -105,6 +105,17 @@ def test_a_wrong_pair_is_named_once_whether_or_not_the_body_has_other_problems(
     assert len(alone) == 2
 
 
+def test_a_budget_in_another_currency_is_named_with_a_wrong_pair_and_other_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pair = {"exchange": {"version": "SE"}, "windows": {"version": "2012R2"}}
+    euros = {"amount": 50000, "currency": "EUR"}
+    for other in ({}, {"mailboxes": 0}):
+        assert main(["recommend", write(tmp_path, make_request(**pair, **other, budget=euros))]) == 2
+        fields = [line.split(":")[1].strip() for line in capsys.readouterr().err.strip().splitlines()]
+        assert fields == [*other, "budget.currency", "windows.version", "exchange.version"]
+
+
 def test_a_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["recommend", "/nonexistent/request.json"]) == 2
     assert "cannot read" in capsys.readouterr().err

@@ -298,3 +298,26 @@ def test_the_form_starts_with_the_goals_of_the_readmes_recommendation_example() 
     goals = {(g["failure"], s): g["priority"] for g in example["goals"] for s in g["services"]}
     assert goals == SEED_GOALS
     assert {g["failure"]: str(g["weight"]) for g in example["goals"] if "weight" in g} == SEED_WEIGHTS
+
+
+def test_a_form_in_another_currency_with_a_wrong_pair_names_all_three_fields_at_once(
+    client: FlaskClient,
+) -> None:
+    for other in ({}, {"storage": "jbod", "database_copies": "2"}):
+        response = post_form(
+            client,
+            **{"exchange.version": "SE", "windows.version": "2008R2", "budget.currency": "EUR"},
+            **other,
+        )
+        assert response.status_code == 422
+        page = response.get_data(as_text=True)
+        errors = dict(
+            re.findall(
+                r'<p class="field-error" id="f-([a-z-]+)-error"><span class="vh">Error: </span>(.*?)</p>',
+                page,
+            )
+        )
+        assert set(errors) == {"budget-currency", "windows-version", "exchange-version"} | {
+            k.replace("_", "-") for k in other if k == "storage"
+        }
+        assert "prices in USD, not EUR" in errors["budget-currency"]
