@@ -20,6 +20,15 @@ from advisor.web.forms import parse_amount, parse_integer, values_from_request
 from advisor.web.versions import version_menus
 from tests.web.conftest import post_form, seed_form
 
+FIELD_ERROR = re.compile(
+    r'<p class="field-error" id="f-([a-z-]+)-error"><span class="vh">Error: </span>(.*?)</p>'
+)
+
+
+def field_errors(page: str) -> dict[str, str]:
+    """Each field's error message on a form page, by the field's id (`windows-version`)."""
+    return dict(FIELD_ERROR.findall(page))
+
 
 def labelled(page: str, name: str) -> bool:
     return f'for="{control_id(name)}"' in page or f'for="{control_id(name)}-' in page
@@ -251,11 +260,7 @@ def test_an_unsupported_pair_comes_back_with_the_versions_that_fit_beside_both_f
     response = post_form(client, **{"exchange.version": "SE", "windows.version": "2008R2"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    errors = dict(
-        re.findall(
-            r'<p class="field-error" id="f-([a-z-]+)-error"><span class="vh">Error: </span>(.*?)</p>', page
-        )
-    )
+    errors = field_errors(page)
     assert "it runs on 2019, 2022, 2025" in errors["windows-version"]
     assert "runs Exchange 2010, 2013, not SE" in errors["exchange-version"]
     assert re.search(r'<option value="SE" selected>', page) and re.search(
@@ -270,11 +275,7 @@ def test_a_form_with_another_problem_still_says_the_pair_does_not_fit(client: Fl
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    errors = dict(
-        re.findall(
-            r'<p class="field-error" id="f-([a-z-]+)-error"><span class="vh">Error: </span>(.*?)</p>', page
-        )
-    )
+    errors = field_errors(page)
     assert set(errors) == {"storage", "windows-version", "exchange-version"}
     assert "it runs on 2019, 2022, 2025" in errors["windows-version"]
 
@@ -311,12 +312,7 @@ def test_a_form_in_another_currency_with_a_wrong_pair_names_all_three_fields_at_
         )
         assert response.status_code == 422
         page = response.get_data(as_text=True)
-        errors = dict(
-            re.findall(
-                r'<p class="field-error" id="f-([a-z-]+)-error"><span class="vh">Error: </span>(.*?)</p>',
-                page,
-            )
-        )
+        errors = field_errors(page)
         assert set(errors) == {"budget-currency", "windows-version", "exchange-version"} | {
             k.replace("_", "-") for k in other if k == "storage"
         }
