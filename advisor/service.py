@@ -30,7 +30,6 @@ from advisor.domain import (
 from advisor.optimizer import EngineCache, Highs, Optimization, optimize
 from advisor.optimizer.solve import time_budget as time_budget  # the edges bound a request with it
 from advisor.optimizer.variants import structures
-from advisor.pricing import bill_of_materials
 from advisor.report import catalog_ref, cost_report, design_report, lifecycle_reports, spof_reports
 from advisor.tradeoffs import Candidate, budget_step, frontier, versus_first
 
@@ -216,7 +215,7 @@ class Advisor:
         spec = architectures.spec(analysis.architecture, request.platform.exchange_version)
         design, warnings = complete_design(spec, analysis.design, request, catalog, analysis.copy_layout)
         assessment = self.cache.assess(design, request, catalog)
-        quote = bill_of_materials(design, request, catalog)
+        quote = self.cache.quote(design, request, catalog)
         return design_report(
             design,
             quote,
@@ -260,7 +259,7 @@ def _candidates(
         )
         if others:
             variant = dataclasses.replace(r.design, load_balancer_model=others[0].item.sku)
-            quote = bill_of_materials(variant, request, catalog)
+            quote = cache.quote(variant, request, catalog)
             assessment = cache.assess(variant, request, catalog)
             found[f"{name}:{others[0].item.sku}"] = _candidate(
                 r.spec.title, variant, quote, assessment, request, catalog, cache

@@ -37,7 +37,6 @@ from advisor.optimizer.model import (
 )
 from advisor.optimizer.solve import Highs, SolverStats, solve_many
 from advisor.optimizer.variants import Forbidden, Options, Scorer, Structure, allowed, structures
-from advisor.pricing import bill_of_materials
 from advisor.sizing import database_size_note
 
 __all__ = ["ArchitectureResult", "EngineCache", "Highs", "Optimization", "optimize"]
@@ -148,7 +147,7 @@ def optimize(
 
     for architecture, model in models.items():
         design, column = extract_design(model)
-        quote = bill_of_materials(design, request, catalog)
+        quote = cache.quote(design, request, catalog)
         assessment = cache.assess(design, request, catalog)
         if not model.body.meets_required:
             result = ArchitectureResult(

@@ -12,8 +12,9 @@ from typing import Generic, TypeVar
 from advisor.assess import Assessment, assess
 from advisor.availability import estimate
 from advisor.catalog.model import Catalog
-from advisor.domain import AvailabilityReport, Design, Request
+from advisor.domain import AvailabilityReport, Design, Quote, Request
 from advisor.failures import Simulator
+from advisor.pricing import bill_of_materials, cals_to_buy
 from advisor.sizing import Demand
 
 V = TypeVar("V")
@@ -67,8 +68,8 @@ class EngineCache:
     counts, databases and copies), each architecture's selected columns (`selections`, by the
     request fields they read; see `advisor.optimizer._selection`), the bodies of the models
     built over them (`models`; a request solves a copy), the assessments of the designs
-    reported (a design is assessed once per the request fields its assessment reads) and their
-    expected downtime; and one object per distinct sized need (`demands`)."""
+    reported (a design is assessed once per the request fields its assessment reads), their
+    expected downtime and their bills of materials; and one object per distinct sized need (`demands`)."""
 
     simulator: Simulator = field(default_factory=Simulator)
     structures: Bounded[object] = field(default_factory=lambda: Bounded(1024))
@@ -87,6 +88,8 @@ class EngineCache:
     availabilities: Bounded[tuple[Assessment, AvailabilityReport]] = field(
         default_factory=lambda: Bounded(ASSESSMENTS_KEPT)
     )
+    # A design's bill of materials (a dozen lines): reported by every request that finds it.
+    quotes: Bounded[Quote] = field(default_factory=lambda: Bounded(ASSESSMENTS_KEPT))
 
     def one_of(self, demand: Demand) -> Demand:
         """The one object kept for a need of this value (`demand` itself the first time)."""
@@ -111,6 +114,21 @@ class EngineCache:
             env.hypervisor_hosts,
         )
         return self.assessments.get(key, lambda: assess(design, request, catalog, self.simulator))
+
+    def quote(self, design: Design, request: Request, catalog: Catalog) -> Quote:
+        """`advisor.pricing.bill_of_materials`, kept: keyed by the design and every request field
+        it reads (the Exchange and Windows versions, the CALs to buy, the horizon), so requests
+        that differ in budget, goals, objective, sizes or editions share it. A quote is frozen."""
+        p = request.platform
+        key = (
+            catalog_key(catalog),
+            design,
+            p.exchange_version,
+            p.windows_version,
+            cals_to_buy(request),
+            request.horizon_years,
+        )
+        return self.quotes.get(key, lambda: bill_of_materials(design, request, catalog))
 
     def availability(self, assessment: Assessment, request: Request, catalog: Catalog) -> AvailabilityReport:
         """`advisor.availability.estimate` of an assessment, kept: keyed by the assessment itself

@@ -16,6 +16,7 @@ from advisor.contract.responses import dump_recommendations
 from advisor.optimizer import EngineCache
 from advisor.optimizer.model import columns, hardware
 from advisor.optimizer.variants import Options, Scorer, allowed, structures
+from advisor.pricing import bill_of_materials
 from advisor.schemas import parse_request
 from advisor.service import Advisor
 from tests.conftest import make_request
@@ -275,3 +276,25 @@ def test_architectures_that_share_a_front_size_their_needs_as_the_same_objects_p
     for column in shared:
         kit._priced(column)
     assert len(kit.__dict__["_priced_by_need"]) == priced
+
+
+def test_a_designs_bill_of_materials_is_kept_by_the_fields_it_reads_and_equals_a_fresh_one(
+    registry: CatalogRegistry,
+) -> None:
+    catalog = registry.get()
+    body = make_request(mailboxes=1200, databases=6, budget={"amount": 200000})
+    design = Advisor(registry).recommend(parse_request(body)).recommendations[0].design
+    engine = EngineCache()
+    kept = engine.quote(design, parse_request(body), catalog)
+    assert kept == bill_of_materials(design, parse_request(body), catalog)
+    same = make_request(mailboxes=1200, databases=6, budget={"amount": 9000}, goals=[], objective="max_goals")
+    assert engine.quote(design, parse_request(same), catalog) is kept
+    for changes in (
+        {"environment": {"cals_owned": 200}},
+        {"mailboxes": 900},
+        {"horizon_years": 5},
+        {"windows": {"version": "2012"}},
+    ):
+        request = parse_request({**body, **changes})
+        other = engine.quote(design, request, catalog)
+        assert other is not kept and other == bill_of_materials(design, request, catalog)
