@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from advisor.domain.architecture import ArchitectureSpec
+from advisor.domain.hashing import hash_once
 
 # A design's fields in the order the contract writes them (the response's `design` object; a
 # test holds this equal to the schema's fields).
@@ -29,6 +30,7 @@ DESIGN_FIELDS: tuple[str, ...] = (
 )
 
 
+@hash_once  # part of the engine caches' keys: assessments, availabilities, quotes
 @dataclass(frozen=True)
 class Design:
     """One concrete design: what to buy and how it is put together.
