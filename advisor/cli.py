@@ -228,7 +228,7 @@ def _advisor(catalog: Path | None) -> Advisor:
 
 def _parsed(parse: Callable[[Any], T], data: Any, advisor: Advisor) -> T:
     """`parse(data)`; its problems, when it has some, with what the catalog says of the body's
-    Exchange and Windows versions, so one run names them all."""
+    budget currency and its Exchange and Windows versions, so one run names them all."""
     from advisor.schemas import with_catalog_problems
 
     try:

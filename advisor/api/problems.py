@@ -52,9 +52,9 @@ PROBLEM_TYPES: dict[str, str] = {
     INVALID_INPUT: "The body breaks the request contract; `errors` names every field that is wrong, by its "
     "JSON path (`budget.amount`, `goals.0.services.1`, `(body)` for the body as a whole), with "
     "the messages for it. Schema rules and the advisor's own rules (a budget currency the catalog "
-    "does not price in, a design field a product rule forbids, a catalog the service does not "
-    "have) come back the same way; a budget currency the catalog does not price in and an Exchange "
-    "version that does not run on the Windows version (named on both fields) come along with the "
+    "does not price in, an Exchange version that does not run on the Windows version, named on "
+    "both fields, a design field a product rule forbids, a catalog the service does not have) "
+    "come back the same way; the currency and the Exchange-Windows pair are named along with the "
     "schema's problems, not after they are fixed. Status 422.",
     UNKNOWN_CATALOG: "The catalog named in the URL does not exist; `detail` lists the catalogs there are. "
     "Status 404. (A catalog named inside a request body is a field of that body and comes back as "
