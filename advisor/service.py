@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from advisor import architectures
 from advisor.assess import Assessment
 from advisor.catalog.model import Catalog
-from advisor.design_check import check_against_catalog, complete_design, currency_problems, platform_problems
+from advisor.catalog.support import currency_problems, platform_problems
+from advisor.design_check import check_against_catalog, complete_design
 from advisor.domain import (
     AnalysisRequest,
     Budget,

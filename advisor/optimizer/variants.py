@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from advisor.catalog.model import Catalog
+from advisor.catalog.support import platform_problems
 from advisor.domain import ArchitectureSpec, Request, windows_name
 from advisor.failures import Analysis, Simulator
 from advisor.optimizer.cache import EngineCache, catalog_key
@@ -135,18 +136,12 @@ class Forbidden:
 def allowed(spec: ArchitectureSpec, request: Request, catalog: Catalog) -> Options | Forbidden:
     """The editions and models a request leaves for an architecture, or the rule that forbids it."""
     p = request.platform
-    facts = catalog.exchange.get(p.exchange_version)
-    if facts is None:
-        return Forbidden(
-            "exchange.version", f"The catalog {catalog.id!r} has no facts for Exchange {p.exchange_version}."
-        )
-    if p.windows_version not in facts.windows_versions:
-        return Forbidden(
-            "windows.version",
-            f"Exchange {p.exchange_version} does not run on Windows Server "
-            f"{windows_name(p.windows_version)}; it runs on "
-            f"{', '.join(windows_name(v) for v in facts.windows_versions)} (rule {facts.windows_rule}).",
-        )
+    # The service refuses such a pair before it optimizes; what forbids it reads the same here.
+    problems = platform_problems(p.exchange_version, p.windows_version, catalog)
+    if problems:
+        first = problems[0]
+        return Forbidden(first.field, first.message[0].upper() + first.message[1:] + ".")
+    facts = catalog.exchange[p.exchange_version]
     priced = catalog.windows_editions_for(p.windows_version)
     if p.windows_edition != "any" and p.windows_edition not in priced:
         exists = p.windows_edition in catalog.windows_editions.get(p.windows_version, ())

@@ -84,6 +84,16 @@ def test_exchange_2010_is_not_allowed_on_windows_it_does_not_run_on(catalog: Cat
     assert "rule exchange.windows_support" in result.reason
 
 
+def test_the_optimizer_forbids_a_pair_in_the_words_the_service_refuses_it_with(catalog: Catalog) -> None:
+    from advisor.catalog.support import platform_problems
+
+    result = options(catalog, "dag_only", "2016", "any")
+    assert isinstance(result, Forbidden)
+    refused = platform_problems("2010", "2016", catalog)[0]
+    assert result.field == refused.field == "windows.version"
+    assert result.reason == refused.message[0].upper() + refused.message[1:] + "."
+
+
 def test_windows_2012_has_no_enterprise_edition(catalog: Catalog) -> None:
     result = options(catalog, "single_server", "2012R2", "enterprise")
     assert isinstance(result, Forbidden)
