@@ -10,7 +10,6 @@ from dataclasses import astuple
 from typing import Any
 
 from advisor.catalog.model import Catalog, DiskModel
-from advisor.catalog.support import currency_problems, platform_problems
 from advisor.domain import (
     ArchitectureSpec,
     Design,
@@ -32,23 +31,6 @@ from advisor.sizing import (
     least_disks,
     platform_megacycles,
 )
-
-
-def check_against_catalog(request: Request, catalog: Catalog, budget_given: bool = True) -> None:
-    """InvalidInput naming every field the catalog refuses, all at once: `budget.currency` when the
-    budget (if one was given) is in another currency than the catalog prices in, and
-    `exchange.version` and `windows.version` when the Exchange version does not run on the
-    Windows version (the catalog's supportability matrix), with the choices."""
-    problems = catalog_problems(request, catalog, budget_given)
-    if problems:
-        raise InvalidInput(problems)
-
-
-def catalog_problems(request: Request, catalog: Catalog, budget_given: bool = True) -> list[FieldProblem]:
-    """What `check_against_catalog` raises: the budget's currency, then the Exchange-Windows pair."""
-    p = request.platform
-    found = currency_problems(request.budget.currency, catalog) if budget_given else []
-    return found + platform_problems(p.exchange_version, p.windows_version, catalog)
 
 
 def complete_design(

@@ -11,14 +11,15 @@ from typing import TYPE_CHECKING
 from advisor import architectures
 from advisor.assess import Assessment
 from advisor.catalog.model import Catalog
-from advisor.catalog.support import currency_problems, platform_problems
-from advisor.design_check import check_against_catalog, complete_design
+from advisor.catalog.support import currency_problems, platform_problems, request_problems
+from advisor.design_check import complete_design
 from advisor.domain import (
     AnalysisRequest,
     Budget,
     Design,
     DesignReport,
     FieldProblem,
+    InvalidInput,
     LifecycleReport,
     MinimumBudget,
     Quote,
@@ -70,7 +71,9 @@ class Advisor:
         Windows versions (when the one does not run on the other, with the versions that fit)
         together, so fixing one field does not reveal the next."""
         catalog = self.catalogs.get(request.catalog)
-        check_against_catalog(request, catalog, budget_given)
+        problems = request_problems(request, catalog, budget_given)
+        if problems:
+            raise InvalidInput(problems)
         return catalog
 
     def catalog_problems(

@@ -48,6 +48,17 @@ def make_request(**changes: Any) -> dict[str, Any]:
     return request
 
 
+def euros_on_a_wrong_pair(**changes: Any) -> dict[str, Any]:
+    """A request the shipped catalog refuses on two counts: a budget in euros (it prices in
+    dollars) and Exchange SE on Windows Server 2012 R2 (SE runs on 2019 and later)."""
+    return make_request(
+        budget={"amount": 50000, "currency": "EUR"},
+        exchange={"version": "SE"},
+        windows={"version": "2012R2"},
+        **changes,
+    )
+
+
 def dearer_windows_2008(licences: str) -> str:
     """The shipped licences.toml with every Windows Server 2008 and 2008 R2 licence of Enterprise
     or Datacenter 1,000 dearer (Enterprise 3,999 a server, Datacenter 2,999 a processor), and

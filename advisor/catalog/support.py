@@ -5,7 +5,15 @@ currency. One wording for each, whoever asks: the edges, the service and the opt
 from __future__ import annotations
 
 from advisor.catalog.model import Catalog
-from advisor.domain import FieldProblem, windows_name
+from advisor.domain import FieldProblem, Request, windows_name
+
+
+def request_problems(request: Request, catalog: Catalog, budget_given: bool = True) -> list[FieldProblem]:
+    """Every field of a request the catalog refuses, all at once: its budget's currency (when a
+    budget is given), then its Exchange version on its Windows version."""
+    p = request.platform
+    found = currency_problems(request.budget.currency, catalog) if budget_given else []
+    return found + platform_problems(p.exchange_version, p.windows_version, catalog)
 
 
 def currency_problems(currency: str, catalog: Catalog) -> list[FieldProblem]:

@@ -419,18 +419,6 @@ class Hardware:
                 return "Client Access CPU"
         return None
 
-    def cheapest(self, column: Column, catalog: Catalog) -> Cents | None:
-        """What one design of the column costs with the cheapest hardware that meets its need
-        (an incumbent for pruning; the model itself decides the hardware)."""
-        priced = self._priced(column)
-        return None if priced is None else Cents(priced[0], priced[1]) + column.fixed
-
-    def bound(self, column: Column) -> Cents | None:
-        """Less than any design of the column can cost, upfront and annual each at its least
-        over the hardware that meets the column's need (None when none does)."""
-        priced = self._priced(column)
-        return None if priced is None else Cents(priced[2], priced[3]) + column.fixed
-
     def _priced(self, column: Column) -> _Priced | None:
         """(the cheapest hardware of a column by upfront then annual: its upfront and annual
         cents; the least upfront and the least annual cents each) for its servers, or None when

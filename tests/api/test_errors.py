@@ -13,7 +13,7 @@ from werkzeug.test import TestResponse
 
 from advisor.app import create_app
 from tests.api.conftest import AdvisorWithABug, SolverThatTimesOut
-from tests.conftest import make_request
+from tests.conftest import euros_on_a_wrong_pair, make_request
 
 PROBLEM = "application/problem+json"
 ENDPOINTS = ["/api/v1/recommendations", "/api/v1/analyses"]
@@ -170,13 +170,7 @@ def test_the_api_names_the_same_fields_as_the_cli(client: FlaskClient) -> None:
 def test_a_budget_in_another_currency_and_a_wrong_pair_are_named_in_one_422(
     client: FlaskClient, other: dict[str, Any]
 ) -> None:
-    bad = make_request(
-        budget={"amount": 50000, "currency": "EUR"},
-        exchange={"version": "SE"},
-        windows={"version": "2012R2"},
-        **other,
-    )
-    body = problem_of(client.post(ENDPOINTS[0], json=bad), 422)
+    body = problem_of(client.post(ENDPOINTS[0], json=euros_on_a_wrong_pair(**other)), 422)
     assert list(body["errors"]) == [*other, "budget.currency", "windows.version", "exchange.version"]
     assert "prices in USD, not EUR" in body["errors"]["budget.currency"][0]
     assert "it runs on 2019, 2022, 2025" in body["errors"]["windows.version"][0]

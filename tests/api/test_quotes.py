@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from advisor.api.schemas import QuoteDocumentSchema
 from advisor.exports import FORMATS
 from advisor.service import Advisor
-from tests.conftest import make_request
+from tests.conftest import euros_on_a_wrong_pair, make_request
 
 PROBLEM = "application/problem+json"
 MEDIA_TYPES = {
@@ -120,10 +120,7 @@ def test_a_bad_quote_is_a_422_naming_the_field(client: FlaskClient, body: dict[s
 def test_a_quote_in_another_currency_on_a_wrong_pair_names_both_with_its_other_problems(
     client: FlaskClient,
 ) -> None:
-    request = make_request(
-        budget={"amount": 50000, "currency": "EUR"}, exchange={"version": "SE"}, windows={"version": "2012R2"}
-    )
-    response = quote(client, format="docx", request=request)
+    response = quote(client, format="docx", request=euros_on_a_wrong_pair())
 
     assert response.status_code == 422
     assert sorted(response.get_json()["errors"]) == [

@@ -25,7 +25,7 @@ from advisor.api.schemas import (
 from advisor.app import create_app
 from advisor.exports import FORMATS
 from advisor.storage import ScenarioStore, make_engine
-from tests.conftest import dearer_windows_2008, make_request
+from tests.conftest import dearer_windows_2008, euros_on_a_wrong_pair, make_request
 
 PROBLEM = "application/problem+json"
 ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -127,12 +127,7 @@ def test_a_bad_scenario_is_a_422_naming_the_field_and_nothing_is_saved(
 def test_a_scenario_whose_request_is_in_another_currency_on_a_wrong_pair_names_both_with_its_other_problems(
     client: FlaskClient, other: dict[str, Any]
 ) -> None:
-    request = make_request(
-        budget={"amount": 50000, "currency": "EUR"},
-        exchange={"version": "SE"},
-        windows={"version": "2012R2"},
-        **other.get("request", {}),
-    )
+    request = euros_on_a_wrong_pair(**other.get("request", {}))
     body = {"name": other.get("name", "x"), "request": request}
     problem = problem_of(client.post("/api/v1/scenarios", json=body), 422)
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from advisor.cli import build_parser, main
-from tests.conftest import EXAMPLES, make_request
+from tests.conftest import EXAMPLES, euros_on_a_wrong_pair, make_request
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -108,10 +108,8 @@ def test_a_wrong_pair_is_named_once_whether_or_not_the_body_has_other_problems(
 def test_a_budget_in_another_currency_is_named_with_a_wrong_pair_and_other_problems(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pair = {"exchange": {"version": "SE"}, "windows": {"version": "2012R2"}}
-    euros = {"amount": 50000, "currency": "EUR"}
     for other in ({}, {"mailboxes": 0}):
-        assert main(["recommend", write(tmp_path, make_request(**pair, **other, budget=euros))]) == 2
+        assert main(["recommend", write(tmp_path, euros_on_a_wrong_pair(**other))]) == 2
         fields = [line.split(":")[1].strip() for line in capsys.readouterr().err.strip().splitlines()]
         assert fields == [*other, "budget.currency", "windows.version", "exchange.version"]
 

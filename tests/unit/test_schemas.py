@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from advisor.domain import InvalidInput
-from advisor.schemas import parse_analysis, parse_request
+from advisor.domain import FieldProblem, InvalidInput
+from advisor.schemas import parse_analysis, parse_request, with_catalog_problems
 from tests.conftest import make_request
 
 
@@ -113,3 +113,56 @@ def test_text_fields_refuse_a_lone_surrogate_even_when_called_directly() -> None
     with pytest.raises(InvalidInput) as caught:
         parse_request(make_request(project={"prepared_by": "A. \udc00"}))
     assert [p.field for p in caught.value.problems] == ["project.prepared_by"]
+
+
+class _Recorder:
+    """A catalog check that records what it is asked and names nothing."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str | None, str | None, str | None]] = []
+
+    def __call__(
+        self, catalog: str, exchange: str | None, windows: str | None, currency: str | None
+    ) -> list[FieldProblem]:
+        self.asked.append((catalog, exchange, windows, currency))
+        return [FieldProblem("budget.currency", "checked")] if currency else []
+
+
+@pytest.mark.parametrize(
+    ("budget", "named", "asked"),
+    [
+        (None, [], None),  # no budget (an analysis): no currency to check
+        ({"amount": 1}, [], "USD"),  # the schema's default currency
+        ({"amount": 1, "currency": "EUR"}, [], "EUR"),
+        ({"amount": 1, "currency": "eur"}, ["budget.currency"], None),  # the schema names it
+        ({"amount": 1, "currency": 5}, [], None),
+        ({"amount": -1, "currency": "EUR"}, ["budget.amount"], "EUR"),
+    ],
+)
+def test_the_catalog_is_asked_about_a_budgets_currency_only_when_the_body_gives_a_valid_one(
+    budget: dict[str, Any] | None, named: list[str], asked: str | None
+) -> None:
+    body = {k: v for k, v in make_request(budget=budget).items() if budget is not None or k != "budget"}
+    check = _Recorder()
+    problems = [FieldProblem(field, "schema") for field in named]
+    found = with_catalog_problems(problems, body, check)
+    assert [currency for *_, currency in check.asked] == [asked]
+    assert [p.field for p in found] == named + (["budget.currency"] if asked else [])
+
+
+def test_a_request_under_a_field_is_checked_there_and_its_problems_are_named_under_it() -> None:
+    check = _Recorder()
+    body = {"name": "x", "request": make_request(budget={"currency": "EUR"})}
+    found = with_catalog_problems([FieldProblem("name", "schema")], body, check, under="request")
+    assert [p.field for p in found] == ["name", "request.budget.currency"]
+    assert check.asked == [("default", "2010", "2008R2", "EUR")]
+
+    check = _Recorder()
+    named = [FieldProblem("request.budget.currency", "schema")]
+    assert with_catalog_problems(named, body, check, under="request") == named
+    assert check.asked == [("default", "2010", "2008R2", None)]
+
+    check = _Recorder()
+    whole = [FieldProblem("request", "not an object")]
+    assert with_catalog_problems(whole, {"request": [1]}, check, under="request") == whole
+    assert check.asked == []
