@@ -10,6 +10,9 @@ COPY --chown=advisor:advisor . /app
 USER advisor
 
 RUN python3 -m venv .venv && .venv/bin/pip install -e .
+# PYTHONDONTWRITEBYTECODE keeps Python from writing bytecode as it runs, so compile the advisor's
+# once here: otherwise every `advisor` command in the container compiles its modules again (~0.2 s).
+RUN .venv/bin/python -m compileall -q advisor
 
 # Served beyond loopback, so with accounts: `docker exec CONTAINER .venv/bin/advisor users add NAME`.
 ENV ADVISOR_HOST=0.0.0.0 ADVISOR_PORT=8000 ADVISOR_WORKERS=2 ADVISOR_AUTH=tokens

@@ -52,6 +52,12 @@ def test_the_dockerfile_runs_the_readmes_install_and_start_commands_as_non_root(
     assert "slim" in from_line
 
 
+def test_the_dockerfile_compiles_the_advisors_bytecode_once_after_installing_it() -> None:
+    runs = [value for kind, value in dockerfile_instructions() if kind == "RUN"]
+    install = next(i for i, value in enumerate(runs) if "pip install -e ." in value)
+    assert ".venv/bin/python -m compileall -q advisor" in runs[install + 1 :]
+
+
 def test_the_dockerfile_checks_health_on_healthz() -> None:
     health = [value for kind, value in dockerfile_instructions() if kind == "HEALTHCHECK"]
     assert health and "/healthz" in health[0]
