@@ -30,6 +30,7 @@ from advisor.optimizer.model import (
     Selection,
     Unsizable,
     build_model,
+    chosen_columns,
     columns,
     extract_design,
     hardware,
@@ -247,7 +248,7 @@ def _selection(
     score: Scorer,
     cache: EngineCache,
 ) -> Selection | Unsizable:
-    """The columns an architecture's model weighs (`columns`, then `select_columns`), or why
+    """The columns an architecture's model weighs (`chosen_columns`), or why
     none can be sized, kept by what they are made of: the architecture's structures and
     hardware (each made once and kept by the engine: compared by identity, and held by the
     entry so that no other object takes their ids), the goals as the scorer reads them, and the
@@ -269,9 +270,7 @@ def _selection(
 
     def make() -> tuple[tuple[Structure, ...], Hardware, Selection | Unsizable]:
         try:
-            made: Selection | Unsizable = select_columns(
-                spec, request, catalog, columns(spec, request, catalog, found, score, cache), kit
-            )
+            made: Selection | Unsizable = chosen_columns(spec, request, catalog, found, score, kit, cache)
         except Unsizable as err:
             made = err
         return found, kit, made

@@ -177,6 +177,21 @@ def columns(
     """Every structure with every layout of its servers, in each sizing mode the goals allow: a
     required goal on server failures sizes through failures only, a preferred one lets the model
     weigh both, none sizes for normal operation (the answer then says which failures degrade it)."""
+    return [_scored(need, score) for need in _unscored(spec, request, catalog, structures, engine)]
+
+
+# One column before it is scored: its structure, fixed costs, layout, sizing mode and needs.
+_Unscored = tuple[Structure, Cents, Layout, bool, Demand, Demand]
+
+
+def _unscored(
+    spec: ArchitectureSpec,
+    request: Request,
+    catalog: Catalog,
+    structures: Sequence[Structure],
+    engine: EngineCache,
+) -> list[_Unscored]:
+    """`columns` before the simulator scores them (see `columns`), in the same order."""
     rules = catalog.sizing[request.platform.exchange_version]
     version = request.platform.windows_version
     witness = Cents.of(witness_lines(catalog, version))
@@ -184,7 +199,7 @@ def columns(
     modes = (
         (True,) if request.survives_server_required else ((True, False) if "server" in asked else (False,))
     )
-    found = []
+    found: list[_Unscored] = []
     table = _needs_table(spec, request, catalog, modes, engine)
     dc_cost: dict[int, Cents] = {}
     for structure in structures:
@@ -195,23 +210,71 @@ def columns(
             fixed = dc_cost[added] = Cents.of(domain_controller_lines(catalog, version, added))
         if shape.witness == "buy":
             fixed = fixed + witness
-        # Through failures, the structure scores as the simulator says; sized for normal
-        # operation, a server's failure meets no goal.
-        scored = {True: score(structure), False: score.without_server(structure)}
         for layout, through, demand, cas_demand in _needs(spec, shape, request, rules, modes, table, engine):
-            found.append(
-                assemble(  # a few hundred columns a request (see `assemble`)
-                    Column,
-                    variant=scored[through],
-                    layout=layout,
-                    through_failures=through,
-                    demand=demand,
-                    cas_demand=cas_demand,
-                    fixed=fixed,
-                    downtime=0.0,
-                )
-            )
+            found.append((structure, fixed, layout, through, demand, cas_demand))
     return found
+
+
+def _scored(need: _Unscored, score: Scorer) -> Column:
+    """A column with its structure scored: through failures as the simulator says; sized for
+    normal operation, a server's failure meets no goal."""
+    structure, fixed, layout, through, demand, cas_demand = need
+    return assemble(  # a few hundred columns a request (see `assemble`)
+        Column,
+        variant=score(structure) if through else score.without_server(structure),
+        layout=layout,
+        through_failures=through,
+        demand=demand,
+        cas_demand=cas_demand,
+        fixed=fixed,
+        downtime=0.0,
+    )
+
+
+def chosen_columns(
+    spec: ArchitectureSpec,
+    request: Request,
+    catalog: Catalog,
+    structures: Sequence[Structure],
+    score: Scorer,
+    kit: Hardware,
+    engine: EngineCache,
+) -> Selection:
+    """`select_columns` over `columns`, with only the structures scored whose columns can still be
+    chosen (cheapest first): a column is left out, unscored, once a scored one that meets every
+    goal, required and preferred, costs no more than the least its own hardware can cost (upfront
+    and annual each, strictly less in one). Whatever its score, `select_columns` would leave it
+    out: that column beats it, and it beats no column that one does not (so it is never a
+    bound of its own). A cold engine (the CLI, a fresh worker) simulates fewer shapes, and a warm
+    one makes fewer columns. Objective min_downtime weighs each column's downtime too: use
+    `select_columns` there."""
+    needs = _unscored(spec, request, catalog, structures, engine)
+    priced_of = kit._priced_need
+    costs: list[tuple[int, int, int, int, int] | None] = []
+    for structure, fixed, _, _, demand, cas_demand in needs:
+        shape = structure.shape
+        priced = priced_of(demand, shape.exchange_servers, cas_demand, shape.dedicated_cas_servers)
+        if priced is None:
+            costs.append(None)
+        else:
+            fu, fa = fixed.upfront, fixed.annual
+            costs.append((priced[0] + fu, priced[1] + fa, priced[2] + fu, priced[3] + fa, len(costs)))
+    perfect: list[tuple[int, int]] = []  # cheapest costs of scored columns that meet every goal
+    most = score.most_weight
+    made: dict[int, Column] = {}
+    for cost in sorted(c for c in costs if c is not None):
+        up, an, floor_up, floor_an, at = cost
+        if any(u <= floor_up and a <= floor_an and (u < floor_up or a < floor_an) for u, a in perfect):
+            continue
+        column = made[at] = _scored(needs[at], score)
+        if column.variant.meets_required and column.variant.weight >= most:
+            perfect.append((up, an))
+    found = [
+        made[at] if at in made else _scored(need, score)
+        for at, (need, cost) in enumerate(zip(needs, costs, strict=True))
+        if cost is None or at in made
+    ]
+    return select_columns(spec, request, catalog, found, kit)
 
 
 _Need = tuple[Layout, bool, Demand, Demand]
@@ -427,14 +490,17 @@ class Hardware:
         adds them to a few hundred columns' fixed costs a request."""
         # Needs come from the engine's tables (see `_needs`), one object per need, so they are
         # keyed by identity; the entry holds the objects, so no other can take their ids.
-        key = (id(column.demand), column.servers, id(column.cas_demand), column.cas_servers)
+        return self._priced_need(column.demand, column.servers, column.cas_demand, column.cas_servers)
+
+    def _priced_need(self, d: Demand, n: int, cas_demand: Demand, cas_servers: int) -> _Priced | None:
+        """`_priced` of a column of `n` mailbox servers of need `d` and `cas_servers` Client
+        Access servers of need `cas_demand`."""
+        key = (id(d), n, id(cas_demand), cas_servers)
         cache: dict[tuple[int, int, int, int], tuple[Demand, Demand, _Priced | None]]
         cache = self.__dict__.setdefault("_priced_by_need", {})
         entry = cache.get(key)
         if entry is not None:
             return entry[2]
-        d = column.demand
-        n = column.servers
         best: tuple[int, int] | None = None
         up = an = -1
         # The platforms that meet the need's CPU, memory and mounts, cheapest first.
@@ -462,13 +528,13 @@ class Hardware:
                         an = a
         result: _Priced | None = None
         if best is not None:
-            if not column.cas_servers:
+            if not cas_servers:
                 result = (best[0], best[1], up, an)
             else:
-                need = column.cas_demand.megacycles
+                need = cas_demand.megacycles
                 cas = [price for mc, price in self._cas_offers if need <= mc + 1e-9]
                 if cas:
-                    m = column.cas_servers
+                    m = cas_servers
                     result = (
                         best[0] + cas[0][0] * m,
                         best[1] + cas[0][1] * m,
@@ -477,7 +543,7 @@ class Hardware:
                     )
         if len(cache) >= _PRICED_NEEDS:  # a Hardware is kept across requests (see `hardware`)
             cache.clear()
-        cache[key] = (column.demand, column.cas_demand, result)
+        cache[key] = (d, cas_demand, result)
         return result
 
     def offered(self, column: Column, client_access: bool = False) -> list[Platform]:

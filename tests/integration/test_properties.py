@@ -3,14 +3,16 @@ optimum is held to an exhaustive search in test_milp_brute_force.py)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.architectures import names, spec
+from advisor.architectures import for_version, names, spec
 from advisor.catalog import Catalog
 from advisor.domain import FAILURE_KINDS, SERVICES, Request
 from advisor.optimizer import EngineCache, Highs
@@ -20,6 +22,7 @@ from advisor.optimizer.model import (
     Selection,
     Unsizable,
     build_model,
+    chosen_columns,
     columns,
     extract_design,
     hardware,
@@ -33,6 +36,7 @@ from advisor.topology import Shape
 from tests.conftest import make_request
 
 ARCHITECTURES = names("2010")
+ROOT = Path(__file__).resolve().parents[2]
 
 HIGHS = Highs()
 
@@ -217,6 +221,64 @@ def test_the_columns_left_out_of_a_model_never_change_its_optimum(catalog: Catal
         ), architecture
         compared += 1
     assert compared >= 2
+
+
+def _selections(
+    request: Request, catalog: Catalog, cache: EngineCache, lazy: bool
+) -> dict[str, Selection | str | None]:
+    """Each architecture's selection: scored only where it can still matter (`chosen_columns`,
+    lazy) or every column scored first (`select_columns` over `columns`); the limit when none
+    can be sized, None when the architecture is not allowed."""
+    out: dict[str, Selection | str | None] = {}
+    for arch in for_version(request.platform.exchange_version):
+        architecture = arch.name
+        options = allowed(arch, request, catalog)
+        if isinstance(options, Forbidden):
+            out[architecture] = None
+            continue
+        found = structures(arch, request, catalog, cache)
+        kit = hardware(arch, request, catalog, options)
+        score = Scorer(request, cache.simulator)
+        try:
+            if lazy:
+                out[architecture] = chosen_columns(arch, request, catalog, found, score, kit, cache)
+            else:
+                every = columns(arch, request, catalog, found, score, cache)
+                out[architecture] = select_columns(arch, request, catalog, every, kit)
+        except Unsizable as err:
+            out[architecture] = err.limit
+    return out
+
+
+@pytest.mark.slow
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=requests)
+def test_scoring_only_the_columns_that_can_still_be_chosen_selects_what_scoring_every_one_does(
+    catalog: Catalog, data: dict[str, Any]
+) -> None:
+    request = parse_request(data)
+    cache = EngineCache()
+    assert _selections(request, catalog, cache, lazy=True) == _selections(request, catalog, cache, lazy=False)
+
+
+# The examples that are recommendation requests (not the invalid one, nor an analysis's body).
+EXAMPLES = [
+    e for e in sorted((ROOT / "examples").glob("*.json")) if e.stem not in ("bad-request", "seed-dag-only")
+]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.stem for e in EXAMPLES])
+def test_a_cold_engine_simulates_only_the_shapes_whose_columns_can_still_be_chosen(
+    catalog: Catalog, example: Path
+) -> None:
+    request = parse_request(json.loads(example.read_text()))
+    lazy, eager = EngineCache(), EngineCache()
+    chosen = _selections(request, catalog, lazy, lazy=True)
+    assert chosen == _selections(request, catalog, eager, lazy=False)
+    simulated, every = len(lazy.simulator._outages), len(eager.simulator._outages)
+    assert 0 < simulated <= every
+    if example.stem == "small-business":  # the README example: 48 shapes of 106
+        assert simulated < every / 2
 
 
 def test_a_costlier_structure_that_meets_more_preferred_weight_stays_in_the_model(catalog: Catalog) -> None:
