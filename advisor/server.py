@@ -149,10 +149,10 @@ def serve(host: str, port: int, workers: int, dev: bool) -> int:
         int(app.config["ADVISOR_SOLVES_PER_WORKER"]),
         int(app.config["ADVISOR_SOLVE_QUEUE"]),
     )
-    # The app is built before the fork (preload): its caches are filled once here (the
-    # architectures' failure profiles simulate every architecture, and the structures most
-    # requests weigh are simulated: under a second), then frozen so that the workers' garbage
-    # collections neither scan them nor write to their pages, which stay shared.
+    # The app is built before the fork (preload): its caches are filled once here (the solver's
+    # module is imported, the architectures' failure profiles simulate every architecture, and
+    # the structures most requests weigh are simulated: under a second), then frozen so that the
+    # workers' garbage collections neither scan them nor write to their pages, which stay shared.
     app.extensions["advisor"].warm([], shapes=True)
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)

@@ -129,8 +129,10 @@ class Advisor:
         return self._profiles
 
     def warm(self, requests: list[Request], shapes: bool = False) -> None:
-        """Fill the caches before a fork: the architecture profiles, with `shapes` the shapes most
-        requests weigh (`warm_shapes`), and the given requests."""
+        """Fill the caches before a fork: the solver's module (`Highs.load`), the architecture
+        profiles, with `shapes` the shapes most requests weigh (`warm_shapes`), and the given
+        requests."""
+        self.highs.load()
         self.architecture_profiles()
         if shapes:
             self.warm_shapes()

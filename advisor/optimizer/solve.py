@@ -93,6 +93,12 @@ class Highs:
                 os.close(saved)
             self._banner_done = True
 
+    def load(self) -> None:
+        """Import highspy (with numpy) now, its banner silenced: a process about to fork (gunicorn's
+        preload) does it once for all its workers, which would otherwise each import it on their
+        first solve (0.1 to 0.2 s of a fresh worker's CPU). No instance is kept (see above)."""
+        self._silence_banner()
+
     def instance(self, time_limit: float) -> Any:
         """This thread's instance, made with the options every solve uses, for one more solve."""
         owner, highs = getattr(self._local, "highs", (None, None))

@@ -18,6 +18,8 @@ from advisor.server import EXIT_USAGE, SPARE_THREADS, gunicorn_options, serve
 from tests.conftest import make_request
 from tests.storage.served import read_answer, served
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -143,6 +145,7 @@ def test_serve_freezes_the_warmed_caches_and_sets_the_workers_collector_threshol
     def run(self: object) -> None:
         seen["threshold"] = gc.get_threshold()
         seen["frozen"] = gc.get_freeze_count()
+        seen["solver loaded"] = "highspy" in sys.modules
 
     monkeypatch.setattr(server_module.AdvisorServer, "run", run)
     before = gc.get_threshold()
@@ -153,3 +156,20 @@ def test_serve_freezes_the_warmed_caches_and_sets_the_workers_collector_threshol
         gc.set_threshold(*before)
     assert seen["threshold"] == server_module.GC_THRESHOLDS
     assert isinstance(seen["frozen"], int) and seen["frozen"] > 0
+
+
+def test_serve_imports_the_solver_before_the_fork_without_printing_its_banner(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from advisor import server\n"
+        "loaded = lambda self: print('loaded' if 'highspy' in sys.modules else 'not loaded')\n"
+        "server.AdvisorServer.run = loaded\n"
+        f"raise SystemExit(server.serve('127.0.0.1', {free_port()}, 1, False))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
+    env["ADVISOR_INSTANCE_PATH"] = str(tmp_path / "instance")
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "loaded\n"
