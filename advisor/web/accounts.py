@@ -9,10 +9,10 @@ Secure whenever the request came over HTTPS (as ProxyFix reports it behind a pro
 from __future__ import annotations
 
 from flask import Flask, current_app, g, redirect, render_template, request, session, url_for
-from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 
 from advisor.api.auth import AUTH_TOKENS, accounts, auth_mode
+from advisor.api.middleware import ApiSessionInterface
 from advisor.domain import Account
 from advisor.web.views import bp
 
@@ -30,8 +30,9 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 
 
-class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, Secure on HTTPS requests (SESSION_COOKIE_SECURE forces it)."""
+class SessionInterface(ApiSessionInterface):
+    """Flask's signed-cookie session, Secure on HTTPS requests (SESSION_COOKIE_SECURE forces it),
+    and none at all on the API and health paths (see `ApiSessionInterface`)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure

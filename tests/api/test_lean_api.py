@@ -7,8 +7,10 @@ import gzip
 import json
 from typing import Any
 
+import flask
 import pytest
 from flask import Flask
+from flask.sessions import NullSession
 from flask.testing import FlaskClient
 
 from tests.conftest import load_example, make_request
@@ -169,3 +171,10 @@ def test_an_api_request_opens_no_session_and_sets_no_cookie(app: Flask) -> None:
         assert response.status_code == 200
         assert "Set-Cookie" not in response.headers
         assert "Cookie" not in response.headers.get("Vary", "")
+
+    # Not opened at all: no cookie is read or its signature checked (a web page's is still).
+    cookie = {"Cookie": f"session={client.get_cookie('session').value}"}  # type: ignore[union-attr]
+    for path, opened in ((RECOMMEND, False), ("/api/v1/catalogs", False), ("/healthz", False), ("/", True)):
+        with app.test_request_context(path, headers=cookie):
+            session = app.session_interface.open_session(app, flask.request)
+            assert isinstance(session, NullSession) is not opened, path
