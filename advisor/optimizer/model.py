@@ -488,13 +488,13 @@ class Hardware:
         no hardware meets its need; worked out once per need, as many columns share one (the
         structure's witness and domain controllers aside). Plain integers, as `select_columns`
         adds them to a few hundred columns' fixed costs a request."""
-        # Needs come from the engine's tables (see `_needs`), one object per need, so they are
-        # keyed by identity; the entry holds the objects, so no other can take their ids.
         return self._priced_need(column.demand, column.servers, column.cas_demand, column.cas_servers)
 
     def _priced_need(self, d: Demand, n: int, cas_demand: Demand, cas_servers: int) -> _Priced | None:
         """`_priced` of a column of `n` mailbox servers of need `d` and `cas_servers` Client
         Access servers of need `cas_demand`."""
+        # Needs come from the engine's tables (see `_needs`), one object per need, so they are
+        # keyed by identity; the entry holds the objects, so no other can take their ids.
         key = (id(d), n, id(cas_demand), cas_servers)
         cache: dict[tuple[int, int, int, int], tuple[Demand, Demand, _Priced | None]]
         cache = self.__dict__.setdefault("_priced_by_need", {})
