@@ -72,7 +72,10 @@ class Scenario:
 
     def carrying(self, load: Mapping[str, ServerLoad] | None) -> Scenario:
         """The same failure with a sized design's loads on the survivors; its explanation, if
-        already worked out, comes along (it reads the description and effects alone)."""
+        already worked out, comes along (it reads the description and effects alone). A failure
+        that loads no survivor is the same scenario as before: it is not copied."""
+        if load is None and self.load is None:
+            return self
         found = Scenario(self.component, self.kind, self.description, self.effects, load)
         if "explanation" in self.__dict__:
             found.__dict__["explanation"] = self.__dict__["explanation"]

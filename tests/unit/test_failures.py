@@ -208,6 +208,12 @@ def test_a_sizing_that_degrades_nothing_keeps_the_shapes_coverage_and_single_poi
     assert [s.load for s in kept.scenarios] == [loads.get(s.component) for s in unsized.scenarios]
     assert all(s.scenario in kept.scenarios for s in kept.single_points_of_failure)
     assert [s.explanation for s in kept.scenarios] == [s.explanation for s in unsized.scenarios]
+    # A failure that loads no survivor is the shape's own scenario, not a copy of it.
+    unloaded = [(a, b) for a, b in zip(unsized.scenarios, kept.scenarios, strict=True) if b.load is None]
+    assert unloaded and all(a is b for a, b in unloaded)
+    assert all(
+        a is not b for a, b in zip(unsized.scenarios, kept.scenarios, strict=True) if b.load is not None
+    )
 
 
 def test_a_shape_and_a_need_hash_as_their_dataclass_would_and_leave_no_hash_in_a_copy() -> None:
