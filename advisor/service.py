@@ -132,7 +132,8 @@ class Advisor:
         """Fill the caches before a fork: the solver's module (`Highs.load`), the architecture
         profiles, with `shapes` the shapes most requests weigh (`warm_shapes`), and the given
         requests."""
-        self.highs.load()
+        if self.solver == "highs":
+            self.highs.load()
         self.architecture_profiles()
         if shapes:
             self.warm_shapes()

@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         ("worker CPU per request, README example", "<= 3 ms", spread(results["cpu readme"], " ms", 2)),
         ("worker CPU per request, never-seen", "<= 3 ms", spread(results["cpu never-seen"], " ms", 2)),
         (
-            ".venv/bin/advisor recommend (small-business) wall",
+            "advisor recommend (small-business) wall",
             "<= 0.35 s",
             spread(results["cli wall"], " s", 3),
         ),

@@ -245,9 +245,17 @@ def chosen_columns(
     goal, required and preferred, costs no more than the least its own hardware can cost (upfront
     and annual each, strictly less in one). Whatever its score, `select_columns` would leave it
     out: that column beats it, and it beats no column that one does not (so it is never a
-    bound of its own). A cold engine (the CLI, a fresh worker) simulates fewer shapes, and a warm
-    one makes fewer columns. Objective min_downtime weighs each column's downtime too: use
-    `select_columns` there."""
+    bound of its own). Columns no hardware can size are scored only when none can be: they tell
+    only what binds then (see `select_columns`). A cold engine (the CLI, a fresh worker)
+    simulates fewer shapes, and a warm one makes fewer columns. Objective min_downtime weighs
+    each column's downtime too: use `select_columns` there.
+
+    The argument needs every preferred weight at least 0 (the request schema's range), so that no
+    column's weight exceeds `most_weight`; with a negative one, every column is scored."""
+    if any(weight < 0 for _, weight in score.preferred):
+        return select_columns(
+            spec, request, catalog, columns(spec, request, catalog, structures, score, engine), kit
+        )
     needs = _unscored(spec, request, catalog, structures, engine)
     priced_of = kit._priced_need
     costs: list[tuple[int, int, int, int, int] | None] = []
@@ -269,11 +277,8 @@ def chosen_columns(
         column = made[at] = _scored(needs[at], score)
         if column.variant.meets_required and column.variant.weight >= most:
             perfect.append((up, an))
-    found = [
-        made[at] if at in made else _scored(need, score)
-        for at, (need, cost) in enumerate(zip(needs, costs, strict=True))
-        if cost is None or at in made
-    ]
+    # Some column can be sized, or none can: then every column, for what binds.
+    found = [made[at] for at in sorted(made)] if made else [_scored(need, score) for need in needs]
     return select_columns(spec, request, catalog, found, kit)
 
 

@@ -96,8 +96,12 @@ class Highs:
     def load(self) -> None:
         """Import highspy (with numpy) now, its banner silenced: a process about to fork (gunicorn's
         preload) does it once for all its workers, which would otherwise each import it on their
-        first solve (0.1 to 0.2 s of a fresh worker's CPU). No instance is kept (see above)."""
-        self._silence_banner()
+        first solve (0.1 to 0.2 s of a fresh worker's CPU). No instance is kept (see above). A
+        highspy that cannot load is left to the first solve, which falls back to CBC."""
+        try:
+            self._silence_banner()
+        except (ImportError, RuntimeError):
+            return
 
     def instance(self, time_limit: float) -> Any:
         """This thread's instance, made with the options every solve uses, for one more solve."""

@@ -3,6 +3,7 @@ optimum is held to an exhaustive search in test_milp_brute_force.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from advisor.architectures import for_version, names, spec
 from advisor.catalog import Catalog
-from advisor.domain import FAILURE_KINDS, SERVICES, Request
+from advisor.domain import FAILURE_KINDS, SERVICES, Goal, Request
 from advisor.optimizer import EngineCache, Highs
 from advisor.optimizer.model import (
     Column,
@@ -250,15 +251,33 @@ def _selections(
     return out
 
 
+# An engine kept across the examples below, warm as a running service's is.
+WARM = EngineCache()
+
+
 @pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=requests)
+@given(data=requests, weights=st.lists(st.sampled_from([0, 0.1, 0.2, 0.3, 1, 7.7]), min_size=4, max_size=4))
 def test_scoring_only_the_columns_that_can_still_be_chosen_selects_what_scoring_every_one_does(
-    catalog: Catalog, data: dict[str, Any]
+    catalog: Catalog, data: dict[str, Any], weights: list[float]
 ) -> None:
-    request = parse_request(data)
-    cache = EngineCache()
-    assert _selections(request, catalog, cache, lazy=True) == _selections(request, catalog, cache, lazy=False)
+    # Weights of 0 and of tenths too, whose sums a float rounds.
+    goals = [{**g, "weight": w} for g, w in zip(data["goals"], weights, strict=False)]
+    request = parse_request({**data, "goals": goals})
+    warm = _selections(request, catalog, WARM, lazy=True)
+    assert warm == _selections(request, catalog, EngineCache(), lazy=False)
+
+
+def test_a_negative_preferred_weight_has_every_column_scored(catalog: Catalog) -> None:
+    # The schema refuses one; a Request built in code may hold one, and the shortcut would not hold.
+    request = parse_request(json.loads((ROOT / "examples" / "small-business.json").read_text()))
+    goals = (*request.goals, Goal("witness", ("activesync",), "preferred", -5.0))
+    negative = dataclasses.replace(request, goals=goals)
+    lazy, eager = EngineCache(), EngineCache()
+    assert _selections(negative, catalog, lazy, lazy=True) == _selections(
+        negative, catalog, eager, lazy=False
+    )
+    assert len(lazy.simulator._outages) == len(eager.simulator._outages)
 
 
 # The examples that are recommendation requests (not the invalid one, nor an analysis's body).

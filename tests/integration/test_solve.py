@@ -83,6 +83,36 @@ def test_an_instance_made_before_a_fork_is_not_used_in_the_child(monkeypatch: py
     assert POOL.instance(10.0) is not parent
 
 
+@pytest.mark.parametrize("error", [ImportError, RuntimeError])
+def test_loading_a_solver_that_cannot_load_leaves_it_to_the_first_solve(
+    monkeypatch: pytest.MonkeyPatch, error: type[Exception]
+) -> None:
+    pool = Highs()
+
+    def fails() -> None:
+        raise error("no highspy here")
+
+    monkeypatch.setattr(pool, "_silence_banner", fails)
+    pool.load()  # does not raise: the first solve falls back to CBC (see solve_many)
+
+
+def test_an_advisor_on_cbc_does_not_load_highs_before_a_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    from advisor.catalog.registry import CatalogRegistry
+    from advisor.service import Advisor
+
+    advisor = Advisor(CatalogRegistry(own=""), solver="cbc")
+    loaded: list[bool] = []
+    monkeypatch.setattr(advisor.highs, "load", lambda: loaded.append(True))
+    monkeypatch.setattr(advisor, "architecture_profiles", lambda: None)
+    advisor.warm([])
+    assert loaded == []
+    highs = Advisor(CatalogRegistry(own=""), solver="highs")
+    monkeypatch.setattr(highs.highs, "load", lambda: loaded.append(True))
+    monkeypatch.setattr(highs, "architecture_profiles", lambda: None)
+    highs.warm([])
+    assert loaded == [True]
+
+
 def test_a_model_that_outlasts_the_time_limit_stops_there_with_a_clear_error() -> None:
     # Many solves first: the limit must hold on a long-lived instance too.
     for _ in range(50):
