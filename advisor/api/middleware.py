@@ -71,13 +71,18 @@ COMPRESSIBLE = ("application/json", "application/problem+json", "text/")
 
 
 class ApiSessionInterface(SecureCookieSessionInterface):
-    """The cookie session, except on the API and health paths: there a request opens none
-    (no cookie is read, signed or sent), as the API keeps no state between requests."""
+    """The app's one session interface: Flask's signed cookie, Secure on HTTPS requests (as ProxyFix
+    reports them behind a proxy; SESSION_COOKIE_SECURE forces it), except on the API and health
+    paths: there a request opens none (no cookie is read, signed or sent), as the API keeps no
+    state between requests. The web pages' sign-in (advisor.web.accounts) keeps its account here."""
 
     def open_session(self, app: Flask, request: Any) -> SecureCookieSession | None:
         if request.path.startswith(SESSIONLESS):
             return self.null_session_class()
         return super().open_session(app, request)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
 def _gzip(response: Response) -> Response:

@@ -3,7 +3,8 @@ the guard that sends a visitor who is not signed in to the sign-in page.
 
 The session is Flask's signed cookie: the account's id and its epoch (raised by every new token,
 password or revocation, which so sign its sessions out). It is HttpOnly, SameSite=Lax, and
-Secure whenever the request came over HTTPS (as ProxyFix reports it behind a proxy).
+Secure whenever the request came over HTTPS (as ProxyFix reports it behind a proxy), by the
+app's one session interface (`advisor.api.middleware.ApiSessionInterface`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from flask import Flask, current_app, g, redirect, render_template, request, ses
 from flask.typing import ResponseReturnValue
 
 from advisor.api.auth import AUTH_TOKENS, accounts, auth_mode
-from advisor.api.middleware import ApiSessionInterface
 from advisor.domain import Account
 from advisor.web.views import bp
 
@@ -28,14 +28,6 @@ PUBLIC_ENDPOINTS = frozenset(
         "web.shared_export",
     }
 )
-
-
-class SessionInterface(ApiSessionInterface):
-    """Flask's signed-cookie session, Secure on HTTPS requests (SESSION_COOKIE_SECURE forces it),
-    and none at all on the API and health paths (see `ApiSessionInterface`)."""
-
-    def get_cookie_secure(self, app: Flask) -> bool:
-        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
 @bp.app_template_global()
@@ -131,10 +123,10 @@ def sign_out() -> ResponseReturnValue:
 
 
 def init_accounts(app: Flask) -> None:
-    """The session cookie: HttpOnly, SameSite=Lax (Flask's own default is no SameSite at all, so a
-    `setdefault` would keep that), and Secure on HTTPS."""
+    """The session cookie: HttpOnly and SameSite=Lax (Flask's own default is no SameSite at all, so
+    a `setdefault` would keep that); the app's session interface (advisor.api.middleware) makes it
+    Secure on HTTPS and opens none on the API."""
     if app.config.get("SESSION_COOKIE_SAMESITE") is None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.session_interface = SessionInterface()
     app.before_request(_session_account)
