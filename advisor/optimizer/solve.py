@@ -54,6 +54,15 @@ def _time_left(time_limit: float) -> tuple[float, float]:
     return min(time_limit, left), granted
 
 
+def _one_blas_thread() -> None:
+    """Ask numpy's OpenBLAS for no threads of its own, unless the environment already says how
+    many. highspy imports numpy (and PuLP imports highspy), and OpenBLAS starts a thread per
+    core on import that spins for a while before it sleeps: about a quarter of the CPU of
+    `advisor recommend`, on the core the request is not using. The advisor never calls BLAS.
+    It must run before numpy's first import in the process, as OpenBLAS reads it only then."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 class Highs:
     """HiGHS instances for the solves of whoever owns this (the Advisor), one per thread.
 
@@ -80,6 +89,7 @@ class Highs:
         with self._banner_lock:
             if self._banner_done:
                 return
+            _one_blas_thread()
             import highspy
 
             sys.stdout.flush()
@@ -226,6 +236,7 @@ def _solve_highs(problems: list[Milp], time_limit: float, pool: Highs) -> str:
 
 
 def _solve_cbc_one(problem: Milp, time_limit: float) -> str:
+    _one_blas_thread()
     import pulp
 
     model, variables = problem.to_pulp()

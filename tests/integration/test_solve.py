@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 
 import pytest
@@ -165,3 +166,41 @@ def test_without_a_time_budget_each_solve_gets_its_own_limit(monkeypatch: pytest
     solve(tiny_problem(), SolverStats(), POOL, time_limit=5.0)
 
     assert granted == [5.0]
+
+
+_THREADS_AFTER_LOAD = """
+import os, sys
+sys.path.insert(0, {root!r})
+from advisor.optimizer.solve import Highs
+Highs().load()
+print(len(os.listdir("/proc/self/task")), os.environ.get("OPENBLAS_NUM_THREADS"))
+"""
+
+
+def _threads_after_loading_highs(env: dict[str, str]) -> tuple[int, str]:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", _THREADS_AFTER_LOAD.format(root=root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=60,
+    )
+    threads, setting = done.stdout.split()
+    return int(threads), setting
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads through /proc")
+def test_loading_highs_starts_no_blas_threads_unless_the_environment_asks_for_them() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    # numpy's OpenBLAS would start a thread per core on import; the advisor asks it for none.
+    assert _threads_after_loading_highs(env) == (1, "1")
+    # A setting already in the environment is the operator's, and is left as it is.
+    threads, setting = _threads_after_loading_highs({**env, "OPENBLAS_NUM_THREADS": "2"})
+    assert setting == "2"
+    assert threads == min(2, os.cpu_count() or 1)  # OpenBLAS starts no more threads than cores
