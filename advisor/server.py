@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger as GunicornLogger
 
 from advisor.api.settings import InvalidSetting, from_environment
 from advisor.catalog.errors import InvalidCatalog
@@ -57,6 +58,16 @@ SPARE_THREADS = 16
 GC_THRESHOLDS = (700, 1_400, 100)
 
 
+class AdvisorLogger(GunicornLogger):  # type: ignore[misc]
+    """gunicorn's logger without gunicorn's access log. The advisor writes its own, one JSON
+    object per request (`advisor.access`, from `advisor.api.middleware`); gunicorn's is switched
+    on by any logging configuration, and built each request's atoms and log record for a logger
+    that has no handler."""
+
+    def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
+        return None
+
+
 def gunicorn_options(
     host: str, port: int, workers: int, time_limit: float, solves: int = 1, queue: int = 8
 ) -> dict[str, Any]:
@@ -75,6 +86,7 @@ def gunicorn_options(
         "max_requests": 20_000,  # recycle now and then (the failure simulator caches analyses) but rarely:
         "max_requests_jitter": 2_000,  # a fresh worker answers its first requests cold
         "accesslog": None,
+        "logger_class": "advisor.server.AdvisorLogger",
         "errorlog": "-",
         "loglevel": "info",
         "logconfig_dict": LOGGING,

@@ -172,3 +172,22 @@ def test_serve_imports_the_solver_before_the_fork_without_printing_its_banner(tm
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "loaded\n"
+
+
+def test_gunicorns_own_access_log_builds_nothing_as_the_advisor_writes_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gunicorn.config import Config
+
+    config = Config()
+    for key, value in gunicorn_options("127.0.0.1", 8000, 1, 1.0).items():
+        config.set(key, value)
+    logger = config.logger_class(config)
+    # The advisor's logging configuration switches gunicorn's access log on ...
+    assert logger.access_log_enabled
+    built: list[object] = []
+    monkeypatch.setattr(logger, "atoms", lambda *args: built.append(args) or {})
+    monkeypatch.setattr(logger.access_log, "info", lambda *args: built.append(args))
+    # ... and its logger class then builds neither a request's atoms nor a record.
+    logger.access(object(), object(), {}, 0.01)
+    assert built == []
