@@ -50,12 +50,12 @@ SPARE_THREADS = 16
 # requests it answers, and with the defaults (700, 10, 10) a full collection scanned them every
 # few requests: about 3 ms of a never-seen request's CPU. Young collections stay at Python's
 # default size: each scans what the requests in flight allocated, a fraction of a millisecond,
-# where one of 20,000 objects paused every thread of the worker for 10 to 30 ms, and over 1,000
+# where one of 20,000 objects paused every thread of the worker for 10 to 60 ms, and over 1,000
 # never-seen requests the collector took about twice the time in all (about 230 against 110 ms,
-# measured in process). The middle generation is scanned after
-# about a million allocations, as before (every 1,400 young collections), and a full
-# collection after 100 of those; memory is freed by reference counting as before, and only
-# garbage in reference cycles waits longer for a collection.
+# measured in process). The middle generation is scanned after about a million allocations, as
+# before (every 1,400 young collections), and a full collection after 100 of those; memory is
+# freed by reference counting as before, and only garbage in reference cycles waits longer for a
+# collection.
 GC_THRESHOLDS = (700, 1_400, 100)
 
 
