@@ -2,9 +2,10 @@
 
 Variables and rows are added by index; a linear expression (`Expr`) maps variable indices to
 coefficients. The optimizer builds every model here, and `advisor.optimizer.solve` hands a batch
-of them to HiGHS in one `passModel` call. PuLP is the model's other reader: `to_pulp` gives the
-same model, variable for variable and row for row with the same names, to write it as an .lp
-file (`advisor recommend --write-lp`) and to run CBC; tests solve both and compare.
+of them to HiGHS in one `passModel` call, without the rows marked implied (see `Milp.row`).
+PuLP is the model's other reader: `to_pulp` gives the whole model, variable for variable and
+row for row with the same names, implied rows included, to write it as an .lp file (`advisor
+recommend --write-lp`) and to run CBC; tests solve both and compare.
 """
 
 from __future__ import annotations
@@ -89,6 +90,9 @@ class Milp:
         self.starts: list[int] = [0]
         self.index: list[int] = []
         self.value: list[float] = []
+        # Rows that hold by construction (see `row`): (how many rows came before, name, lower,
+        # upper, variables, coefficients). Written to PuLP in their place; HiGHS is not given them.
+        self.implied: list[tuple[int, str, float, float, list[int], list[float]]] = []
         self.solution: list[float] | None = None
         self._order: list[int] | None = None  # `order()`, kept until a variable is added
 
@@ -100,6 +104,7 @@ class Milp:
         for attribute in ("names", "lower", "upper", "integer", "row_names", "row_lower", "row_upper"):
             setattr(other, attribute, list(getattr(self, attribute)))
         other.starts, other.index, other.value = list(self.starts), list(self.index), list(self.value)
+        other.implied = list(self.implied)
         other._order = None if self._order is None else list(self._order)
         return other
 
@@ -114,8 +119,28 @@ class Milp:
             bisect.insort(self._order, index, key=self.names.__getitem__)
         return index
 
-    def row(self, terms: Terms, sense: int, rhs: float, name: str) -> None:
-        """sum(coefficient * variable) <=, == or >= rhs; each variable at most once in `terms`."""
+    def row(self, terms: Terms, sense: int, rhs: float, name: str, implied: bool = False) -> None:
+        """sum(coefficient * variable) <=, == or >= rhs; each variable at most once in `terms`.
+
+        An `implied` row holds in every solution of the other rows by how the model was made
+        (e.g. every hardware variable it weighs stands for a server that meets the need the
+        row states): it is written out (`to_pulp`, CBC, the .lp file) as documentation and as
+        the cross-check, but HiGHS is not given it, as its presolve would spend the time to
+        find that out again on every run."""
+        if implied:
+            expr = Expr.of(terms)
+            bound = rhs - expr.constant
+            self.implied.append(
+                (
+                    len(self.row_names) + len(self.implied),
+                    name,
+                    bound if sense != LE else -math.inf,
+                    bound if sense != GE else math.inf,
+                    list(expr.terms),
+                    list(expr.terms.values()),
+                )
+            )
+            return
         self.constrain(Expr.of(terms), sense, rhs, name)
 
     def constrain(self, expr: Expr, sense: int, rhs: float, name: str) -> None:
@@ -155,11 +180,19 @@ class Milp:
         return self._order
 
     def rows(self) -> Iterable[tuple[str, float, float, list[int], list[float]]]:
-        """(name, lower, upper, variables, coefficients) of each row, in order."""
+        """(name, lower, upper, variables, coefficients) of each row, implied ones included, in
+        the order they were added."""
         starts = self.starts
+        implied = self.implied
+        j = 0
         for r, name in enumerate(self.row_names):
+            while j < len(implied) and implied[j][0] == r + j:
+                yield implied[j][1:]
+                j += 1
             a, b = starts[r], starts[r + 1]
             yield name, self.row_lower[r], self.row_upper[r], self.index[a:b], self.value[a:b]
+        for entry in implied[j:]:
+            yield entry[1:]
 
     def to_pulp(self) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
         """The same model in PuLP, and its variables by index."""

@@ -12,6 +12,10 @@ IOPS and space, the bays they fill and the edition's mounted-database limit must
 chosen structure and layout need. Every cost coefficient is the sum of the lines
 `advisor.pricing` gives the part the variable stands for. Constraints are named for what they
 hold, so the written .lp file reads as the model's documentation (`advisor recommend --write-lp`).
+The CPU, memory and mounted-database rows hold for every platform a column weighs, and a disk
+model's least count (`least_data_disks`) meets its IOPS, space and JBOD rows: those rows are
+written and given to CBC but marked implied, so HiGHS's presolve does not find them redundant
+again on every run (about half its time on these models, benchmarks/).
 
 Columns are left out only where no design can come of them: a structure whose need no hardware
 in the catalog meets, or one whose cheapest possible cost (its servers at the cheapest price a
@@ -819,14 +823,22 @@ def _body(
             GE,
             0,
             f"cpu_within_ceiling{suffix}_{tag}",
+            implied=True,
         )
         row(
             [(v, float(p.model.memory_gb)) for v, p in own] + [(x, -d.memory_gb)],
             GE,
             0,
             f"memory{suffix}_{tag}",
+            implied=True,
         )
-        row([(v, p.mounts) for v, p in own] + [(x, -d.mounts)], GE, 0, f"mounted_database_limit_{tag}")
+        row(
+            [(v, p.mounts) for v, p in own] + [(x, -d.mounts)],
+            GE,
+            0,
+            f"mounted_database_limit_{tag}",
+            implied=True,
+        )
         picks = []
         for choice in kit.disk_choices(column, max(p.model.disk_bays for _, p in own)):
             disk, sku, price, iops, gb = disk_facts[choice]
@@ -836,6 +848,10 @@ def _body(
             if store.even_disks:
                 pairs = var(f"disk_pairs_{sku}_for_{tag}", 0, most_bays // 2)
                 row([(data, 1), (pairs, -2)], EQ, 0, f"raid_10_pairs_{sku}_{tag}")
+            # What the IOPS, space and JBOD rows below ask of this model's disks, counted out
+            # (`least_disks`): those rows hold wherever this one does, so HiGHS gets this alone.
+            least = kit._count(d, kit._disks[choice]) - spares
+            row([(data, 1), (picked, -least)], GE, 0, f"least_data_disks_{sku}_{tag}")
             picks.append((picked, data, iops, gb))
             disks[f"{disk.item.sku}_for_{tag}"] = (picked, data, disk)
             up.extend([(data, n * price.upfront), (picked, n * spares * price.upfront)])
@@ -846,12 +862,14 @@ def _body(
             GE,
             0,
             f"disk_iops{suffix}_{tag}",
+            implied=True,
         )
         row(
             [(data, gb) for _, data, _, gb in picks] + [(x, -d.disk_gb)],
             GE,
             0,
             f"disk_space_for_every_copy_{tag}",
+            implied=True,
         )
         if need := layout_disks(d, store):
             row(
@@ -859,6 +877,7 @@ def _body(
                 GE,
                 0,
                 f"jbod_copies_and_actives_per_disk_{tag}",
+                implied=True,
             )
         row(
             [(data, 1) for _, data, _, _ in picks]
@@ -884,6 +903,7 @@ def _body(
                 GE,
                 0,
                 f"client_access_cpu_within_ceiling{suffix}_{tag}",
+                implied=True,
             )
     row([(x, 1) for x, _ in chosen], EQ, 1, "choose_one_design")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from advisor.architectures import for_version, names, spec
 from advisor.catalog import Catalog
 from advisor.domain import FAILURE_KINDS, SERVICES, Goal, Request
 from advisor.optimizer import EngineCache, Highs
+from advisor.optimizer.milp import Expr
 from advisor.optimizer.model import (
     Column,
     Model,
@@ -335,8 +337,9 @@ def test_the_milps_cost_of_its_optimum_is_the_bill_of_materials_of_the_design_re
 def test_the_models_arrays_on_highs_and_the_same_model_through_pulp_on_cbc_find_one_optimum(
     catalog: Catalog, data: Any
 ) -> None:
-    """HiGHS gets the model as arrays; PuLP writes the same model (--write-lp) and runs CBC. The
-    two paths, and HiGHS reading the written .lp file, agree on every model's optimum."""
+    """HiGHS gets the model as arrays, without its implied rows; PuLP writes the whole model
+    (--write-lp) and runs CBC. The two paths, and HiGHS reading the written .lp file, agree on
+    every model's optimum."""
     import tempfile
     from pathlib import Path
 
@@ -359,6 +362,91 @@ def test_the_models_arrays_on_highs_and_the_same_model_through_pulp_on_cbc_find_
             # PuLP's .lp files leave out the objective's constant (the CALs here): add it back.
             found = reader.getInfo().objective_function_value + model.total.constant
             assert round(found) == arrays, architecture
+
+
+IMPLIED_CASES = {
+    **PRUNING_CASES,
+    # Some columns in these two need more CPU or memory than the smaller server models have
+    # (mailbox servers whose disks they would hold; Client Access servers): the platforms a
+    # column weighs are the ones that meet its need.
+    "busy small mailboxes, some servers too small": make_request(
+        mailboxes=5000, databases=8, mailbox_profile={"messages_per_day": 400, "mailbox_size_gb": 0.5}
+    ),
+    "heavy mailboxes, some Client Access servers too small": make_request(
+        mailboxes=7000, databases=8, mailbox_profile={"messages_per_day": 200, "mailbox_size_gb": 1}
+    ),
+    "JBOD, Exchange 2019, three copies": make_request(
+        exchange={"version": "2019", "edition": "any"},
+        windows={"version": "2019", "edition": "any"},
+        storage="jbod",
+        database_copies=3,
+        databases=10,
+        mailboxes=2600,
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(IMPLIED_CASES))
+def test_every_row_highs_is_not_given_holds_wherever_each_column_is_chosen(
+    catalog: Catalog, case: str
+) -> None:
+    """The rows a model marks implied (each platform it weighs meets the CPU, memory and mount
+    need; a disk model's least count meets the IOPS, space and JBOD need) are written to the .lp
+    file and CBC but left out of HiGHS's arrays. Each column is chosen in turn and HiGHS is
+    pushed to the fewest disks, the least cost and random corners: every implied row holds."""
+    import random
+
+    request = parse_request(IMPLIED_CASES[case])
+    version = request.platform.exchange_version
+    rng = random.Random(15)
+    cache = EngineCache()
+    checked = 0
+    for architecture in names(version):
+        arch = spec(architecture, version)
+        options = allowed(arch, request, catalog)
+        if isinstance(options, Forbidden):
+            continue
+        kit = hardware(arch, request, catalog, options)
+        every = columns(
+            arch,
+            request,
+            catalog,
+            structures(arch, request, catalog, cache),
+            Scorer(request, cache.simulator),
+            cache,
+        )
+        # Every column some hardware can size, not only the ones the pruning keeps.
+        sizable = [c for c in every if kit.fits(c, catalog) is None]
+        if not sizable:
+            continue
+        selection = Selection(sizable, meets_required=True)
+        model = build_model(arch, request, catalog, options, kit, selection, with_budget=True)
+        model.lift_budget()
+        assert model.milp.implied, architecture
+        data_disks = Expr.of([(data, 1.0) for _, data, _ in model.body.disks.values()])
+        for x, column in model.body.columns:
+            for objective in (data_disks, model.total, None, None):
+                milp = model.milp.copy()
+                milp.lower[x] = 1.0
+                milp.objective = (
+                    objective
+                    if objective is not None
+                    else Expr.of(
+                        (i, rng.uniform(-1.0, 1.0))
+                        for i in range(len(milp.names))
+                        if i != model.budget_overrun
+                    )
+                )
+                assert solve(milp, SolverStats(), HIGHS), (architecture, column.label)
+                solution = milp.solution
+                assert solution is not None
+                for name, lower, upper, variables, values in milp.rows():
+                    activity = sum(solution[v] * c for v, c in zip(variables, values, strict=True))
+                    slack = 1e-6 * max(1.0, abs(lower) if lower > -math.inf else abs(upper))
+                    assert lower - slack <= activity <= upper + slack, (architecture, name, activity)
+                checked += 1
+    assert checked > 0
 
 
 @pytest.mark.parametrize("case", list(PRUNING_CASES))

@@ -57,3 +57,37 @@ def test_a_rows_constant_moves_to_its_bound_and_equalities_bound_both_sides() ->
     milp.constrain(Expr({1: 1.0}), EQ, 1.0, "eq")
     assert (milp.row_lower[1], milp.row_upper[1]) == (-math.inf, 2.0)
     assert (milp.row_lower[2], milp.row_upper[2]) == (1.0, 1.0)
+
+
+def test_an_implied_row_is_written_in_its_place_but_left_out_of_the_arrays_highs_gets() -> None:
+    milp = _model()
+    milp.row([(0, 1.0)], LE, 1, "implied_first", implied=True)
+    milp.row([(1, 1.0)], GE, 0, "kept")
+    copy = milp.copy()
+    copy.row([(2, 2.0)], GE, 1, "implied_last", implied=True)
+    copy.row([(2, 1.0)], EQ, 1, "kept_last")
+    assert copy.row_names == ["some", "kept", "kept_last"]  # the arrays HiGHS is given
+    assert len(copy.row_lower) == len(copy.row_upper) == len(copy.starts) - 1 == 3
+    assert [name for name, *_ in copy.rows()] == [
+        "some",
+        "implied_first",
+        "kept",
+        "implied_last",
+        "kept_last",
+    ]
+    assert [name for name, *_ in milp.rows()] == [
+        "some",
+        "implied_first",
+        "kept",
+    ]  # the original is untouched
+    problem, _ = copy.to_pulp()
+    assert [c.name for c in problem.constraints()] == [
+        "some",
+        "implied_first",
+        "kept",
+        "implied_last",
+        "kept_last",
+    ]
+    written = {name: (low, up, columns, values) for name, low, up, columns, values in copy.rows()}
+    assert written["implied_first"] == (-math.inf, 1.0, [0], [1.0])
+    assert written["implied_last"] == (1.0, math.inf, [2], [2.0])
