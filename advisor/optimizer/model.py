@@ -558,7 +558,7 @@ class Hardware:
     def offered(self, column: Column, client_access: bool = False) -> list[Platform]:
         """The platforms a column's model weighs for its mailbox (or Client Access) servers:
         those that meet its CPU, memory and mounted-database need (the rows hold them to it;
-        the others could never be chosen)."""
+        the others could never be chosen), without the ones another beats (`_undominated`)."""
         d = column.cas_demand if client_access else column.demand
         ceiling = self.rules.cpu_ceiling
         meeting = [
@@ -567,7 +567,13 @@ class Hardware:
             if d.megacycles <= megacycles * ceiling + 1e-9
             and (client_access or (d.memory_gb <= p.model.memory_gb + 1e-9 and d.mounts <= p.mounts))
         ]
-        return _undominated(meeting, client_access)
+        if client_access:
+            return _undominated(meeting, 0)
+        # Bays beyond the most disks any disk model needs here (at its least count, spares
+        # included) hold nothing a design would buy: more disks than the least never help.
+        bays = max((p.model.disk_bays for p in meeting), default=0)
+        needed = max((n for n in (self._count(d, disk) for disk in self._disks) if n <= bays), default=0)
+        return _undominated(meeting, needed)
 
     @cached_property
     def _mailbox_platforms(self) -> list[tuple[Platform, float]]:
@@ -578,18 +584,21 @@ class Hardware:
         return [(p, platform_megacycles(p.model, self.rules)) for p in self.cas]
 
 
-def _undominated(meeting: list[Platform], client_access: bool) -> list[Platform]:
+def _undominated(meeting: list[Platform], needed: int) -> list[Platform]:
     """The platforms no other one beats for a need they all meet: once CPU, memory and mounted
     databases are met, a mailbox platform differs from another only in its price (upfront and
-    annual) and the drive bays its disks must fit (a Client Access server holds no mailbox
-    disks: its price alone). One that costs at least as much in both and offers no more bays
-    can never make a design cheaper, so the model leaves it out (of equals, the first stays)."""
+    annual) and the drive bays its disks must fit, up to the `needed` bays (the most disks any
+    disk model needs for it; a Client Access server holds no mailbox disks, `needed` 0: its
+    price alone). One that costs at least as much in both and holds no more of the disks needed
+    can never make a design cheaper, so the model leaves it out (of equals, the one with the
+    most bays, then the first, stays)."""
     kept: list[Platform] = []
     for p in sorted(meeting, key=lambda p: (p.price.upfront, p.price.annual, -p.model.disk_bays)):
+        holds = min(p.model.disk_bays, needed)
         if not any(
             q.price.upfront <= p.price.upfront
             and q.price.annual <= p.price.annual
-            and (client_access or q.model.disk_bays >= p.model.disk_bays)
+            and min(q.model.disk_bays, needed) >= holds
             for q in kept
         ):
             kept.append(p)

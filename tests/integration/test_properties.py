@@ -386,6 +386,42 @@ IMPLIED_CASES = {
 }
 
 
+def test_a_dearer_platform_whose_extra_bays_no_disk_model_needs_is_left_out(catalog: Catalog) -> None:
+    """A platform with more drive bays is kept beside a cheaper one only where the bays it adds
+    could hold disks some disk model needs for the column (at its least count, spares
+    included): on the seed request every column's cheaper platforms hold every disk count
+    needed, so the dearer ones with more bays are left out."""
+    from advisor.optimizer import model as model_module
+
+    request = parse_request(PRUNING_CASES["seed"])
+    cache = EngineCache()
+    fewer = 0
+    for architecture in ARCHITECTURES:
+        parts = _model_parts(architecture, request, catalog, cache)
+        if parts is None:
+            continue
+        _, kit, _, selection = parts
+        for column in selection.columns:
+            offered = kit.offered(column)
+            meeting = [
+                p
+                for p, megacycles in kit._mailbox_platforms
+                if column.demand.megacycles <= megacycles * kit.rules.cpu_ceiling + 1e-9
+                and column.demand.memory_gb <= p.model.memory_gb + 1e-9
+                and column.demand.mounts <= p.mounts
+            ]
+            by_raw_bays = model_module._undominated(meeting, max(p.model.disk_bays for p in meeting))
+            assert set(offered) <= set(by_raw_bays)
+            most = max(p.model.disk_bays for p in offered)
+            assert all(
+                kit._count(column.demand, disk) <= most
+                for disk in kit._disks
+                if any(kit._count(column.demand, disk) <= p.model.disk_bays for p in meeting)
+            )
+            fewer += len(by_raw_bays) - len(offered)
+    assert fewer > 0
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("case", list(IMPLIED_CASES))
 def test_every_row_highs_is_not_given_holds_wherever_each_column_is_chosen(
@@ -476,7 +512,7 @@ def test_the_platforms_and_disks_a_column_leaves_out_never_change_a_models_optim
         pruned[architecture] = _least(architecture, request, catalog, options, kit, selection)
         left_out -= weighed(kit, selection.columns)
     with monkeypatch.context() as patch:
-        patch.setattr(model_module, "_undominated", lambda meeting, client_access: meeting)
+        patch.setattr(model_module, "_undominated", lambda meeting, needed: meeting)
         patch.setattr(
             model_module.Hardware, "disk_choices", lambda self, column, bays: list(range(len(self.disks)))
         )
