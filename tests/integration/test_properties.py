@@ -175,7 +175,7 @@ def _model_parts(
     architecture: str, request: Request, catalog: Catalog, cache: EngineCache
 ) -> tuple[Any, Any, list[Column], Selection] | None:
     """(options, hardware, every column, the columns the model keeps) or None when none can be."""
-    arch = spec(architecture)
+    arch = spec(architecture, request.platform.exchange_version)
     options = allowed(arch, request, catalog)
     if isinstance(options, Forbidden):
         return None
@@ -439,24 +439,13 @@ def test_every_row_highs_is_not_given_holds_wherever_each_column_is_chosen(
     cache = EngineCache()
     checked = 0
     for architecture in names(version):
-        arch = spec(architecture, version)
-        options = allowed(arch, request, catalog)
-        if isinstance(options, Forbidden):
+        parts = _model_parts(architecture, request, catalog, cache)
+        if parts is None:
             continue
-        kit = hardware(arch, request, catalog, options)
-        every = columns(
-            arch,
-            request,
-            catalog,
-            structures(arch, request, catalog, cache),
-            Scorer(request, cache.simulator),
-            cache,
-        )
+        options, kit, every, _ = parts
         # Every column some hardware can size, not only the ones the pruning keeps.
-        sizable = [c for c in every if kit.fits(c, catalog) is None]
-        if not sizable:
-            continue
-        selection = Selection(sizable, meets_required=True)
+        selection = Selection([c for c in every if kit.fits(c, catalog) is None], meets_required=True)
+        arch = spec(architecture, version)
         model = build_model(arch, request, catalog, options, kit, selection, with_budget=True)
         model.lift_budget()
         assert model.milp.implied, architecture
