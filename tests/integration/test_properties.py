@@ -129,11 +129,7 @@ def _least_total_models(request: Request, catalog: Catalog) -> Iterator[tuple[st
     """Each architecture's model over its selected columns, the budget lifted, solved on HiGHS
     for the least total."""
     cache = EngineCache()
-    for architecture in ARCHITECTURES:
-        parts = _model_parts(architecture, request, catalog, cache)
-        if parts is None:
-            continue
-        options, kit, _, selection = parts
+    for architecture, (options, kit, _, selection) in _each_model_parts(request, catalog, cache):
         model = build_model(spec(architecture), request, catalog, options, kit, selection, with_budget=True)
         model.lift_budget()
         model.milp.objective = model.total
@@ -188,6 +184,17 @@ def _model_parts(
         return None
 
 
+def _each_model_parts(
+    request: Request, catalog: Catalog, cache: EngineCache
+) -> Iterator[tuple[str, tuple[Any, Any, list[Column], Selection]]]:
+    """(architecture, `_model_parts`) of each architecture of the request's Exchange version that
+    has a model."""
+    for architecture in names(request.platform.exchange_version):
+        parts = _model_parts(architecture, request, catalog, cache)
+        if parts is not None:
+            yield architecture, parts
+
+
 def _least(
     architecture: str, request: Request, catalog: Catalog, options: Any, kit: Any, selection: Selection
 ) -> tuple[int, int]:
@@ -207,11 +214,7 @@ def test_the_columns_left_out_of_a_model_never_change_its_optimum(catalog: Catal
     request = parse_request(PRUNING_CASES[case])
     cache = EngineCache()
     compared = 0
-    for architecture in ARCHITECTURES:
-        parts = _model_parts(architecture, request, catalog, cache)
-        if parts is None:
-            continue
-        options, kit, every, kept = parts
+    for architecture, (options, kit, every, kept) in _each_model_parts(request, catalog, cache):
         sizable = [c for c in every if kit.fits(c, catalog) is None]
         pool = [c for c in sizable if c.variant.meets_required] or sizable
         assert kept.meets_required == any(c.variant.meets_required for c in sizable)
@@ -396,11 +399,7 @@ def test_a_dearer_platform_whose_extra_bays_no_disk_model_needs_is_left_out(cata
     request = parse_request(PRUNING_CASES["seed"])
     cache = EngineCache()
     fewer = 0
-    for architecture in ARCHITECTURES:
-        parts = _model_parts(architecture, request, catalog, cache)
-        if parts is None:
-            continue
-        _, kit, _, selection = parts
+    for _, (_, kit, _, selection) in _each_model_parts(request, catalog, cache):
         for column in selection.columns:
             offered = kit.offered(column)
             meeting = [
@@ -438,11 +437,7 @@ def test_every_row_highs_is_not_given_holds_wherever_each_column_is_chosen(
     rng = random.Random(15)
     cache = EngineCache()
     checked = 0
-    for architecture in names(version):
-        parts = _model_parts(architecture, request, catalog, cache)
-        if parts is None:
-            continue
-        options, kit, every, _ = parts
+    for architecture, (options, kit, every, _) in _each_model_parts(request, catalog, cache):
         # Every column some hardware can size, not only the ones the pruning keeps.
         selection = Selection([c for c in every if kit.fits(c, catalog) is None], meets_required=True)
         arch = spec(architecture, version)
@@ -493,11 +488,7 @@ def test_the_platforms_and_disks_a_column_leaves_out_never_change_a_models_optim
     cache = EngineCache()
     pruned, every = {}, {}
     left_out = 0
-    for architecture in ARCHITECTURES:
-        parts = _model_parts(architecture, request, catalog, cache)
-        if parts is None:
-            continue
-        options, kit, _, selection = parts
+    for architecture, (options, kit, _, selection) in _each_model_parts(request, catalog, cache):
         pruned[architecture] = _least(architecture, request, catalog, options, kit, selection)
         left_out -= weighed(kit, selection.columns)
     with monkeypatch.context() as patch:
