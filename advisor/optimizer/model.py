@@ -557,8 +557,9 @@ class Hardware:
 
     def offered(self, column: Column, client_access: bool = False) -> list[Platform]:
         """The platforms a column's model weighs for its mailbox (or Client Access) servers:
-        those that meet its CPU, memory and mounted-database need (the rows hold them to it;
-        the others could never be chosen), without the ones another beats (`_undominated`)."""
+        those that meet its CPU, memory and mounted-database need, without the ones another
+        beats (`_undominated`). This choice is what holds HiGHS's solutions to those needs: the
+        rows that state them are implied (written to the .lp file and given to CBC only)."""
         d = column.cas_demand if client_access else column.demand
         ceiling = self.rules.cpu_ceiling
         meeting = [

@@ -162,8 +162,9 @@ def test_a_kept_model_body_is_never_solved_or_changed_only_copied(registry: Cata
     advisor.recommend(parse_request(make_request(objective="max_goals")))
     bodies = [entry[2] for entry in advisor.cache.models._values.values()]  # type: ignore[attr-defined]
 
-    def looks(body: Any) -> tuple[int, int, dict[int, float]]:
-        return len(body.milp.names), len(body.milp.row_names), dict(body.milp.objective.terms)
+    def looks(body: Any) -> tuple[int, int, int, dict[int, float]]:
+        milp = body.milp
+        return len(milp.names), len(milp.row_names), len(milp.implied), dict(milp.objective.terms)
 
     before = [looks(b) for b in bodies]
     advisor.recommend(parse_request(make_request(objective="max_goals", budget={"amount": 9000})))

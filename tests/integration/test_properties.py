@@ -130,7 +130,8 @@ def _least_total_models(request: Request, catalog: Catalog) -> Iterator[tuple[st
     for the least total."""
     cache = EngineCache()
     for architecture, (options, kit, _, selection) in _each_model_parts(request, catalog, cache):
-        model = build_model(spec(architecture), request, catalog, options, kit, selection, with_budget=True)
+        arch = spec(architecture, request.platform.exchange_version)
+        model = build_model(arch, request, catalog, options, kit, selection, with_budget=True)
         model.lift_budget()
         model.milp.objective = model.total
         assert solve(model.milp, SolverStats(), HIGHS, "highs")
@@ -199,7 +200,8 @@ def _least(
     architecture: str, request: Request, catalog: Catalog, options: Any, kit: Any, selection: Selection
 ) -> tuple[int, int]:
     """The least upfront and the least total a model over `selection` finds, the budget lifted."""
-    model = build_model(spec(architecture), request, catalog, options, kit, selection, with_budget=True)
+    arch = spec(architecture, request.platform.exchange_version)
+    model = build_model(arch, request, catalog, options, kit, selection, with_budget=True)
     model.lift_budget()
     least = []
     for measure in (model.upfront, model.total):

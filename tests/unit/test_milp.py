@@ -59,6 +59,24 @@ def test_a_rows_constant_moves_to_its_bound_and_equalities_bound_both_sides() ->
     assert (milp.row_lower[2], milp.row_upper[2]) == (1.0, 1.0)
 
 
+def test_implied_rows_side_by_side_and_after_the_last_row_are_written_in_order() -> None:
+    milp = _model()
+    milp.row([(0, 1.0)], LE, 1, "first_implied", implied=True)
+    milp.row([(1, 1.0)], LE, 1, "second_implied", implied=True)
+    milp.row([(2, 1.0)], GE, 0, "kept")
+    milp.row([(0, 1.0)], GE, 0, "tail_one", implied=True)
+    milp.row([(1, 1.0)], GE, 0, "tail_two", implied=True)
+    assert milp.row_names == ["some", "kept"]
+    assert [name for name, *_ in milp.rows()] == [
+        "some",
+        "first_implied",
+        "second_implied",
+        "kept",
+        "tail_one",
+        "tail_two",
+    ]
+
+
 def test_an_implied_row_is_written_in_its_place_but_left_out_of_the_arrays_highs_gets() -> None:
     milp = _model()
     milp.row([(0, 1.0)], LE, 1, "implied_first", implied=True)
