@@ -120,35 +120,28 @@ class Milp:
         return index
 
     def row(self, terms: Terms, sense: int, rhs: float, name: str, implied: bool = False) -> None:
-        """sum(coefficient * variable) <=, == or >= rhs; each variable at most once in `terms`.
+        """sum(coefficient * variable) <=, == or >= rhs; each variable at most once in `terms`
+        (`implied`: see `constrain`)."""
+        self.constrain(Expr.of(terms), sense, rhs, name, implied)
+
+    def constrain(self, expr: Expr, sense: int, rhs: float, name: str, implied: bool = False) -> None:
+        """expr <=, == or >= rhs (the expression's constant moves to the right).
 
         An `implied` row holds in every solution of the other rows by how the model was made
         (e.g. every hardware variable it weighs stands for a server that meets the need the
         row states): it is written out (`to_pulp`, CBC, the .lp file) as documentation and as
         the cross-check, but HiGHS is not given it, as its presolve would spend the time to
         find that out again on every run."""
-        if implied:
-            expr = Expr.of(terms)
-            bound = rhs - expr.constant
-            self.implied.append(
-                (
-                    len(self.row_names) + len(self.implied),
-                    name,
-                    bound if sense != LE else -math.inf,
-                    bound if sense != GE else math.inf,
-                    list(expr.terms),
-                    list(expr.terms.values()),
-                )
-            )
-            return
-        self.constrain(Expr.of(terms), sense, rhs, name)
-
-    def constrain(self, expr: Expr, sense: int, rhs: float, name: str) -> None:
-        """expr <=, == or >= rhs (the expression's constant moves to the right)."""
         bound = -(expr.constant - rhs)
+        lower = bound if sense != LE else -math.inf
+        upper = bound if sense != GE else math.inf
+        if implied:
+            place = len(self.row_names) + len(self.implied)
+            self.implied.append((place, name, lower, upper, list(expr.terms), list(expr.terms.values())))
+            return
         self.row_names.append(name)
-        self.row_lower.append(bound if sense != LE else -math.inf)
-        self.row_upper.append(bound if sense != GE else math.inf)
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
         self.index.extend(expr.terms)
         self.value.extend(expr.terms.values())
         self.starts.append(len(self.index))

@@ -15,7 +15,7 @@ hold, so the written .lp file reads as the model's documentation (`advisor recom
 The CPU, memory and mounted-database rows hold for every platform a column weighs, and a disk
 model's least count (`least_data_disks`) meets its IOPS, space and JBOD rows: those rows are
 written and given to CBC but marked implied, so HiGHS's presolve does not find them redundant
-again on every run (about half its time on these models, benchmarks/).
+again on every run (about half its time on these models: `benchmarks/bench_engine.py` prints it).
 
 Columns are left out only where no design can come of them: a structure whose need no hardware
 in the catalog meets, or one whose cheapest possible cost (its servers at the cheapest price a
